@@ -1,0 +1,84 @@
+import { parseEther } from "ethers";
+
+/** 1.0 in the contracts' 18-decimal fixed point. */
+export const WAD = 10n ** 18n;
+
+/** Emission policy as the EmissionController stores it (fractions in WAD). */
+export interface PolicyConfig {
+  baseReward: bigint;
+  halvingInterval: bigint;
+  maxTasks: bigint;
+  taskWeight: bigint;
+  difficultyWeight: bigint;
+  participationWeight: bigint;
+  minerShare: bigint;
+  validatorShare: bigint;
+  daoShare: bigint;
+}
+
+/** Everything the deploy script can be told; every field has a documented default. */
+export interface SuiteConfig {
+  /** Blocks per tokenomics epoch. */
+  epochLength: bigint;
+  policy: PolicyConfig;
+  /** Most the one-time genesis allocation may mint. */
+  genesisAllocationLimit: bigint;
+  /** Minted once at deployment (validator stake, test balances). */
+  genesisAllocations: { account: string; amount: bigint }[];
+  staking: {
+    minSelfStake: bigint;
+    unbondingEpochs: bigint;
+    maxActiveValidators: bigint;
+    jailEpochs: bigint;
+    slashBurnShare: bigint;
+  };
+  registry: { registrationFee: bigint; feeBurnShare: bigint; maxMiners: bigint };
+  /** Epochs during which an epoch's rewards can be claimed. */
+  claimWindow: bigint;
+  governance: { timelockDelaySeconds: bigint; votingDelayBlocks: bigint; votingPeriodBlocks: bigint; quorumPercent: bigint };
+  /** Account allowed to call RewardDistributor.distribute (the epoch runner). */
+  distributor: string;
+  /**
+   * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE with the deployer besides the treasury.
+   * Off by default: in production the DAO treasury holds every governance role and nothing else does.
+   */
+  keepDeployerRoles: boolean;
+}
+
+/** The design's default policy: 1000 MDT per epoch, halving every 210,000 epochs, weights 0.5/0.3/0.2, shares 40/40/20. */
+export const DEFAULT_POLICY: PolicyConfig = {
+  baseReward: parseEther("1000"),
+  halvingInterval: 210_000n,
+  maxTasks: 10_000n,
+  taskWeight: parseEther("0.5"),
+  difficultyWeight: parseEther("0.3"),
+  participationWeight: parseEther("0.2"),
+  minerShare: parseEther("0.4"),
+  validatorShare: parseEther("0.4"),
+  daoShare: parseEther("0.2"),
+};
+
+/** Defaults for everything but the accounts, which depend on the network. */
+export function defaultSuiteConfig(deployer: string): SuiteConfig {
+  return {
+    epochLength: 32n,
+    policy: DEFAULT_POLICY,
+    genesisAllocationLimit: parseEther("2100000"),
+    genesisAllocations: [],
+    staking: {
+      minSelfStake: parseEther("32"),
+      unbondingEpochs: 7n,
+      maxActiveValidators: 64n,
+      jailEpochs: 4n,
+      slashBurnShare: parseEther("0.5"),
+    },
+    registry: { registrationFee: parseEther("1"), feeBurnShare: parseEther("0.5"), maxMiners: 4096n },
+    claimWindow: 1000n,
+    governance: { timelockDelaySeconds: 2n * 24n * 3600n, votingDelayBlocks: 1n, votingPeriodBlocks: 50_400n, quorumPercent: 4n },
+    distributor: deployer,
+    keepDeployerRoles: false,
+  };
+}
+
+/** The deployer's nonce at which the StakingManager is created; the node's chain config relies on it. */
+export const STAKING_MANAGER_DEPLOY_NONCE = 4;
