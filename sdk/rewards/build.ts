@@ -1,0 +1,102 @@
+/** Builds an epoch's reward tree from the pools, the miners' scores and the validators' stakes. */
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { getAddress, ZeroHash } from "ethers";
+import { ModernTensorError } from "../errors";
+import { assertEpoch, assertNonNegative, compareAddresses } from "../tokenomics/assert";
+import { proportionalSplit } from "../tokenomics/split";
+import type { Allocation } from "../tokenomics/types";
+import {
+  REWARD_LEAF_ENCODING,
+  type RewardLeaf,
+  type RewardLeafValue,
+  type RewardTree,
+  type RewardTreeInput,
+  type UnallocatedRewards,
+} from "./types";
+
+/** Adds each positive allocation to the recipient's running total (keyed by lowercase address). */
+function accumulate(into: Map<string, bigint>, allocations: readonly Allocation[]): bigint {
+  let sum = 0n;
+  for (const { account, amount } of allocations) {
+    if (amount === 0n) continue;
+    const key = account.toLowerCase();
+    into.set(key, (into.get(key) ?? 0n) + amount);
+    sum += amount;
+  }
+  return sum;
+}
+
+/**
+ * Assembles a reward tree from its parts and checks its accounting. Shared by `buildRewardTree` and
+ * `loadRewardTree` so a loaded tree obeys the same invariants as a built one.
+ */
+export function assembleRewardTree(
+  epoch: bigint,
+  minersTotal: bigint,
+  validatorsTotal: bigint,
+  unallocated: UnallocatedRewards,
+  leaves: readonly RewardLeaf[],
+  tree: StandardMerkleTree<RewardLeafValue> | null,
+): RewardTree {
+  const allocated = leaves.reduce((sum, leaf) => sum + leaf.amount, 0n);
+  const expected = minersTotal + validatorsTotal - unallocated.miners - unallocated.validators;
+  if (allocated !== expected) {
+    throw new ModernTensorError(
+      "INVALID_REWARD_TREE",
+      `reward leaves sum to ${allocated} but the pools leave ${expected} to allocate`,
+      { details: { epoch, allocated, expected, minersTotal, validatorsTotal, unallocated } },
+    );
+  }
+  const leafIndex = new Map(leaves.map((leaf, i) => [leaf.account.toLowerCase(), i] as const));
+  return {
+    epoch,
+    root: tree === null ? ZeroHash : tree.root,
+    minersTotal,
+    validatorsTotal,
+    unallocated,
+    allocated,
+    leaves,
+    tree,
+    leafIndex,
+  };
+}
+
+/**
+ * Builds the epoch's reward tree: miners share `minersTotal` by score, validators share
+ * `validatorsTotal` by stake (both with `proportionalSplit`, exact to the wei), and an address that is
+ * both gets one leaf with the sum. A pool with no recipient (no miner scored, or no validator has stake)
+ * gets no leaf and is reported in `unallocated`; it stays in the distributor until the claim window
+ * expires and is then swept into the recycling pool like any unclaimed reward.
+ */
+export function buildRewardTree(input: RewardTreeInput): RewardTree {
+  const { epoch, minersTotal, validatorsTotal } = input;
+  assertEpoch(epoch);
+  assertNonNegative("minersTotal", minersTotal);
+  assertNonNegative("validatorsTotal", validatorsTotal);
+
+  const minerAllocations = proportionalSplit(
+    minersTotal,
+    input.miners.map((m) => ({ account: m.miner, weight: m.score })),
+  );
+  const validatorAllocations = proportionalSplit(
+    validatorsTotal,
+    input.validators.map((v) => ({ account: v.validator, weight: v.stake })),
+  );
+
+  const amounts = new Map<string, bigint>();
+  const minersPaid = accumulate(amounts, minerAllocations);
+  const validatorsPaid = accumulate(amounts, validatorAllocations);
+  // proportionalSplit pays out everything whenever some weight is positive, so a pool is either fully
+  // allocated or (no positive weight) not at all.
+  const unallocated: UnallocatedRewards = {
+    miners: minersTotal - minersPaid,
+    validators: validatorsTotal - validatorsPaid,
+  };
+
+  const leaves: RewardLeaf[] = [...amounts.entries()]
+    .sort(([a], [b]) => compareAddresses(a, b))
+    .map(([account, amount]) => ({ account: getAddress(account), amount }));
+  const values: RewardLeafValue[] = leaves.map((leaf) => [leaf.account, leaf.amount.toString()]);
+  const tree = values.length === 0 ? null : StandardMerkleTree.of(values, [...REWARD_LEAF_ENCODING]);
+  return assembleRewardTree(epoch, minersTotal, validatorsTotal, unallocated, leaves, tree);
+}

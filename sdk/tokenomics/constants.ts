@@ -1,0 +1,44 @@
+/** Fixed-point constants and the default policy values (configuration defaults, not protocol law). */
+
+/** 1.0 in 18-decimal fixed point; fractions, utility, weights and shares are all WAD-scaled. */
+export const WAD = 10n ** 18n;
+
+/** One MDT in wei (MDT has 18 decimals). */
+export const ONE_MDT = 10n ** 18n;
+
+/**
+ * Halvings at or beyond this count leave nothing: `x >> 256` is 0 for every uint256, and the
+ * contract short-circuits instead of shifting, so the SDK does the same.
+ */
+export const MAX_HALVINGS = 256n;
+
+/** Default emission per epoch at full utility, before halving. */
+export const DEFAULT_BASE_REWARD = 1_000n * ONE_MDT;
+
+/** Default number of epochs between halvings. */
+export const DEFAULT_HALVING_INTERVAL = 210_000n;
+
+/** Default task volume at which the task component of utility saturates. */
+export const DEFAULT_MAX_TASKS = 10_000n;
+
+/** Hard supply cap of MDT (the token is ERC20Capped at this value). */
+export const DEFAULT_SUPPLY_CAP = 21_000_000n * ONE_MDT;
+
+/** Default utility weights: task volume 0.5, difficulty 0.3, participation 0.2. */
+export const DEFAULT_TASK_WEIGHT = (WAD * 5n) / 10n;
+export const DEFAULT_DIFFICULTY_WEIGHT = (WAD * 3n) / 10n;
+export const DEFAULT_PARTICIPATION_WEIGHT = (WAD * 2n) / 10n;
+
+/** Default emission shares: miners 0.4, validators 0.4, DAO 0.2. */
+export const DEFAULT_MINER_SHARE = (WAD * 4n) / 10n;
+export const DEFAULT_VALIDATOR_SHARE = (WAD * 4n) / 10n;
+export const DEFAULT_DAO_SHARE = (WAD * 2n) / 10n;
+
+/** Default κ: a miner's weight is clipped at the value backed by at least half of the stake. */
+export const DEFAULT_KAPPA = WAD / 2n;
+
+/** Default part of a slash that is burned; the rest goes to the recycling pool. */
+export const DEFAULT_SLASH_BURN_SHARE = WAD / 2n;
+
+/** Default part of a miner registration fee that is burned; the rest is recycled. */
+export const DEFAULT_REGISTRATION_FEE_BURN_SHARE = WAD / 2n;
