@@ -21,6 +21,8 @@ contract EpochClock is AccessControl, IEpochClock {
     uint256 private _anchorEpoch;
     uint256 private _anchorBlock;
     uint256 private _length;
+    // Length of epoch _anchorEpoch - 1 (the last one under the previous anchor); 0 before any change.
+    uint256 private _previousLength;
 
     /**
      * @param admin receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE
@@ -52,10 +54,13 @@ contract EpochClock is AccessControl, IEpochClock {
     }
 
     /// @inheritdoc IEpochClock
-    /// @dev Epochs before the latest length change are not tracked and revert with UnknownEpochStart.
+    /// @dev Known from the epoch before the latest length change on (so always for the current epoch);
+    /// earlier epochs revert with UnknownEpochStart.
     function epochStartBlock(uint256 epoch) external view returns (uint256) {
-        if (epoch < _anchorEpoch) revert UnknownEpochStart(epoch, _anchorEpoch);
-        return _anchorBlock + (epoch - _anchorEpoch) * _length;
+        if (epoch >= _anchorEpoch) return _anchorBlock + (epoch - _anchorEpoch) * _length;
+        uint256 firstKnown = _anchorEpoch - 1;
+        if (epoch < firstKnown) revert UnknownEpochStart(epoch, firstKnown);
+        return _anchorBlock - _previousLength;
     }
 
     /**
@@ -66,7 +71,11 @@ contract EpochClock is AccessControl, IEpochClock {
         _checkLength(length);
         uint256 next = currentEpoch() + 1;
         // The next boundary under the length in force now; unchanged if a change is already pending.
-        uint256 nextStart = next == _anchorEpoch ? _anchorBlock : _anchorBlock + (next - _anchorEpoch) * _length;
+        uint256 nextStart = _anchorBlock;
+        if (next != _anchorEpoch) {
+            nextStart += (next - _anchorEpoch) * _length;
+            _previousLength = _length;
+        }
         _anchorEpoch = next;
         _anchorBlock = nextStart;
         _length = length;

@@ -8,8 +8,8 @@ interface IEpochClock {
 
     /// @notice The epoch length must be between 1 and the maximum.
     error InvalidEpochLength(uint256 length, uint256 max);
-    /// @notice The start of epochs before `anchorEpoch` (the latest length change) is not kept.
-    error UnknownEpochStart(uint256 epoch, uint256 anchorEpoch);
+    /// @notice Epoch starts are kept from `firstKnownEpoch` (the one before the latest length change) on.
+    error UnknownEpochStart(uint256 epoch, uint256 firstKnownEpoch);
 
     /// @notice The epoch that the current block belongs to.
     function currentEpoch() external view returns (uint256);
@@ -20,6 +20,6 @@ interface IEpochClock {
     /// @notice Blocks per epoch from the next epoch boundary on.
     function epochLength() external view returns (uint256);
 
-    /// @notice First block of `epoch` (for the current epoch and later ones).
+    /// @notice First block of `epoch` (known for the current epoch, later ones, and back to the latest length change).
     function epochStartBlock(uint256 epoch) external view returns (uint256);
 }

@@ -1,0 +1,264 @@
+/**
+ * Property tests: random sequences of staking, slashing, reporting, distribution, claims, sweeps and
+ * block production, with the suite's accounting invariants checked after every step.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import { ethers } from "hardhat";
+import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import { encodeBytes32String, type ContractTransactionResponse } from "ethers";
+import {
+  deployTestSuite,
+  distributeEpoch,
+  epochOfNextTx,
+  mdt,
+  proofOf,
+  registerMiner,
+  registerValidator,
+  sortAddresses,
+  WAD,
+  type RewardTree,
+  type SuiteFixture,
+} from "./fixtures";
+
+const CAP = mdt(21_000_000);
+const SLASHING = 1;
+
+type Command =
+  | { kind: "stake"; v: number; amount: bigint }
+  | { kind: "delegate"; d: number; v: number; amount: bigint }
+  | { kind: "unstake"; v: number; amount: bigint }
+  | { kind: "undelegate"; d: number; v: number; part: number }
+  | { kind: "withdraw"; who: number }
+  | { kind: "slash"; v: number; fraction: bigint }
+  | { kind: "jail"; v: number }
+  | { kind: "unjail"; v: number }
+  | { kind: "report"; v: number; tasks: bigint; difficulty: bigint }
+  | { kind: "distribute" }
+  | { kind: "redistribute" }
+  | { kind: "claim"; pick: number }
+  | { kind: "sweep"; pick: number }
+  | { kind: "mine"; blocks: number };
+
+const v = fc.integer({ min: 0, max: 3 });
+const d = fc.integer({ min: 0, max: 3 });
+const amount = fc.bigInt({ min: 1n, max: 300n }).map((n) => n * 10n ** 18n);
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant("stake" as const), v, amount }),
+  fc.record({ kind: fc.constant("delegate" as const), d, v, amount }),
+  fc.record({ kind: fc.constant("unstake" as const), v, amount }),
+  fc.record({ kind: fc.constant("undelegate" as const), d, v, part: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({ kind: fc.constant("withdraw" as const), who: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant("slash" as const), v, fraction: fc.bigInt({ min: 1n, max: WAD }) }),
+  fc.record({ kind: fc.constant("jail" as const), v }),
+  fc.record({ kind: fc.constant("unjail" as const), v }),
+  fc.record({
+    kind: fc.constant("report" as const),
+    v,
+    tasks: fc.bigInt({ min: 0n, max: 20_000n }),
+    difficulty: fc.bigInt({ min: 0n, max: WAD }),
+  }),
+  fc.constant({ kind: "distribute" as const }),
+  fc.constant({ kind: "redistribute" as const }),
+  fc.record({ kind: fc.constant("claim" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("sweep" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("mine" as const), blocks: fc.integer({ min: 1, max: 24 }) }),
+);
+
+/** Short epochs, unbonding, jail and claim windows so a sequence crosses them all. */
+async function invariantFixture(): Promise<SuiteFixture> {
+  const f = await deployTestSuite((c) => {
+    c.epochLength = 8n;
+    c.staking.unbondingEpochs = 2n;
+    c.staking.jailEpochs = 1n;
+    c.claimWindow = 2n;
+  });
+  for (const val of f.accounts.slice(0, 4)) await registerValidator(f, val, mdt(100));
+  for (const m of f.accounts.slice(14, 16)) await registerMiner(f, m);
+  for (const acc of f.accounts.slice(0, 8)) await f.token.connect(acc).approve(f.staking, ethers.MaxUint256);
+  return f;
+}
+
+interface Distribution {
+  epoch: bigint;
+  tree: RewardTree | null;
+  entries: [string, bigint][];
+}
+
+interface Model {
+  distributed: Distribution[];
+  /** Next epoch the runner will distribute. */
+  nextEpoch: bigint;
+  /** Σ amount of every Slashed event. */
+  slashed: bigint;
+}
+
+/** Successful calls per function over the whole run, to show the sequences reach every path. */
+const succeeded = new Map<string, number>();
+
+async function attempt(call: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionResponse | null> {
+  try {
+    const tx = await call();
+    await tx.wait();
+    const selector = tx.data.slice(0, 10);
+    succeeded.set(selector, (succeeded.get(selector) ?? 0) + 1);
+    return tx;
+  } catch (e) {
+    // Contract reverts are legitimate outcomes of random input; anything else is a test bug.
+    const message = e instanceof Error ? e.message : String(e);
+    if (!/revert/i.test(message)) throw e;
+    return null;
+  }
+}
+
+async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
+  const validators = f.accounts.slice(0, 4);
+  const delegators = f.accounts.slice(4, 8);
+  switch (c.kind) {
+    case "stake":
+      await attempt(() => f.staking.connect(validators[c.v]).stake(c.amount));
+      break;
+    case "delegate":
+      await attempt(() => f.staking.connect(delegators[c.d]).delegate(validators[c.v].address, c.amount));
+      break;
+    case "unstake":
+      await attempt(() => f.staking.connect(validators[c.v]).unstake(c.amount));
+      break;
+    case "undelegate": {
+      const staked = await f.staking.stakeOf(validators[c.v].address, delegators[c.d].address);
+      const part = (staked * BigInt(c.part)) / 100n;
+      await attempt(() => f.staking.connect(delegators[c.d]).undelegate(validators[c.v].address, part));
+      break;
+    }
+    case "withdraw": {
+      // Prefer an account that has something unbonding.
+      const pending = [];
+      for (const acc of f.accounts.slice(0, 8)) if ((await f.staking.unbondingOf(acc.address)).length > 0) pending.push(acc);
+      const who = pending.length > 0 ? pending[c.who % pending.length] : f.accounts[c.who];
+      await attempt(() => f.staking.connect(who).withdraw());
+      break;
+    }
+    case "slash": {
+      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, encodeBytes32String("prop")));
+      if (tx !== null) {
+        const receipt = await tx.wait();
+        for (const log of receipt!.logs) {
+          const parsed = f.staking.interface.parseLog(log);
+          if (parsed?.name === "Slashed") model.slashed += parsed.args.amount as bigint;
+        }
+      }
+      break;
+    }
+    case "jail":
+      await attempt(() => f.staking.connect(f.deployer).jail(validators[c.v].address));
+      break;
+    case "unjail":
+      await attempt(() => f.staking.connect(validators[c.v]).unjail());
+      break;
+    case "report": {
+      await attempt(() => f.registry.connect(validators[c.v]).submitTaskReport(c.tasks, c.difficulty));
+      const miners = sortAddresses(f.accounts.slice(14, 16).map((m) => m.address));
+      await attempt(() => f.registry.connect(validators[c.v]).submitWeights(miners, [1n, 2n]));
+      break;
+    }
+    case "distribute": {
+      const current = await epochOfNextTx(f.clock);
+      if (model.nextEpoch >= current) break;
+      const recipients = [...validators, ...f.accounts.slice(14, 16)].map((s) => s.address);
+      const result = await distributeEpoch(f, model.nextEpoch, recipients);
+      if (result.tree !== null) succeeded.set("paying distribute", (succeeded.get("paying distribute") ?? 0) + 1);
+      model.distributed.push({ epoch: model.nextEpoch, tree: result.tree, entries: result.entries });
+      model.nextEpoch += 1n;
+      break;
+    }
+    case "redistribute": {
+      if (model.distributed.length === 0) break;
+      const e = model.distributed[model.distributed.length - 1].epoch;
+      await expect(f.distributor.distribute(e, 0n, 0n, 0n, 0n, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.distributor, "EpochAlreadyDistributed")
+        .withArgs(e);
+      break;
+    }
+    case "claim": {
+      const paying = model.distributed.filter((x) => x.tree !== null);
+      if (paying.length === 0) break;
+      const dist = paying[c.pick % paying.length];
+      const [account, value] = dist.entries[Math.floor(c.pick / paying.length) % dist.entries.length];
+      await attempt(() => f.distributor.claim(dist.epoch, account, value, proofOf(dist.tree!, account)));
+      break;
+    }
+    case "sweep": {
+      if (model.distributed.length === 0) break;
+      await attempt(() => f.distributor.sweep(model.distributed[c.pick % model.distributed.length].epoch));
+      break;
+    }
+    case "mine":
+      await mine(c.blocks);
+      break;
+  }
+}
+
+async function checkInvariants(f: SuiteFixture, model: Model): Promise<void> {
+  // Supply never above the cap.
+  expect(await f.token.totalSupply()).to.be.lte(CAP);
+
+  // Staking: the contract holds exactly what is bonded plus what is unbonding.
+  const bonded = await f.staking.totalBonded();
+  const unbonding = await f.staking.totalUnbonding();
+  expect(await f.token.balanceOf(f.addr.staking)).to.equal(bonded + unbonding);
+  let stakes = 0n;
+  for (const val of await f.staking.registeredValidators()) stakes += (await f.staking.validatorInfo(val)).totalStake;
+  expect(stakes).to.equal(bonded);
+  let entries = 0n;
+  for (const acc of f.accounts.slice(0, 8)) for (const e of await f.staking.unbondingOf(acc.address)) entries += e.amount;
+  expect(entries).to.equal(unbonding);
+
+  // Burned + recycled from slashing equals what was slashed.
+  const fromSlashing = (await f.burnPool.burnedBy(SLASHING)) + (await f.recyclingPool.recycledBy(SLASHING));
+  expect(fromSlashing).to.equal(model.slashed);
+
+  // Per epoch: funded once, claims within funding; the distributor holds exactly what is still claimable.
+  let owed = 0n;
+  for (const dist of model.distributed) {
+    const r = await f.distributor.epochReward(dist.epoch);
+    expect(r.distributed).to.equal(true);
+    expect(await f.controller.isFunded(dist.epoch)).to.equal(true);
+    expect(r.claimed).to.be.lte(r.funded);
+    if (!r.swept) owed += r.funded - r.claimed;
+  }
+  expect(await f.token.balanceOf(f.addr.distributor)).to.equal(owed);
+}
+
+describe("Invariants over random operation sequences", function () {
+  it("hold after every step (fast-check, fixed seed)", async function () {
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 60 }), async (commands) => {
+        const f = await loadFixture(invariantFixture);
+        const model: Model = { distributed: [], nextEpoch: await f.clock.currentEpoch(), slashed: 0n };
+        for (const c of commands) {
+          await step(f, model, c);
+          await checkInvariants(f, model);
+        }
+      }),
+      { seed: 20240601, numRuns: 30, endOnFailure: true },
+    );
+    const f = await loadFixture(invariantFixture);
+    const s = f.staking.interface;
+    const reached: [string, string][] = [
+      ["stake", s.getFunction("stake").selector],
+      ["delegate", s.getFunction("delegate").selector],
+      ["unstake", s.getFunction("unstake").selector],
+      ["undelegate", s.getFunction("undelegate").selector],
+      ["withdraw", s.getFunction("withdraw").selector],
+      ["slash", s.getFunction("slash").selector],
+      ["jail", s.getFunction("jail").selector],
+      ["unjail", s.getFunction("unjail").selector],
+      ["claim", f.distributor.interface.getFunction("claim").selector],
+      ["sweep", f.distributor.interface.getFunction("sweep").selector],
+      ["submitTaskReport", f.registry.interface.getFunction("submitTaskReport").selector],
+    ];
+    // The random sequences must reach every mutator, not just bounce off reverts.
+    for (const [name, selector] of reached) expect(succeeded.get(selector) ?? 0, name).to.be.greaterThan(0);
+    expect(succeeded.get("paying distribute") ?? 0, "paying distribute").to.be.greaterThan(0);
+  });
+});
