@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DeploymentRecord } from "./deploySuite";
 
-/** Where deployment records live, one file per chain id. */
-export const DEPLOYMENTS_DIR = path.resolve(__dirname, "..", "..", "deployments");
+/** Where deployment records live, one file per chain id; env `DEPLOYMENTS_DIR` overrides (tests use a temp dir). */
+export const DEPLOYMENTS_DIR = process.env.DEPLOYMENTS_DIR
+  ? path.resolve(process.env.DEPLOYMENTS_DIR)
+  : path.resolve(__dirname, "..", "..", "deployments");
 
 /** Path of the deployment record of `chainId` under `dir`. */
 export function deploymentPath(chainId: number | bigint, dir: string = DEPLOYMENTS_DIR): string {
