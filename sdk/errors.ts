@@ -20,7 +20,42 @@ export type ModernTensorErrorCode =
   | "SUPPLY_EXCEEDS_CAP"
   // rewards: Merkle reward trees
   | "INVALID_REWARD_TREE"
-  | "ACCOUNT_NOT_IN_TREE";
+  | "ACCOUNT_NOT_IN_TREE"
+  // client, epoch runner and CLI
+  | ClientErrorCode;
+
+/** Codes raised by the client, the runner and the CLI. */
+export type ClientErrorCode =
+  /** An RPC call did not answer within its timeout (after every retry). */
+  | "RPC_TIMEOUT"
+  /** An RPC call failed with a network or server error (after every retry). */
+  | "RPC_ERROR"
+  /** A contract call reverted; `details.error` names the custom error, `details.args` its arguments. */
+  | "CONTRACT_REVERT"
+  /** No deployments/<chainId>.json for the connected chain. */
+  | "DEPLOYMENT_NOT_FOUND"
+  /** An amount is not a valid non-negative MDT amount. */
+  | "INVALID_AMOUNT"
+  /** An argument (address, epoch, weight) is malformed. */
+  | "INVALID_ARGUMENT"
+  /** The account holds less MDT than the action needs. */
+  | "INSUFFICIENT_BALANCE"
+  /** The action sends a transaction but the client has no signer. */
+  | "MISSING_SIGNER"
+  /** A transaction was mined but failed, or never produced a receipt. */
+  | "TX_FAILED"
+  /** No claimable reward was found. */
+  | "NOTHING_TO_CLAIM"
+  /** The reward tree of an epoch is not in the data directory. */
+  | "TREE_NOT_FOUND"
+  /** The SDK's computation disagrees with the contract's view of the same quantity. */
+  | "CHAIN_MISMATCH"
+  /** An epoch was distributed with a root that no stored tree has. */
+  | "ROOT_MISMATCH"
+  /** After distributing, the on-chain record does not match what was submitted. */
+  | "VERIFY_FAILED"
+  /** The runner was stopped by an injected failure hook (tests) or an abort signal. */
+  | "RUNNER_ABORTED";
 
 /** Values that explain a failure (amounts stay `bigint`; serialise with a bigint-aware replacer). */
 export type ModernTensorErrorDetails = Readonly<Record<string, unknown>>;

@@ -1,0 +1,58 @@
+/** Options, steps and results of the epoch runner. */
+import type { RunnerMetrics } from "./metrics";
+import type { Logger } from "./logger";
+
+/** The steps of distributing one epoch, in order. */
+export const RUNNER_STEPS = ["collect", "compute", "persist", "submit", "receipt", "verify", "mark"] as const;
+
+/** One of {@link RUNNER_STEPS}. */
+export type RunnerStep = (typeof RUNNER_STEPS)[number];
+
+/** Test seams: called after each step completes; a hook that throws simulates a crash right there. */
+export interface RunnerHooks {
+  afterStep?: (step: RunnerStep, epoch: bigint) => void | Promise<void>;
+}
+
+/** Options of `runEpochs`. */
+export interface RunEpochsOptions {
+  /** First epoch to consider; default the stored cursor (first epoch not yet done), else 0. */
+  fromEpoch?: bigint;
+  /** Stop after this many epochs were processed (distributed or marked); default: all finished ones. */
+  maxEpochs?: number;
+  /** κ of miner scoring (WAD); default 0.5. */
+  kappa?: bigint;
+  /** Step logs; default JSON lines on stderr. */
+  logger?: Logger;
+  /** Prometheus metrics, or null/undefined for none. */
+  metrics?: RunnerMetrics | null;
+  hooks?: RunnerHooks;
+}
+
+/** What happened to one epoch. */
+export type EpochOutcome =
+  /** Distributed by this run. */
+  | "distributed"
+  /** Found distributed on-chain with the root of a stored tree (e.g. after a crash): recorded as done. */
+  | "marked"
+  /** Already recorded as done. */
+  | "skipped";
+
+/** One epoch's result. */
+export interface EpochResult {
+  epoch: bigint;
+  outcome: EpochOutcome;
+  root: string;
+  /** Funded emission of the epoch (0 when skipped/marked without recomputing). */
+  emission: bigint;
+  txHash: string | null;
+}
+
+/** Result of `runEpochs`. */
+export interface RunEpochsResult {
+  /** The current epoch when the run started (every earlier one was considered). */
+  currentEpoch: bigint;
+  /** Per-epoch results, ascending. */
+  epochs: EpochResult[];
+  /** The first epoch not yet done after this run. */
+  nextEpoch: bigint;
+}
