@@ -11,6 +11,7 @@ import {IStakingManager} from "../interfaces/IStakingManager.sol";
 import {IEpochClock} from "../interfaces/IEpochClock.sol";
 import {IBurnPool, IRecyclingPool, PoolSource} from "../interfaces/IPools.sol";
 import {TokenomicsMath} from "../libraries/TokenomicsMath.sol";
+import {PoolRouting} from "../libraries/PoolRouting.sol";
 
 /**
  * @title StakingManager
@@ -314,14 +315,7 @@ contract StakingManager is AccessControl, IStakingManager {
         _totalBonded -= amount;
         _markChanged();
         emit Slashed(validator, fraction, amount, burned, recycled, reason);
-        if (burned != 0) {
-            token.forceApprove(address(burnPool), burned);
-            burnPool.burn(burned, PoolSource.Slashing);
-        }
-        if (recycled != 0) {
-            token.forceApprove(address(recyclingPool), recycled);
-            recyclingPool.deposit(recycled, PoolSource.Slashing);
-        }
+        PoolRouting.burnAndRecycle(token, burnPool, recyclingPool, burned, recycled, PoolSource.Slashing);
     }
 
     /// @notice Removes `validator` from the active set (from the next epoch) for `jailEpochs` epochs.

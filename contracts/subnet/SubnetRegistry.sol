@@ -9,6 +9,7 @@ import {IEpochClock} from "../interfaces/IEpochClock.sol";
 import {IStakingManager} from "../interfaces/IStakingManager.sol";
 import {IBurnPool, IRecyclingPool, PoolSource} from "../interfaces/IPools.sol";
 import {TokenomicsMath} from "../libraries/TokenomicsMath.sol";
+import {PoolRouting} from "../libraries/PoolRouting.sol";
 
 /**
  * @title SubnetRegistry
@@ -142,14 +143,7 @@ contract SubnetRegistry is AccessControl, ISubnetRegistry {
         emit MinerRegistered(msg.sender, fee, burned, recycled);
         if (fee == 0) return;
         token.safeTransferFrom(msg.sender, address(this), fee);
-        if (burned != 0) {
-            token.forceApprove(address(burnPool), burned);
-            burnPool.burn(burned, PoolSource.RegistrationFee);
-        }
-        if (recycled != 0) {
-            token.forceApprove(address(recyclingPool), recycled);
-            recyclingPool.deposit(recycled, PoolSource.RegistrationFee);
-        }
+        PoolRouting.burnAndRecycle(token, burnPool, recyclingPool, burned, recycled, PoolSource.RegistrationFee);
     }
 
     /**

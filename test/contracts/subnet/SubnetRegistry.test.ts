@@ -318,11 +318,11 @@ describe("SubnetRegistry", function () {
     it("each reverts with AccessControlUnauthorizedAccount for a non-governor", async function () {
       const { registry, outsider, GOVERNOR_ROLE } = await loadFixture(registryFixture);
       for (const call of [
-        registry.connect(outsider).setRegistrationFee(1n),
-        registry.connect(outsider).setFeeBurnShare(1n),
-        registry.connect(outsider).setMaxMiners(10n),
+        () => registry.connect(outsider).setRegistrationFee(1n),
+        () => registry.connect(outsider).setFeeBurnShare(1n),
+        () => registry.connect(outsider).setMaxMiners(10n),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount").withArgs(outsider.address, GOVERNOR_ROLE);
+        await expect(call()).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount").withArgs(outsider.address, GOVERNOR_ROLE);
       }
     });
   });
