@@ -1,9 +1,10 @@
-/** `mtcli stake | unstake | withdraw | delegate | undelegate | validator register`. */
+/** `mtcli stake | unstake | withdraw | delegate | undelegate | validator register | validator unjail`. */
 import type { Command } from "commander";
 import { delegate } from "../../client/actions/staking/delegate";
 import { registerValidator } from "../../client/actions/staking/registerValidator";
 import { stake } from "../../client/actions/staking/stake";
 import { undelegate } from "../../client/actions/staking/undelegate";
+import { unjail } from "../../client/actions/staking/unjail";
 import { unstake } from "../../client/actions/staking/unstake";
 import { withdraw } from "../../client/actions/staking/withdraw";
 import type { TxResult } from "../../client/types";
@@ -97,6 +98,17 @@ export function registerStaking(program: Command): void {
       await withClient(opts, async (client) => {
         progress(opts, `registering validator with ${mdt(selfStake)}`);
         done(opts, "registered as validator", await registerValidator(client, { selfStake, ...(signer ? { signer } : {}) }), { selfStake });
+      });
+    });
+
+  validatorCmd
+    .command("unjail")
+    .description("take your validator out of jail once its jail period is over")
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      await withClient(opts, async (client) => {
+        progress(opts, "unjailing");
+        done(opts, "unjailed; back in the active set from the next epoch", await unjail(client));
       });
     });
 }

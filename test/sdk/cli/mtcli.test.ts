@@ -134,6 +134,24 @@ describe("mtcli (child process against hardhat node)", function () {
     const twice = await mtcli(["claim", "--epoch", epoch.toString()], KEYS[0]);
     expect(twice.code).to.equal(5);
     expect(twice.stderr).to.match(/AlreadyClaimed/);
+
+    // The claim window (1000 epochs by default) is still open: sweep refuses, naming the deadline.
+    const early = await mtcli(["sweep", epoch.toString()], KEYS[2]);
+    expect(early.code).to.equal(5);
+    expect(early.stderr).to.match(/ClaimWindowOpen/);
+  });
+
+  it("sweep and validator unjail name the contract error when they cannot run", async function () {
+    const [undistributed, badEpoch, notJailed] = await Promise.all([
+      mtcli(["sweep", "99999"], KEYS[2]),
+      mtcli(["sweep", "-1"], KEYS[2]),
+      mtcli(["validator", "unjail"], KEYS[0]),
+    ]);
+    expect(undistributed.code).to.equal(5);
+    expect(undistributed.stderr).to.match(/EpochNotDistributed/);
+    expect(badEpoch.code).to.equal(2);
+    expect(notJailed.code).to.equal(5);
+    expect(notJailed.stderr).to.match(/NotJailed/);
   });
 
   it("exits non-zero with clear messages on bad input", async function () {
