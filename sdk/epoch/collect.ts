@@ -1,11 +1,14 @@
 /**
  * Step 1 of an epoch: what the chain says happened in it — the validators' task reports and weight
- * vectors (from SubnetRegistry events; the latest weights per validator count) and the active set with
- * its stakes (StakingManager.activeValidatorsAt). Everything is read at one block so it is consistent.
+ * vectors (from SubnetRegistry events; the latest weights per validator count), the active set with
+ * its stakes (StakingManager.activeValidatorsAt), and who held each active validator's pool shares when
+ * the epoch began (from Staked/Unstaked events before its first block: the same state the active set
+ * was computed from). Everything is read at one block so it is consistent.
  */
 import { read } from "../client/call";
 import { getEvents } from "../client/actions/events/getEvents";
 import type { Client } from "../client/types";
+import type { ShareHolder } from "../tokenomics/delegation";
 import type { TaskReport, ValidatorWeights } from "../tokenomics/types";
 
 /** The on-chain inputs of one epoch. */
@@ -17,25 +20,53 @@ export interface EpochInputs {
   reports: TaskReport[];
   /** Latest weight vector of each validator that submitted one, with its active-set stake. */
   weights: ValidatorWeights[];
-  /** The epoch's active set and stakes (validators are paid by these). */
-  activeSet: { validator: string; stake: bigint }[];
+  /**
+   * The epoch's active set and stakes (validators are paid by these), with the holders of each
+   * validator's pool shares at the epoch's start (absent when that start block is no longer known).
+   */
+  activeSet: { validator: string; stake: bigint; holders?: ShareHolder[] }[];
 }
 
-// Events of epoch N lie in its own blocks; start there when the clock still knows the start block.
-async function firstBlockOf(client: Client, epoch: bigint, blockTag: number): Promise<number> {
+// The epoch's first block, or null when the clock no longer knows it (before a length change).
+async function startBlockOf(client: Client, epoch: bigint, blockTag: number): Promise<number | null> {
   try {
-    const start = await client.contracts.clock.epochStartBlock(epoch, { blockTag });
-    return Math.max(client.deployment.deployBlock, Number(start));
+    return Number(await client.contracts.clock.epochStartBlock(epoch, { blockTag }));
   } catch {
-    return client.deployment.deployBlock; // before the latest epoch-length change: scan from deployment
+    return null;
   }
+}
+
+/**
+ * Pool shares per validator and account after every block before `beforeBlock`, summed from the
+ * Staked (+shares) and Unstaked (−shares) events. Slashes change a pool's stake, not its shares.
+ */
+async function shareHoldersBefore(client: Client, beforeBlock: number): Promise<Map<string, Map<string, bigint>>> {
+  const { staking } = client.contracts;
+  const fromBlock = client.deployment.deployBlock;
+  const toBlock = beforeBlock - 1;
+  const pools = new Map<string, Map<string, bigint>>();
+  if (toBlock < fromBlock) return pools;
+  const [staked, unstaked] = await Promise.all([
+    getEvents(client, { label: "StakingManager.Staked", query: (f, t) => staking.queryFilter(staking.filters.Staked(), f, t), fromBlock, toBlock }),
+    getEvents(client, { label: "StakingManager.Unstaked", query: (f, t) => staking.queryFilter(staking.filters.Unstaked(), f, t), fromBlock, toBlock }),
+  ]);
+  const add = (validator: string, account: string, delta: bigint): void => {
+    const pool = pools.get(validator.toLowerCase()) ?? new Map<string, bigint>();
+    pool.set(account, (pool.get(account) ?? 0n) + delta);
+    pools.set(validator.toLowerCase(), pool);
+  };
+  for (const log of staked) add(log.args.validator, log.args.account, log.args.shares);
+  for (const log of unstaked) add(log.args.validator, log.args.account, -log.args.shares);
+  return pools;
 }
 
 /** Collects the epoch's reports, weights and active set at block `blockTag`. */
 export async function collectEpochInputs(client: Client, epoch: bigint, blockTag: number): Promise<EpochInputs> {
   const { registry, staking } = client.contracts;
-  const fromBlock = await firstBlockOf(client, epoch, blockTag);
-  const [weightLogs, reportLogs, active] = await Promise.all([
+  const startBlock = await startBlockOf(client, epoch, blockTag);
+  // Events of epoch N lie in its own blocks; without a known start, scan from the deployment.
+  const fromBlock = Math.max(client.deployment.deployBlock, startBlock ?? 0);
+  const [weightLogs, reportLogs, active, pools] = await Promise.all([
     getEvents(client, {
       label: "SubnetRegistry.WeightsSubmitted",
       query: (f, t) => registry.queryFilter(registry.filters.WeightsSubmitted(epoch), f, t),
@@ -49,9 +80,15 @@ export async function collectEpochInputs(client: Client, epoch: bigint, blockTag
       toBlock: blockTag,
     }),
     read(client, "StakingManager.activeValidatorsAt", () => staking.activeValidatorsAt(epoch, { blockTag })),
+    startBlock === null ? Promise.resolve(null) : shareHoldersBefore(client, startBlock),
   ]);
 
-  const activeSet = active.validators.map((validator, i) => ({ validator, stake: active.stakes[i] }));
+  const activeSet = active.validators.map((validator, i) => {
+    const pool = pools?.get(validator.toLowerCase());
+    if (pool === undefined) return { validator, stake: active.stakes[i] };
+    const holders = [...pool.entries()].filter(([, shares]) => shares > 0n).map(([account, shares]) => ({ account, shares }));
+    return { validator, stake: active.stakes[i], holders };
+  });
   const stakeOf = new Map(activeSet.map((v) => [v.validator.toLowerCase(), v.stake] as const));
 
   // Logs come in chain order, so the last vector seen per validator is its latest submission.

@@ -44,8 +44,17 @@ function expectEqual(epoch: bigint, what: string, sdk: bigint, chain: bigint): v
   }
 }
 
+/** Off-chain parameters of the reward split (not enforced by the contracts, which see only the root). */
+export interface ComputeOptions {
+  /** κ of miner scoring (WAD); default 0.5. */
+  kappa?: bigint;
+  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
+  validatorTake?: bigint;
+}
+
 /** Computes and cross-checks the epoch's distribution from its inputs. */
-export async function computeEpoch(client: Client, inputs: EpochInputs, kappa?: bigint): Promise<EpochComputation> {
+export async function computeEpoch(client: Client, inputs: EpochInputs, options: ComputeOptions = {}): Promise<EpochComputation> {
+  const { kappa, validatorTake } = options;
   const { epoch, blockTag } = inputs;
   const { controller, distributor, recyclingPool, token } = client.contracts;
   const policy = await readPolicy(client, blockTag);
@@ -82,6 +91,7 @@ export async function computeEpoch(client: Client, inputs: EpochInputs, kappa?: 
     validatorsTotal: plan.split.validators,
     miners: scores,
     validators: inputs.activeSet,
+    ...(validatorTake === undefined ? {} : { validatorTake }),
   });
   return { epoch, metrics, plan, scores, tree };
 }

@@ -14,7 +14,7 @@ import { getPoolTotals } from "../client/actions/read/getPoolTotals";
 import { getSupply } from "../client/actions/read/getSupply";
 import type { RewardTree } from "../rewards";
 import { collectEpochInputs } from "./collect";
-import { computeEpoch } from "./compute";
+import { computeEpoch, type ComputeOptions } from "./compute";
 import { createJsonLineLogger, type Logger } from "./logger";
 import { toFloat, utilityToFloat, type RunnerMetrics } from "./metrics";
 import { readCursor, writeCursor } from "./store";
@@ -26,7 +26,7 @@ interface Context {
   log: Logger;
   metrics: RunnerMetrics | null;
   hooks: RunnerHooks;
-  kappa?: bigint;
+  scoring: ComputeOptions;
 }
 
 async function stepDone(ctx: Context, step: RunnerStep, epoch: bigint, fields: Record<string, unknown> = {}): Promise<void> {
@@ -76,7 +76,7 @@ async function distributeEpoch(ctx: Context, epoch: bigint): Promise<EpochResult
   const inputs = await collectEpochInputs(client, epoch, blockTag);
   await stepDone(ctx, "collect", epoch, { reports: inputs.reports.length, weightVectors: inputs.weights.length, activeValidators: inputs.activeSet.length });
 
-  const computed = await computeEpoch(client, inputs, ctx.kappa);
+  const computed = await computeEpoch(client, inputs, ctx.scoring);
   const { plan, tree } = computed;
   await stepDone(ctx, "compute", epoch, { utility: plan.utility, emission: plan.emission, miners: plan.split.miners, validators: plan.split.validators, dao: plan.split.dao, leaves: tree.leaves.length, root: tree.root });
 
@@ -156,7 +156,7 @@ export async function runEpochs(client: Client, options: RunEpochsOptions = {}):
     log: options.logger ?? createJsonLineLogger(),
     metrics: options.metrics ?? null,
     hooks: options.hooks ?? {},
-    kappa: options.kappa,
+    scoring: { kappa: options.kappa, validatorTake: options.validatorTake },
   };
   const currentEpoch = await read(client, "EpochClock.currentEpoch", () => client.contracts.clock.currentEpoch());
   const stored = readCursor(ctx.dir);

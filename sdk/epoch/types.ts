@@ -21,6 +21,8 @@ export interface RunEpochsOptions {
   maxEpochs?: number;
   /** κ of miner scoring (WAD); default 0.5. */
   kappa?: bigint;
+  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
+  validatorTake?: bigint;
   /** Step logs; default JSON lines on stderr. */
   logger?: Logger;
   /** Prometheus metrics, or null/undefined for none. */

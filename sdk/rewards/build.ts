@@ -3,6 +3,8 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, ZeroHash } from "ethers";
 import { ModernTensorError } from "../errors";
 import { assertEpoch, assertNonNegative, compareAddresses } from "../tokenomics/assert";
+import { DEFAULT_VALIDATOR_TAKE } from "../tokenomics/constants";
+import { splitValidatorReward } from "../tokenomics/delegation";
 import { proportionalSplit } from "../tokenomics/split";
 import type { Allocation } from "../tokenomics/types";
 import {
@@ -63,8 +65,9 @@ export function assembleRewardTree(
 
 /**
  * Builds the epoch's reward tree: miners share `minersTotal` by score, validators share
- * `validatorsTotal` by stake (both with `proportionalSplit`, exact to the wei), and an address that is
- * both gets one leaf with the sum. A pool with no recipient (no miner scored, or no validator has stake)
+ * `validatorsTotal` by stake (both with `proportionalSplit`, exact to the wei), each validator's part is
+ * shared with its delegators after the operator's take (`splitValidatorReward`), and an address that
+ * appears more than once gets one leaf with the sum. A pool with no recipient (no miner scored, or no validator has stake)
  * gets no leaf and is reported in `unallocated`; it stays in the distributor until the claim window
  * expires and is then swept into the recycling pool like any unclaimed reward.
  */
@@ -78,10 +81,15 @@ export function buildRewardTree(input: RewardTreeInput): RewardTree {
     minersTotal,
     input.miners.map((m) => ({ account: m.miner, weight: m.score })),
   );
+  const take = input.validatorTake ?? DEFAULT_VALIDATOR_TAKE;
+  const holdersOf = new Map(input.validators.map((v) => [v.validator.toLowerCase(), v.holders] as const));
   const validatorAllocations = proportionalSplit(
     validatorsTotal,
     input.validators.map((v) => ({ account: v.validator, weight: v.stake })),
-  );
+  ).flatMap(({ account, amount }) => {
+    const holders = holdersOf.get(account.toLowerCase());
+    return holders === undefined ? [{ account, amount }] : splitValidatorReward({ reward: amount, validator: account, holders, take });
+  });
 
   const amounts = new Map<string, bigint>();
   const minersPaid = accumulate(amounts, minerAllocations);

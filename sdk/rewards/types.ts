@@ -1,5 +1,6 @@
 /** Types of the per-epoch reward tree. Amounts are `bigint` in memory and decimal strings in JSON. */
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { ShareHolder } from "../tokenomics/delegation";
 
 /** A leaf as stored in the Merkle tree: [checksummed account, amount as a decimal string]. */
 export type RewardLeafValue = [account: string, amount: string];
@@ -24,6 +25,12 @@ export interface ValidatorStakeEntry {
   validator: string;
   /** Stake in wei. */
   stake: bigint;
+  /**
+   * Holders of the validator's pool shares at the start of the epoch (operator included). When given,
+   * the validator's reward is shared with them after the operator's take; when absent the operator
+   * receives it all.
+   */
+  holders?: readonly ShareHolder[];
 }
 
 /** Input of `buildRewardTree`. */
@@ -38,6 +45,8 @@ export interface RewardTreeInput {
   miners: readonly MinerScoreEntry[];
   /** Stakes of the epoch's active validator set. */
   validators: readonly ValidatorStakeEntry[];
+  /** Operators' take (WAD) before sharing with delegators; default DEFAULT_VALIDATOR_TAKE (0.18). */
+  validatorTake?: bigint;
 }
 
 /** One recipient of the epoch: one leaf, even if the address is both miner and validator. */

@@ -42,3 +42,9 @@ export const DEFAULT_SLASH_BURN_SHARE = WAD / 2n;
 
 /** Default part of a miner registration fee that is burned; the rest is recycled. */
 export const DEFAULT_REGISTRATION_FEE_BURN_SHARE = WAD / 2n;
+
+/**
+ * Default validator take (0.18): the part of a validator's reward its operator keeps before the rest
+ * is shared pro rata by everyone's stake in the validator (operator included), as Bittensor delegates do.
+ */
+export const DEFAULT_VALIDATOR_TAKE = (18n * WAD) / 100n;

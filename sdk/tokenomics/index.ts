@@ -17,6 +17,7 @@ export { participation, aggregateTaskReports, epochMetrics, type EpochMetricsInp
 export { halvings, fullEmission, allowedEmission, unmetQuota, fundEmission, type FundEmissionInput } from "./emission";
 export { splitEmission, proportionalSplit } from "./split";
 export { scoreMiners } from "./scoring";
+export { splitValidatorReward, type ShareHolder, type ValidatorRewardInput } from "./delegation";
 export { slash } from "./slashing";
 export { splitRegistrationFee } from "./fees";
 export { planEpochEmission, type EpochEmissionInput, type EpochEmissionPlan } from "./plan";
