@@ -1,0 +1,109 @@
+import path from "node:path";
+import { Command, Option } from "commander";
+import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
+import type { NodeOptions } from "../types";
+import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+
+/** Parsed command-line flags shared by `node` and `devnet`. */
+export interface CliFlags {
+  port: number;
+  host: string;
+  dataDir: string;
+  slotTime: number;
+  chainId: string;
+  reset: boolean;
+  quiet: boolean;
+  json: boolean;
+  produce: boolean;
+  produceOnTx: boolean;
+  follow?: string;
+  blockBatchMs: number;
+  logTxs: boolean;
+  txpoolPerSender?: number;
+  txpoolMax?: number;
+  deploy: boolean;
+  compile: boolean;
+}
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`);
+  return n;
+};
+
+/** Declares the flags, grouped in help with a one-line doc each. */
+export function buildCommand(name: string, description: string, withDeploy: boolean): Command {
+  const cmd = new Command(name).description(description);
+  cmd.optionsGroup?.("Network:");
+  cmd
+    .addOption(new Option("--port <n>", "RPC port for HTTP and WebSocket (0 = any free port)").default(DEFAULT_PORT).argParser(int))
+    .addOption(new Option("--host <addr>", "interface to bind").default("127.0.0.1"))
+    .addOption(new Option("--chain-id <id>", "chain id of a new chain").default(DEFAULT_CHAIN_ID.toString()));
+  cmd.optionsGroup?.("Chain:");
+  cmd
+    .addOption(new Option("--data-dir <dir>", "LevelDB data directory").default(".devnet"))
+    .addOption(new Option("--reset", "delete the data directory and start a new chain").default(false))
+    .addOption(new Option("--slot-time <ms>", "slot time in milliseconds").default(DEFAULT_SLOT_TIME_MS).argParser(int))
+    .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
+    .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
+    .addOption(new Option("--no-produce-on-tx", "wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
+    .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
+    .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  cmd.optionsGroup?.("Output:");
+  cmd
+    .addOption(new Option("--quiet", "print nothing but errors").default(false))
+    .addOption(new Option("--json", "print the startup information and events as JSON lines").default(false))
+    .addOption(new Option("--log-txs", "log one line per accepted transaction").default(false));
+  if (withDeploy) {
+    cmd.optionsGroup?.("Contracts:");
+    cmd
+      .addOption(new Option("--no-deploy", "do not run the Hardhat deploy script"))
+      .addOption(new Option("--no-compile", "do not run `hardhat compile` first"));
+  }
+  return cmd;
+}
+
+/** Reads the flags after parsing. */
+export function readFlags(cmd: Command): CliFlags {
+  const o = cmd.opts() as Partial<CliFlags>;
+  return {
+    port: o.port ?? DEFAULT_PORT,
+    host: o.host ?? "127.0.0.1",
+    dataDir: path.resolve(o.dataDir ?? ".devnet"),
+    slotTime: o.slotTime ?? DEFAULT_SLOT_TIME_MS,
+    chainId: o.chainId ?? DEFAULT_CHAIN_ID.toString(),
+    reset: o.reset ?? false,
+    quiet: o.quiet ?? false,
+    json: o.json ?? false,
+    produce: o.produce ?? true,
+    produceOnTx: o.produceOnTx ?? true,
+    follow: o.follow,
+    blockBatchMs: o.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS,
+    logTxs: o.logTxs ?? false,
+    txpoolPerSender: o.txpoolPerSender,
+    txpoolMax: o.txpoolMax,
+    deploy: o.deploy ?? true,
+    compile: o.compile ?? true,
+  };
+}
+
+/** Node options from flags: the dev chain, all dev keys as signer keys. */
+export function nodeOptions(f: CliFlags): NodeOptions {
+  const txpool: NodeOptions["txpool"] = {};
+  if (f.txpoolPerSender !== undefined) txpool.maxPerSender = f.txpoolPerSender;
+  if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
+  return {
+    dataDir: f.dataDir,
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
+    host: f.host,
+    port: f.port,
+    signerKeys: devAccounts().map((a) => a.privateKey),
+    produce: f.produce,
+    produceOnTx: f.produceOnTx,
+    follow: f.follow,
+    blockBatchMs: f.blockBatchMs,
+    txpool,
+    logTxs: f.logTxs,
+  };
+}

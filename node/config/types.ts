@@ -1,0 +1,47 @@
+/** One funded account of the genesis state. */
+export interface GenesisAccount {
+  /** 0x-prefixed address. */
+  address: string;
+  /** Balance in wei of the native coin (LUX). */
+  balance: bigint;
+  /** Optional runtime bytecode (0x-hex). */
+  code?: string;
+  /** Optional storage slots (0x-hex 32-byte key → 0x-hex value). */
+  storage?: Record<string, string>;
+  /** Optional starting nonce. */
+  nonce?: bigint;
+}
+
+/** A validator known at genesis, used until the staking contract returns an active set. */
+export interface GenesisValidator {
+  /** Validator (operator) address; receives the priority fees of its blocks as coinbase. */
+  address: string;
+  /** Address of the key that signs its blocks. */
+  signer: string;
+  /** Stake weight in MDT wei. */
+  stake: bigint;
+}
+
+/** Everything that defines a chain: two nodes with equal configs build and accept the same blocks. */
+export interface ChainConfig {
+  /** EIP-155 chain id. */
+  chainId: bigint;
+  /** Ethereum hardfork the EVM runs (same as the Solidity evmVersion). */
+  hardfork: string;
+  /** Genesis block timestamp in seconds. */
+  genesisTimestamp: bigint;
+  /** Gas limit of every block. */
+  gasLimit: bigint;
+  /** Base fee of the first block after genesis, in wei. */
+  initialBaseFee: bigint;
+  /** Target slot duration in milliseconds (the devnet may produce early when transactions wait). */
+  slotTimeMs: number;
+  /** Slots per epoch; the active validator set is read at each epoch boundary. */
+  slotsPerEpoch: number;
+  /** Address of the StakingManager contract, fixed by configuration. */
+  stakingContract: string;
+  /** Validators used while the staking contract has no code or an empty active set. */
+  genesisValidators: GenesisValidator[];
+  /** Funded accounts of the genesis state. */
+  alloc: GenesisAccount[];
+}

@@ -1,0 +1,166 @@
+/**
+ * Composition root: opens the store, the chain (genesis or resume), the txpool, the producer, the
+ * filters, the RPC dispatcher and server, and the metrics, and wires their events together.
+ */
+import { Registry } from "prom-client";
+import { Address, bytesToHex, hexToBytes, privateToAddress, utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
+import { Chain } from "./chain/chain";
+import { Follower } from "./chain/follower";
+import { Producer } from "./chain/producer";
+import type { Logger, NewHead } from "./chain/types";
+import { chainConfigFromJson, chainConfigToJson } from "./config";
+import type { ChainConfig } from "./config/types";
+import { LuxError } from "./errors";
+import { createMetrics, type NodeMetrics } from "./metrics";
+import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { LevelChainStore } from "./storage";
+import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
+import type { NodeOptions } from "./types";
+
+export type { NodeOptions } from "./types";
+
+/** Client name reported by web3_clientVersion. */
+export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
+/** Default RPC port. */
+export const DEFAULT_PORT = 8545;
+/** Default min interval between transaction-triggered blocks under load. */
+export const DEFAULT_BLOCK_BATCH_MS = 50;
+/** Default RPC limits. */
+export const DEFAULT_LIMITS: RpcLimits = {
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxBatch: 1000,
+  maxLogRange: 10_000n,
+  maxLogs: 10_000,
+  gasCap: 50_000_000n,
+};
+
+/** A running node. */
+export interface LuxNode {
+  /** Effective chain configuration. */
+  config: ChainConfig;
+  /** The chain. */
+  chain: Chain;
+  /** The pool. */
+  pool: TxPool;
+  /** Metrics. */
+  metrics: NodeMetrics;
+  /** Bound port. */
+  port: number;
+  /** http://host:port */
+  rpcUrl: string;
+  /** ws://host:port */
+  wsUrl: string;
+  /** Stops producing, closes the server and the database. */
+  stop(): Promise<void>;
+}
+
+const CONFIG_META = "chainConfig";
+
+/** The console logger used by default. */
+export const consoleLogger: Logger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promise<ChainConfig> {
+  const stored = await store.getMeta(CONFIG_META);
+  if (!stored) {
+    await store.putMeta(CONFIG_META, utf8ToBytes(JSON.stringify(chainConfigToJson(requested))));
+    return requested;
+  }
+  const config = chainConfigFromJson(JSON.parse(bytesToUtf8(stored)) as Record<string, unknown>);
+  if (config.chainId !== requested.chainId) {
+    throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
+  }
+  // Slot time is a production cadence, not part of the chain's validity rules: it may change on restart.
+  return { ...config, slotTimeMs: requested.slotTimeMs };
+}
+
+function blockLine(h: NewHead): string {
+  const b = h.record.block.header;
+  return `block #${b.number} ${bytesToHex(h.record.hash).slice(0, 18)}… slot ${h.record.slot} txs ${h.record.block.transactions.length} gas ${b.gasUsed} proposer ${h.proposer.address} (${h.elapsedMs.toFixed(1)} ms, ${h.origin})`;
+}
+
+/** Starts a node. */
+export async function createNode(opts: NodeOptions): Promise<LuxNode> {
+  const log = opts.log ?? consoleLogger;
+  const store = new LevelChainStore(opts.dataDir);
+  await store.open();
+  try {
+    const config = await loadConfig(store, opts.chain);
+    const chain = await Chain.open({ config, store, log });
+    const metrics = createMetrics(new Registry());
+    const pool = new TxPool(
+      chain.common,
+      {
+        chainId: config.chainId,
+        gasLimit: () => config.gasLimit,
+        nextBaseFee: () => chain.head.block.header.calcNextBaseFee(),
+        account: async (address: Address) => {
+          const a = await (await chain.headState()).getAccount(address);
+          return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
+        },
+      },
+      { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
+      log,
+    );
+    metrics.headNumber.set(Number(chain.head.block.header.number));
+    chain.on("head", (h: NewHead) => {
+      const txs = h.record.block.transactions.map((tx, i) => ({ tx, sender: new Address(h.record.senders[i]) }));
+      pool.onBlockIncluded(txs);
+      metrics.headNumber.set(Number(h.record.block.header.number));
+      metrics.txpoolSize.set(pool.size);
+      metrics.observeBlock(txs.length, h.elapsedMs / 1000);
+      if (opts.logBlocks !== false) log.info(blockLine(h));
+    });
+    pool.on("tx", (t) => {
+      metrics.txpoolSize.set(pool.size);
+      if (opts.logTxs) log.info(`tx ${t.hash} from ${t.from} nonce ${t.nonce}`);
+    });
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    const filters = new FilterManager(chain, pool);
+    const ctx: RpcContext = {
+      config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
+      totalBurned: () => chain.totalBurned,
+    };
+    const server = new RpcServer(
+      new RpcDispatcher(ctx, allMethods()),
+      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },
+      limits,
+      metrics.registry,
+      log,
+    );
+    const port = await server.listen();
+    const signerKeys = new Map<string, Uint8Array>();
+    for (const k of opts.signerKeys ?? []) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log });
+    if (opts.produce !== false && !opts.follow) producer.start();
+    const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
+    follower?.start();
+    const host = opts.host ?? "127.0.0.1";
+    let stopped = false;
+    return {
+      config, chain, pool, metrics, port,
+      rpcUrl: `http://${host}:${port}`,
+      wsUrl: `ws://${host}:${port}`,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await producer.stop();
+        await follower?.stop();
+        filters.close();
+        await server.close();
+        // Wait for any in-flight import, then close: every committed block is already on disk.
+        await chain.importBlockIdle();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+import { LuxError, errorMessage } from "../errors";
+import { RpcCode, toRpcError } from "./errors";
+import type { Json } from "./format";
+import type { Connection, MethodSpec, RpcContext, RpcHandler } from "./types";
+
+type RpcId = string | number | null;
+
+function errorResponse(id: RpcId, code: number, message: string, data?: unknown): Json {
+  const error: Record<string, Json> = { code, message };
+  if (data !== undefined) error.data = data as Json;
+  return { jsonrpc: "2.0", id, error };
+}
+
+/**
+ * Validates JSON-RPC envelopes, enforces the batch limit, parses each method's declared params and
+ * maps every failure to a JSON-RPC error: no input reaches a handler unvalidated, and no input can
+ * crash the node.
+ */
+export class RpcDispatcher implements RpcHandler {
+  constructor(
+    private readonly ctx: RpcContext,
+    private readonly methods: Map<string, MethodSpec>,
+  ) {}
+
+  async handle(body: unknown, conn: Connection | undefined): Promise<Json | undefined> {
+    if (Array.isArray(body)) {
+      if (body.length === 0) return errorResponse(null, RpcCode.INVALID_REQUEST, "empty batch");
+      if (body.length > this.ctx.limits.maxBatch) {
+        return errorResponse(null, RpcCode.LIMIT_EXCEEDED, `batch too large: ${body.length} requests, limit ${this.ctx.limits.maxBatch}`);
+      }
+      const out = await Promise.all(body.map((r) => this.one(r, conn)));
+      const responses = out.filter((r): r is Json => r !== undefined);
+      return responses.length > 0 ? responses : undefined;
+    }
+    return this.one(body, conn);
+  }
+
+  private async one(req: unknown, conn: Connection | undefined): Promise<Json | undefined> {
+    if (req === null || typeof req !== "object" || Array.isArray(req)) {
+      return errorResponse(null, RpcCode.INVALID_REQUEST, "invalid request");
+    }
+    const r = req as Record<string, unknown>;
+    const hasId = "id" in r;
+    const id = r.id;
+    if (hasId && id !== null && typeof id !== "string" && typeof id !== "number") {
+      return errorResponse(null, RpcCode.INVALID_REQUEST, "invalid request id");
+    }
+    const rid = (hasId ? id : null) as RpcId;
+    if (r.jsonrpc !== "2.0") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: jsonrpc must be \"2.0\"");
+    if (typeof r.method !== "string") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: method must be a string");
+    if (r.params !== undefined && !Array.isArray(r.params)) {
+      return errorResponse(rid, RpcCode.INVALID_PARAMS, "invalid params: expected an array");
+    }
+    const result = await this.invoke(r.method, (r.params as unknown[] | undefined) ?? [], conn);
+    if (!hasId) return undefined;
+    return "error" in result ? { jsonrpc: "2.0", id: rid, error: result.error } : { jsonrpc: "2.0", id: rid, result: result.result };
+  }
+
+  private async invoke(name: string, raw: unknown[], conn: Connection | undefined): Promise<{ result: Json } | { error: Json }> {
+    const spec = this.methods.get(name);
+    if (!spec) return { error: { code: RpcCode.METHOD_NOT_FOUND, message: `the method ${name} does not exist/is not available` } };
+    this.ctx.metrics?.rpcRequests.inc({ method: name });
+    try {
+      if (raw.length > spec.params.length) {
+        throw new LuxError("INVALID_PARAMS", `too many arguments, want at most ${spec.params.length}`);
+      }
+      const args = spec.params.map((p, i) => {
+        const v = raw[i];
+        if (v === undefined || v === null) {
+          if (p.optional) return undefined;
+          throw new LuxError("INVALID_PARAMS", `missing value for required argument ${i} (${p.name})`);
+        }
+        return p.parse(v);
+      });
+      return { result: await spec.handler(this.ctx, args, conn) };
+    } catch (err) {
+      if (!(err instanceof LuxError)) this.ctx.log.error(`rpc ${name} failed: ${errorMessage(err)}`);
+      return { error: toRpcError(err) as unknown as Json };
+    }
+  }
+}

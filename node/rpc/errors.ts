@@ -1,0 +1,55 @@
+import { LuxError, type LuxErrorCode } from "../errors";
+
+/** JSON-RPC error codes the node returns (JSON-RPC 2.0 + EIP-1474 + geth's conventions). */
+export const RpcCode = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  /** geth's generic server error: txpool rejections and failed executions. */
+  SERVER_ERROR: -32000,
+  RESOURCE_NOT_FOUND: -32001,
+  LIMIT_EXCEEDED: -32005,
+  /** Execution reverted; `data` carries the revert data. */
+  EXECUTION_REVERTED: 3,
+} as const;
+
+/** A JSON-RPC error object. */
+export interface RpcErrorObject {
+  /** Numeric code. */
+  code: number;
+  /** Message. */
+  message: string;
+  /** Optional data (revert data as 0x-hex). */
+  data?: unknown;
+}
+
+const CODE_OF: Partial<Record<LuxErrorCode, number>> = {
+  EXECUTION_REVERTED: RpcCode.EXECUTION_REVERTED,
+  INVALID_PARAMS: RpcCode.INVALID_PARAMS,
+  METHOD_NOT_FOUND: RpcCode.METHOD_NOT_FOUND,
+  INVALID_REQUEST: RpcCode.INVALID_REQUEST,
+  PARSE_ERROR: RpcCode.PARSE_ERROR,
+  LIMIT_EXCEEDED: RpcCode.LIMIT_EXCEEDED,
+  RESOURCE_NOT_FOUND: RpcCode.RESOURCE_NOT_FOUND,
+  STORAGE_CORRUPT: RpcCode.INTERNAL_ERROR,
+};
+
+/**
+ * The one place node errors become JSON-RPC errors. Txpool, execution and block-import errors use
+ * geth's -32000 with geth's messages (wallets and ethers recognise "nonce too low" and friends);
+ * anything unexpected is an internal error and never leaks a stack.
+ */
+export function toRpcError(err: unknown): RpcErrorObject {
+  if (err instanceof LuxError) {
+    const code = CODE_OF[err.code] ?? RpcCode.SERVER_ERROR;
+    return err.data === undefined ? { code, message: err.message } : { code, message: err.message, data: err.data };
+  }
+  return { code: RpcCode.INTERNAL_ERROR, message: "internal error" };
+}
+
+/** Shorthand for an invalid-params error. */
+export function invalidParams(message: string): LuxError {
+  return new LuxError("INVALID_PARAMS", message);
+}

@@ -1,0 +1,124 @@
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
+import { Bloom } from "@ethereumjs/vm";
+import type { BlockHeader } from "@ethereumjs/block";
+import type { StoredLog, StoredReceipt } from "../storage/types";
+import { LuxError } from "../errors";
+import { formatLog, type Json } from "./format";
+import { address, blockRef, hash, type BlockRef } from "./params";
+import type { RpcContext } from "./types";
+
+/** A parsed log filter: addresses (any of) and per-position topic alternatives (null = any). */
+export interface LogCriteria {
+  /** Block range start (eth_getLogs / eth_newFilter). */
+  fromBlock?: BlockRef;
+  /** Block range end. */
+  toBlock?: BlockRef;
+  /** Single block by hash (exclusive with the range). */
+  blockHash?: Uint8Array;
+  /** Matching addresses; empty = any. */
+  addresses: Uint8Array[];
+  /** Topic alternatives per position; null = wildcard. */
+  topics: (Uint8Array[] | null)[];
+}
+
+const MAX_TOPICS = 4;
+
+/** Parses the filter object of eth_getLogs / eth_newFilter / logs subscriptions. */
+export function parseLogCriteria(o: Record<string, unknown>): LogCriteria {
+  const addrRaw = o.address;
+  const addresses = addrRaw === undefined || addrRaw === null ? [] : (Array.isArray(addrRaw) ? addrRaw : [addrRaw]).map((a) => address("address").parse(a).bytes);
+  const topicsRaw = o.topics ?? [];
+  if (!Array.isArray(topicsRaw)) throw new LuxError("INVALID_PARAMS", "invalid argument topics: expected an array");
+  if (topicsRaw.length > MAX_TOPICS) throw new LuxError("INVALID_PARAMS", "invalid argument topics: at most 4 topic positions");
+  const topics = topicsRaw.map((t) => {
+    if (t === null) return null;
+    return (Array.isArray(t) ? t : [t]).map((x) => hash("topic").parse(x));
+  });
+  const blockHash = o.blockHash === undefined || o.blockHash === null ? undefined : hash("blockHash").parse(o.blockHash);
+  if (blockHash && (o.fromBlock !== undefined || o.toBlock !== undefined)) {
+    throw new LuxError("INVALID_PARAMS", "invalid argument: cannot specify both blockHash and fromBlock/toBlock");
+  }
+  return {
+    blockHash,
+    fromBlock: o.fromBlock === undefined || o.fromBlock === null ? undefined : blockRef("fromBlock").parse(o.fromBlock),
+    toBlock: o.toBlock === undefined || o.toBlock === null ? undefined : blockRef("toBlock").parse(o.toBlock),
+    addresses,
+    topics,
+  };
+}
+
+/** Whether one log matches the criteria. */
+export function logMatches(l: StoredLog, c: LogCriteria): boolean {
+  if (c.addresses.length > 0 && !c.addresses.some((a) => equalsBytes(a, l.address))) return false;
+  for (let i = 0; i < c.topics.length; i++) {
+    const alts = c.topics[i];
+    if (alts === null || alts.length === 0) continue;
+    const t = l.topics[i];
+    if (!t || !alts.some((a) => equalsBytes(a, t))) return false;
+  }
+  return true;
+}
+
+/** Whether a block's bloom may hold matching logs (false = certainly none). */
+export function bloomMayMatch(header: BlockHeader, c: LogCriteria): boolean {
+  const bloom = new Bloom(header.logsBloom);
+  if (c.addresses.length > 0 && !c.addresses.some((a) => bloom.check(a))) return false;
+  for (const alts of c.topics) {
+    if (alts === null || alts.length === 0) continue;
+    if (!alts.some((t) => bloom.check(t))) return false;
+  }
+  return true;
+}
+
+/** Matching logs of one block's receipts, in RPC form. */
+export function blockLogs(receipts: StoredReceipt[], blockHash: Uint8Array, blockNumber: bigint, c: LogCriteria): Json[] {
+  const out: Json[] = [];
+  let logIndex = 0;
+  receipts.forEach((r, txIndex) => {
+    for (const l of r.logs) {
+      if (logMatches(l, c)) out.push(formatLog(l, { blockHash, blockNumber, txHash: r.txHash, txIndex, logIndex }));
+      logIndex++;
+    }
+  });
+  return out;
+}
+
+async function refNumber(ctx: RpcContext, ref: BlockRef | undefined, fallback: bigint): Promise<bigint> {
+  if (!ref) return fallback;
+  if (ref.kind === "number") return ref.number;
+  if (ref.kind === "tag") return ref.tag === "earliest" ? 0n : ctx.chain.head.block.header.number;
+  const h = await ctx.chain.getHeader(ref.hash);
+  if (!h) throw new LuxError("RESOURCE_NOT_FOUND", `unknown block ${bytesToHex(ref.hash)}`);
+  return h.number;
+}
+
+/** eth_getLogs over a range (or one block by hash), with range and result limits. */
+export async function queryLogs(ctx: RpcContext, c: LogCriteria): Promise<Json[]> {
+  if (c.blockHash) {
+    const h = await ctx.chain.getHeader(c.blockHash);
+    if (!h) throw new LuxError("RESOURCE_NOT_FOUND", "unknown block");
+    const receipts = (await ctx.chain.getReceipts(c.blockHash)) ?? [];
+    return blockLogs(receipts, c.blockHash, h.number, c);
+  }
+  const head = ctx.chain.head.block.header.number;
+  const from = await refNumber(ctx, c.fromBlock, head);
+  let to = await refNumber(ctx, c.toBlock, head);
+  if (to >= from && to - from + 1n > ctx.limits.maxLogRange) {
+    throw new LuxError("LIMIT_EXCEEDED", `block range too large: ${to - from + 1n} blocks, limit ${ctx.limits.maxLogRange}`);
+  }
+  if (to > head) to = head;
+  if (from > to) return [];
+  const out: Json[] = [];
+  for (let n = from; n <= to; n++) {
+    const bh = await ctx.chain.store.getCanonicalHash(n);
+    if (!bh) continue;
+    const header = await ctx.chain.getHeader(bh);
+    if (!header || !bloomMayMatch(header, c)) continue;
+    const receipts = (await ctx.chain.getReceipts(bh)) ?? [];
+    out.push(...blockLogs(receipts, bh, n, c));
+    if (out.length > ctx.limits.maxLogs) {
+      throw new LuxError("LIMIT_EXCEEDED", `query returned more than ${ctx.limits.maxLogs} results`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { bytesToHex } from "@ethereumjs/util";
+import { LuxError } from "../../errors";
+import { keccak } from "../../execution/crypto";
+import { hexQ, type Json } from "../format";
+import { blockRef, data, optional, quantity } from "../params";
+import { resolveBlock } from "../resolve";
+import { method, type MethodSpec } from "../types";
+
+/** Tip suggested to wallets (1 gwei, like Hardhat and geth's default). */
+export const SUGGESTED_TIP = 1_000_000_000n;
+/** Max blocks eth_feeHistory covers. */
+const MAX_FEE_HISTORY = 1024n;
+const MAX_PERCENTILE = 100;
+
+/** Fees, transaction submission, and chain identity. */
+export const txMethods: Record<string, MethodSpec> = {
+  eth_chainId: method([], (ctx) => hexQ(ctx.config.chainId)),
+  eth_gasPrice: method([], (ctx) => hexQ(ctx.chain.head.block.header.calcNextBaseFee() + SUGGESTED_TIP)),
+  eth_maxPriorityFeePerGas: method([], () => hexQ(SUGGESTED_TIP)),
+  eth_blobBaseFee: method([], () => "0x1"),
+  eth_sendRawTransaction: method([data("transaction")], async (ctx, [raw]) => {
+    const t = await ctx.pool.add(raw);
+    return t.hash;
+  }),
+  eth_feeHistory: method(
+    [quantity("blockCount"), blockRef("newestBlock"), optional<unknown[]>({ name: "rewardPercentiles", parse: (v) => (Array.isArray(v) ? v : (() => { throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: expected an array"); })()) })],
+    async (ctx, [countRaw, ref, pctRaw]) => {
+      const pcts = (pctRaw ?? []).map((p) => {
+        if (typeof p !== "number" || p < 0 || p > MAX_PERCENTILE) throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: numbers in [0, 100]");
+        return p;
+      });
+      for (let i = 1; i < pcts.length; i++) if (pcts[i] < pcts[i - 1]) throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: must be ascending");
+      const newest = await resolveBlock(ctx, ref);
+      if (!newest) throw new LuxError("RESOURCE_NOT_FOUND", "header not found");
+      const count = countRaw > MAX_FEE_HISTORY ? MAX_FEE_HISTORY : countRaw;
+      const last = newest.block.header.number;
+      const first = last + 1n > count ? last + 1n - count : 0n;
+      const baseFees: Json[] = [];
+      const ratios: Json[] = [];
+      const rewards: Json[] = [];
+      for (let n = first; n <= last && count > 0n; n++) {
+        const rec = await ctx.chain.getBlockByNumber(n);
+        if (!rec) break;
+        const h = rec.block.header;
+        const base = h.baseFeePerGas ?? 0n;
+        baseFees.push(hexQ(base));
+        ratios.push(Number(h.gasUsed) / Number(h.gasLimit));
+        if (pcts.length > 0) {
+          const receipts = (await ctx.chain.getReceipts(rec.hash)) ?? [];
+          const tips = receipts.map((r) => ({ tip: r.effectiveGasPrice - base, gas: r.gasUsed })).sort((a, b) => (a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0));
+          rewards.push(pcts.map((p) => {
+            if (tips.length === 0) return "0x0";
+            const threshold = (Number(h.gasUsed) * p) / MAX_PERCENTILE;
+            let acc = 0;
+            for (const t of tips) {
+              acc += Number(t.gas);
+              if (acc >= threshold) return hexQ(t.tip);
+            }
+            return hexQ(tips[tips.length - 1].tip);
+          }));
+        }
+        if (n === last) baseFees.push(hexQ(h.calcNextBaseFee()));
+      }
+      const out: Record<string, Json> = { oldestBlock: hexQ(first), baseFeePerGas: baseFees, gasUsedRatio: ratios };
+      if (pcts.length > 0) out.reward = rewards;
+      return out;
+    },
+  ),
+  net_version: method([], (ctx) => ctx.config.chainId.toString()),
+  net_listening: method([], () => true),
+  net_peerCount: method([], () => "0x0"),
+  web3_clientVersion: method([], (ctx) => ctx.clientVersion),
+  web3_sha3: method([data("data")], (_ctx, [d]) => bytesToHex(keccak(d))),
+  eth_syncing: method([], () => false),
+  eth_accounts: method([], () => []),
+  eth_mining: method([], () => true),
+  eth_hashrate: method([], () => "0x0"),
+  eth_coinbase: method([], (ctx) => ctx.chain.head.block.header.coinbase.toString()),
+  eth_protocolVersion: method([], () => "0x44"),
+  rpc_modules: method([], () => ({ eth: "1.0", net: "1.0", web3: "1.0", lux: "1.0" })),
+};

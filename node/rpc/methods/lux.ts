@@ -1,0 +1,67 @@
+import { bytesToHex } from "@ethereumjs/util";
+import { epochOf } from "../../consensus/schedule";
+import { LuxError } from "../../errors";
+import { hexQ, type Json } from "../format";
+import { data, quantity } from "../params";
+import { method, type MethodSpec, type RpcContext } from "../types";
+
+async function currentDuty(ctx: RpcContext) {
+  const head = ctx.chain.head;
+  return ctx.chain.engine.duty(ctx.chain.parentInfo(head), head.slot + 1n);
+}
+
+/** Luxtensor-specific reads: validators, epochs, supply; block export/import for syncing and tests. */
+export const luxMethods: Record<string, MethodSpec> = {
+  lux_getValidators: method([], async (ctx) => {
+    const duty = await currentDuty(ctx);
+    return {
+      epoch: hexQ(duty.epoch.epoch),
+      source: duty.epoch.source,
+      totalStake: hexQ(duty.epoch.totalStake),
+      validators: duty.epoch.validators.map((v) => ({ address: v.address, signer: v.signer, stake: hexQ(v.stake) })),
+    };
+  }),
+  lux_getEpoch: method([], async (ctx) => {
+    const duty = await currentDuty(ctx);
+    const spe = BigInt(ctx.config.slotsPerEpoch);
+    const head = ctx.chain.head;
+    return {
+      epoch: hexQ(epochOf(head.slot, ctx.config.slotsPerEpoch)),
+      nextSlotEpoch: hexQ(duty.epoch.epoch),
+      headSlot: hexQ(head.slot),
+      slotsPerEpoch: hexQ(spe),
+      slotTimeMs: ctx.config.slotTimeMs,
+      epochStartSlot: hexQ(duty.epoch.epoch * spe),
+      boundaryBlockHash: bytesToHex(duty.epoch.boundaryHash),
+      nextProposer: duty.proposer.address,
+      validatorSource: duty.epoch.source,
+    };
+  }),
+  lux_getSupply: method([], (ctx) => {
+    const genesis = ctx.config.alloc.reduce((s, a) => s + a.balance, 0n);
+    const burned = ctx.totalBurned();
+    return { genesis: hexQ(genesis), burned: hexQ(burned), total: hexQ(genesis - burned), symbol: "LUX" };
+  }),
+  lux_getChainConfig: method([], (ctx): Json => ({
+    chainId: hexQ(ctx.config.chainId),
+    hardfork: ctx.config.hardfork,
+    gasLimit: hexQ(ctx.config.gasLimit),
+    slotTimeMs: ctx.config.slotTimeMs,
+    slotsPerEpoch: ctx.config.slotsPerEpoch,
+    stakingContract: ctx.config.stakingContract,
+    genesisHash: bytesToHex(ctx.chain.genesisHash),
+  })),
+  lux_getBlockEnvelope: method([quantity("number")], async (ctx, [n]) => {
+    const env = await ctx.chain.getEnvelopeByNumber(n);
+    return env ? bytesToHex(env) : null;
+  }),
+  lux_importBlock: method([data("envelope")], async (ctx, [env]) => {
+    try {
+      const h = await ctx.chain.importBlock(env);
+      return { number: hexQ(h.record.block.header.number), hash: bytesToHex(h.record.hash) };
+    } catch (err) {
+      if (err instanceof LuxError) ctx.log.warn(`rejected block: ${err.code}: ${err.message}`);
+      throw err;
+    }
+  }),
+};

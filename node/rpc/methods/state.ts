@@ -1,0 +1,62 @@
+import { bytesToHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
+import { call, estimateGas, type CallRequest } from "../../execution/call";
+import { LuxError } from "../../errors";
+import { hexQ } from "../format";
+import { address, blockRef, data, member, object, optional, quantity } from "../params";
+import { requireBlock, simulationVm, stateAt } from "../resolve";
+import { method, type MethodSpec } from "../types";
+
+const STORAGE_SLOT_BYTES = 32;
+
+function callRequest(o: Record<string, unknown>): CallRequest {
+  const input = member(o, "input", data) ?? member(o, "data", data);
+  const accessList = o.accessList as CallRequest["accessList"] | undefined;
+  if (accessList !== undefined && !Array.isArray(accessList)) throw new LuxError("INVALID_PARAMS", "invalid argument accessList: expected an array");
+  return {
+    from: member(o, "from", address),
+    to: member(o, "to", address),
+    gas: member(o, "gas", quantity),
+    value: member(o, "value", quantity),
+    data: input,
+    accessList,
+  };
+}
+
+/** Account and contract state reads, eth_call and eth_estimateGas. */
+export const stateMethods: Record<string, MethodSpec> = {
+  eth_getBalance: method(
+    [address("address"), optional(blockRef("block"))],
+    async (ctx, [addr, ref]) => {
+      const sm = await stateAt(ctx, await requireBlock(ctx, ref));
+      return hexQ((await sm.getAccount(addr))?.balance ?? 0n);
+    },
+  ),
+  eth_getTransactionCount: method(
+    [address("address"), optional(blockRef("block"))],
+    async (ctx, [addr, ref]) => {
+      const sm = await stateAt(ctx, await requireBlock(ctx, ref));
+      const nonce = (await sm.getAccount(addr))?.nonce ?? 0n;
+      if (ref?.kind === "tag" && ref.tag === "pending") return hexQ(ctx.pool.pendingNonce(addr.toString(), nonce));
+      return hexQ(nonce);
+    },
+  ),
+  eth_getCode: method([address("address"), optional(blockRef("block"))], async (ctx, [addr, ref]) => {
+    const sm = await stateAt(ctx, await requireBlock(ctx, ref));
+    return bytesToHex(await sm.getCode(addr));
+  }),
+  eth_getStorageAt: method([address("address"), quantity("slot"), optional(blockRef("block"))], async (ctx, [addr, slot, ref]) => {
+    const sm = await stateAt(ctx, await requireBlock(ctx, ref));
+    const key = setLengthLeft(bigIntToBytes(slot), STORAGE_SLOT_BYTES);
+    const account = await sm.getAccount(addr);
+    const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
+    return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
+  }),
+  eth_call: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
+    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref));
+    return bytesToHex(await call(vm, env, callRequest(tx), ctx.limits.gasCap));
+  }),
+  eth_estimateGas: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
+    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref));
+    return hexQ(await estimateGas(vm, env, callRequest(tx), ctx.limits.gasCap));
+  }),
+};

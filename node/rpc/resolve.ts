@@ -1,0 +1,38 @@
+import type { VM } from "@ethereumjs/vm";
+import { createZeroAddress } from "@ethereumjs/util";
+import type { BlockRecord } from "../chain/types";
+import { LuxError } from "../errors";
+import type { LuxStateManager } from "../execution/stateManager";
+import type { BlockEnv } from "../execution/types";
+import type { BlockRef } from "./params";
+import type { RpcContext } from "./types";
+
+/** The block a reference names; single-proposer finality makes safe/finalized the head. */
+export async function resolveBlock(ctx: RpcContext, ref: BlockRef | undefined): Promise<BlockRecord | undefined> {
+  const r = ref ?? { kind: "tag", tag: "latest" };
+  if (r.kind === "hash") return ctx.chain.getBlockByHash(r.hash);
+  if (r.kind === "number") return ctx.chain.getBlockByNumber(r.number);
+  if (r.tag === "earliest") return ctx.chain.getBlockByNumber(0n);
+  return ctx.chain.head;
+}
+
+/** Like resolveBlock but a missing block is an error (state queries need one). */
+export async function requireBlock(ctx: RpcContext, ref: BlockRef | undefined): Promise<BlockRecord> {
+  const rec = await resolveBlock(ctx, ref);
+  if (!rec) throw new LuxError("RESOURCE_NOT_FOUND", "header not found");
+  return rec;
+}
+
+/** Read-only state at a block; the head's copy is shared until the head moves (hot path of wallets). */
+export async function stateAt(ctx: RpcContext, rec: BlockRecord): Promise<LuxStateManager> {
+  return rec === ctx.chain.head ? ctx.chain.headState() : ctx.chain.stateAt(rec);
+}
+
+/** A fresh VM on a block's post-state and the environment of the block after it, for simulations. */
+export async function simulationVm(ctx: RpcContext, rec: BlockRecord): Promise<{ vm: VM; env: BlockEnv }> {
+  const sm = await ctx.chain.stateAt(rec);
+  const vm = await ctx.chain.createVm(sm);
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  const ts = now > rec.block.header.timestamp ? now : rec.block.header.timestamp;
+  return { vm, env: ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), ts) };
+}

@@ -1,0 +1,38 @@
+import type { Logger } from "./chain/types";
+import type { ChainConfig } from "./config/types";
+import type { RpcLimits } from "./rpc/types";
+import type { TxPoolOptions } from "./txpool/types";
+
+/** Options of `createNode`. */
+export interface NodeOptions {
+  /** LevelDB directory. */
+  dataDir: string;
+  /** Chain configuration for a new data dir (an existing one keeps the config it was created with). */
+  chain: ChainConfig;
+  /** RPC host (default 127.0.0.1). */
+  host?: string;
+  /** RPC port (0 = any free port; default 8545). */
+  port?: number;
+  /** Private keys (0x-hex) this node may sign blocks with. */
+  signerKeys?: string[];
+  /** Produce blocks (default true); false makes a follower that only imports. */
+  produce?: boolean;
+  /** RPC URL of a node to follow: import (and re-validate) its blocks instead of producing. */
+  follow?: string;
+  /** Build as soon as transactions wait (default true). */
+  produceOnTx?: boolean;
+  /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50). */
+  blockBatchMs?: number;
+  /** Txpool limits. */
+  txpool?: Partial<TxPoolOptions>;
+  /** RPC limits. */
+  limits?: Partial<RpcLimits>;
+  /** CORS origin (default "*"). */
+  corsOrigin?: string;
+  /** Logger (default console). */
+  log?: Logger;
+  /** Log one line per block (default true). */
+  logBlocks?: boolean;
+  /** Log one line per accepted transaction (default false). */
+  logTxs?: boolean;
+}

@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Contract, JsonRpcProvider, Wallet } from "ethers";
+import { ROOT, devKeys, rpc, startNode, tempDataDir, waitFor, type SpawnedNode } from "./helpers";
+import { defaultStakingContract } from "../../node/config/devAccounts";
+
+const DEPLOY_SCRIPT = path.join(ROOT, "scripts/deploy.ts");
+const DEPLOY_TIMEOUT_MS = 150_000;
+
+interface Validators {
+  source: string;
+  validators: { address: string; signer: string; stake: string }[];
+}
+
+function runDeploy(url: string, deploymentsDir: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "devnet"], {
+      cwd: ROOT,
+      env: { ...process.env, DEVNET_RPC_URL: url, DEVNET_CHAIN_ID: "8898", DEPLOYMENTS_DIR: deploymentsDir, DEPLOY_DEV_MODE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), DEPLOY_TIMEOUT_MS);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, out });
+    });
+  });
+}
+
+describe("node: the Hardhat deploy script deploys the suite on a spawned node", function () {
+  this.timeout(DEPLOY_TIMEOUT_MS + 60_000);
+  let node: SpawnedNode;
+
+  before(async function () {
+    if (!fs.existsSync(DEPLOY_SCRIPT)) this.skip();
+    // Short slots so the next epoch boundary (32 slots) comes quickly.
+    node = await startNode({ args: ["--quiet", "--slot-time", "100"] });
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("writes deployments/<chainId>.json with live contracts, and the node adopts the staking contract's active set", async () => {
+    const dir = tempDataDir("deployments");
+    const { code, out } = await runDeploy(node.url, dir);
+    expect(code, out).to.equal(0);
+    const file = JSON.parse(fs.readFileSync(path.join(dir, "8898.json"), "utf8")) as { chainId: number; contracts: Record<string, string> };
+    expect(file.chainId).to.equal(8898);
+    expect(file.contracts.StakingManager).to.equal(defaultStakingContract());
+    for (const addr of Object.values(file.contracts)) expect((await rpc<string>(node.url, "eth_getCode", [addr, "latest"])).length).to.be.greaterThan(2);
+    // A representative part of the suite through ethers against the node: token reads and the staking view.
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const token = new Contract(file.contracts.MDTToken, ["function symbol() view returns (string)", "function balanceOf(address) view returns (uint256)", "function transfer(address,uint256) returns (bool)"], new Wallet(devKeys(3)[2], provider));
+    expect(await token.symbol()).to.equal("MDT");
+    const holder = new Wallet(devKeys(3)[2]).address;
+    const held = (await token.balanceOf(holder)) as bigint;
+    expect(held > 0n).to.equal(true);
+    await (await token.transfer(new Wallet(devKeys(5)[4]).address, 5n)).wait(1, 30_000);
+    expect(await token.balanceOf(holder)).to.equal(held - 5n);
+    // From the next epoch boundary on, proposers come from getActiveValidators() of the deployed contract.
+    const set = await waitFor(async () => {
+      const v = await rpc<Validators>(node.url, "lux_getValidators");
+      return v.source === "contract" ? v : undefined;
+    }, 30_000, "the contract's active set");
+    expect(set.validators.length).to.be.greaterThan(0);
+    expect(set.validators[0].address).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    // The same view through eth_call agrees with what the node adopted.
+    const staking = new Contract(file.contracts.StakingManager, ["function getActiveValidators() view returns (address[] validators, address[] signers, uint256[] stakes)"], provider);
+    const [validators, signers, stakes] = (await staking.getActiveValidators()) as [string[], string[], bigint[]];
+    expect(validators).to.deep.equal(["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"]);
+    expect(signers).to.deep.equal(validators);
+    expect(stakes[0]).to.equal(10n ** 21n);
+    expect(set.validators.map((v) => v.address)).to.deep.equal(validators);
+    expect(set.validators.map((v) => BigInt(v.stake))).to.deep.equal(stakes);
+    provider.destroy();
+    const before = Number(await rpc<string>(node.url, "eth_blockNumber"));
+    await waitFor(async () => Number(await rpc<string>(node.url, "eth_blockNumber")) > before + 3, 20_000, "blocks after the switch");
+  });
+});
