@@ -5,6 +5,8 @@ import path from "node:path";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { ROOT, devKeys, rpc, startNode, tempDataDir, waitFor, type SpawnedNode } from "./helpers";
 import { defaultStakingContract } from "../../node/config/devAccounts";
+import { claimAll, createClient, registerMiner, submitTaskReport, submitWeights, type Client } from "../../sdk/client";
+import { runEpochs, silentLogger } from "../../sdk/epoch";
 
 const DEPLOY_SCRIPT = path.join(ROOT, "scripts/deploy.ts");
 const DEPLOY_TIMEOUT_MS = 150_000;
@@ -35,6 +37,7 @@ function runDeploy(url: string, deploymentsDir: string): Promise<{ code: number;
 describe("node: the Hardhat deploy script deploys the suite on a spawned node", function () {
   this.timeout(DEPLOY_TIMEOUT_MS + 60_000);
   let node: SpawnedNode;
+  let deploymentsDir: string | undefined;
 
   before(async function () {
     if (!fs.existsSync(DEPLOY_SCRIPT)) this.skip();
@@ -81,5 +84,42 @@ describe("node: the Hardhat deploy script deploys the suite on a spawned node", 
     provider.destroy();
     const before = Number(await rpc<string>(node.url, "eth_blockNumber"));
     await waitFor(async () => Number(await rpc<string>(node.url, "eth_blockNumber")) > before + 3, 20_000, "blocks after the switch");
+    deploymentsDir = dir;
+  });
+
+  // The tokenomics contracts doing their job on this chain: the SDK, over JSON-RPC, runs one whole
+  // epoch — miner registration, weights, task reports, the runner's distribute, a Merkle claim.
+  it("runs an epoch of the reward economy end to end: weights, reports, distribute, claim", async () => {
+    if (deploymentsDir === undefined) throw new Error("the deployment test above did not finish");
+    const dataDir = tempDataDir("sdk");
+    const connect = (key: string): Promise<Client> =>
+      createClient({ rpcUrl: node.url, privateKey: key, deploymentsDir, dataDir, pollIntervalMs: 50 });
+    const [validator, miner] = await Promise.all(devKeys(2).map(connect));
+    await registerMiner(miner);
+    // Start at a fresh epoch so both submissions land in the same one (an epoch is ~3 s of 100 ms slots).
+    const { clock, registry } = validator.contracts;
+    const previous = await clock.currentEpoch();
+    const epoch = await waitFor(async () => {
+      const current = await clock.currentEpoch();
+      return current > previous ? current : undefined;
+    }, 60_000, "a fresh epoch");
+    await submitWeights(validator, { weights: [{ miner: miner.account as string, weight: 1n }] });
+    await submitTaskReport(validator, { taskCount: 8_000n, difficulty: 7n * 10n ** 17n });
+    expect(await registry.hasSubmittedWeights(epoch, validator.account as string)).to.equal(true);
+    expect(await registry.hasReportedTasks(epoch, validator.account as string)).to.equal(true);
+    await waitFor(async () => (await validator.contracts.clock.currentEpoch()) > epoch || undefined, 60_000, `the end of epoch ${epoch}`);
+
+    const run = await runEpochs(validator, { fromEpoch: epoch, maxEpochs: 1, logger: silentLogger });
+    expect(run.epochs.map((e) => e.outcome)).to.deep.equal(["distributed"]);
+    const record = await validator.contracts.distributor.epochReward(epoch);
+    expect(record.distributed).to.equal(true);
+    // One validator reported 8000 tasks at 0.7 and weighted the only miner: U = 0.5·0.8 + 0.3·0.7 + 0.2·1 = 0.81.
+    expect(await validator.contracts.distributor.expectedUtility(epoch)).to.equal(81n * 10n ** 16n);
+    expect(record.funded).to.equal((810n * 10n ** 18n * 8n) / 10n); // miners 40% + validators 40% of 810 MDT
+
+    const balance = await miner.contracts.token.balanceOf(miner.account as string);
+    const claimed = await claimAll(miner);
+    expect(claimed.total).to.equal(324n * 10n ** 18n); // the whole miners' pool: 40% of 810 MDT
+    expect(await miner.contracts.token.balanceOf(miner.account as string)).to.equal(balance + claimed.total);
   });
 });
