@@ -6,6 +6,7 @@ import { Registry } from "prom-client";
 import { Address, bytesToHex, hexToBytes, privateToAddress, utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
 import { Chain } from "./chain/chain";
 import { Follower } from "./chain/follower";
+import { InclusionWaiter } from "./chain/inclusion";
 import { Producer } from "./chain/producer";
 import type { Logger, NewHead } from "./chain/types";
 import { chainConfigFromJson, chainConfigToJson } from "./config";
@@ -15,6 +16,7 @@ import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
+import type { PoolTx } from "./txpool/types";
 import type { NodeOptions } from "./types";
 
 export type { NodeOptions } from "./types";
@@ -55,6 +57,21 @@ export interface LuxNode {
 }
 
 const CONFIG_META = "chainConfig";
+/** Automine gives up waiting (the transaction stays pooled) after this many slots, at least AUTOMINE_MIN_WAIT_MS. */
+const AUTOMINE_WAIT_SLOTS = 3;
+const AUTOMINE_MIN_WAIT_MS = 10_000;
+
+// Waits for a transaction that can run now; one behind a nonce gap cannot be mined yet and returns at once.
+function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<void> {
+  const waiter = new InclusionWaiter(chain);
+  const timeoutMs = Math.max(AUTOMINE_MIN_WAIT_MS, AUTOMINE_WAIT_SLOTS * slotTimeMs);
+  return async (tx) => {
+    if (pool.get(tx.hash) === undefined) return; // already mined (or dropped)
+    // The pool's queue knows the sender's state nonce: a gap before this nonce means it cannot run yet.
+    if (pool.pendingNonce(tx.from, 0n) <= tx.nonce) return;
+    await waiter.wait(tx.hash, timeoutMs);
+  };
+}
 
 /** The console logger used by default. */
 export const consoleLogger: Logger = {
@@ -124,6 +141,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
       totalBurned: () => chain.totalBurned,
     };
+    if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods()),
       { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },

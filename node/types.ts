@@ -21,6 +21,11 @@ export interface NodeOptions {
   follow?: string;
   /** Build as soon as transactions wait (default true). */
   produceOnTx?: boolean;
+  /**
+   * Answer eth_sendRawTransaction only once the transaction is mined, like Hardhat's and Anvil's
+   * automine (default false). A transaction held back by a nonce gap is answered at once.
+   */
+  automine?: boolean;
   /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50). */
   blockBatchMs?: number;
   /** Txpool limits. */

@@ -16,6 +16,7 @@ export interface CliFlags {
   json: boolean;
   produce: boolean;
   produceOnTx: boolean;
+  automine: boolean;
   follow?: string;
   blockBatchMs: number;
   logTxs: boolean;
@@ -47,6 +48,11 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
     .addOption(new Option("--no-produce-on-tx", "wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(
+      withDeploy
+        ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
+        : new Option("--automine", "answer eth_sendRawTransaction when the transaction is mined, like hardhat node").default(false),
+    )
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
@@ -78,6 +84,7 @@ export function readFlags(cmd: Command): CliFlags {
     json: o.json ?? false,
     produce: o.produce ?? true,
     produceOnTx: o.produceOnTx ?? true,
+    automine: o.automine ?? false,
     follow: o.follow,
     blockBatchMs: o.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS,
     logTxs: o.logTxs ?? false,
@@ -101,6 +108,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     signerKeys: devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
+    automine: f.automine,
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,

@@ -1,3 +1,4 @@
+import type { PoolTx } from "../txpool/types";
 import type { Chain } from "../chain/chain";
 import type { Logger } from "../chain/types";
 import type { ChainConfig } from "../config/types";
@@ -37,6 +38,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
+  awaitMined?: (tx: PoolTx) => Promise<void>;
 }
 
 /** A registered method: declared params and a handler receiving them parsed. */

@@ -20,6 +20,7 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_blobBaseFee: method([], () => "0x1"),
   eth_sendRawTransaction: method([data("transaction")], async (ctx, [raw]) => {
     const t = await ctx.pool.add(raw);
+    await ctx.awaitMined?.(t);
     return t.hash;
   }),
   eth_feeHistory: method(
