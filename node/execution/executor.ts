@@ -20,21 +20,23 @@ export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint
   return (tx as TypedTransaction & { gasPrice: bigint }).gasPrice;
 }
 
+// The header fields a block's environment fixes before any transaction runs.
+function envHeaderFields(env: BlockEnv) {
+  return {
+    parentHash: env.parentHash,
+    number: env.number,
+    timestamp: env.timestamp,
+    coinbase: env.coinbase,
+    baseFeePerGas: env.baseFeePerGas,
+    gasLimit: env.gasLimit,
+    mixHash: env.prevRandao,
+    extraData: env.extraData,
+  };
+}
+
 /** A header-only block: what each transaction sees of its block while the block is still being built. */
 export function envBlock(common: Common, env: BlockEnv): Block {
-  const header = createBlockHeader(
-    {
-      parentHash: env.parentHash,
-      number: env.number,
-      timestamp: env.timestamp,
-      coinbase: env.coinbase,
-      baseFeePerGas: env.baseFeePerGas,
-      gasLimit: env.gasLimit,
-      mixHash: env.prevRandao,
-      extraData: env.extraData,
-    },
-    { common },
-  );
+  const header = createBlockHeader(envHeaderFields(env), { common });
   return new Block(header, [], [], [], { common });
 }
 
@@ -120,14 +122,7 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Pro
 export function assembleBlock(common: Common, env: BlockEnv, res: ExecutionResult): Block {
   const header: BlockHeader = createBlockHeader(
     {
-      parentHash: env.parentHash,
-      number: env.number,
-      timestamp: env.timestamp,
-      coinbase: env.coinbase,
-      baseFeePerGas: env.baseFeePerGas,
-      gasLimit: env.gasLimit,
-      mixHash: env.prevRandao,
-      extraData: env.extraData,
+      ...envHeaderFields(env),
       stateRoot: res.stateRoot,
       transactionsTrie: res.transactionsTrie,
       receiptTrie: res.receiptTrie,

@@ -23,21 +23,11 @@ import {
   type Client,
 } from "../../../sdk/client";
 import { StakingManager__factory } from "../../../typechain-types";
-import { clientFor, deployTestSuite, GENESIS_MDT, mineToNextEpoch, type TestSuite } from "../helpers/suite";
+import { clientFor, deployTestSuite, GENESIS_MDT, mineToNextEpoch, type TestSuite, expectContractRevert } from "../helpers/suite";
 
 /** Long enough that the unbonding cannot mature while the test sends its own transactions. */
 const UNBONDING_EPOCHS = 3n;
 
-async function expectRevert(promise: Promise<unknown>, name: string): Promise<void> {
-  try {
-    await promise;
-    expect.fail(`expected ${name}`);
-  } catch (error) {
-    expect(isClientError(error, "CONTRACT_REVERT"), String(error)).to.equal(true);
-    expect((error as { details: { error: string } }).details.error).to.equal(name);
-    expect((error as Error).message).to.include(name);
-  }
-}
 
 describe("client actions", function () {
   let t: TestSuite;
@@ -71,7 +61,7 @@ describe("client actions", function () {
     await undelegate(delegator, { validator: validator.account as string, amount });
     b = await getBalances(delegator);
     expect([b.staked, b.unbonding, b.withdrawable]).to.deep.equal([0n, amount, 0n]);
-    await expectRevert(withdraw(delegator), "NothingToWithdraw");
+    await expectContractRevert(withdraw(delegator), "NothingToWithdraw");
     for (let i = 0n; i < UNBONDING_EPOCHS; i++) await mineToNextEpoch(t);
     await withdraw(delegator);
     b = await getBalances(delegator);
@@ -79,7 +69,7 @@ describe("client actions", function () {
   });
 
   it("names custom errors from the contract, including ones bubbled up from the token", async function () {
-    await expectRevert(registerValidator(validator, { selfStake: parseEther("50") }), "AlreadyRegistered");
+    await expectContractRevert(registerValidator(validator, { selfStake: parseEther("50") }), "AlreadyRegistered");
     const data = StakingManager__factory.createInterface().encodeErrorResult("InsufficientStake", [t.signers[0].address, 1n, 2n]);
     expect(decodeRevertData(data)).to.deep.include({ name: "InsufficientStake", args: [t.signers[0].address, 1n, 2n] });
     try {

@@ -12,21 +12,12 @@ import {
   type Client,
 } from "../../../sdk/client";
 import { runEpochs, silentLogger } from "../../../sdk/epoch";
-import { clientFor, deployTestSuite, mineToNextEpoch, type TestSuite } from "../helpers/suite";
+import { clientFor, deployTestSuite, mineToNextEpoch, type TestSuite, expectContractRevert } from "../helpers/suite";
 
 const CLAIM_WINDOW = 1n;
 const JAIL_EPOCHS = 2n;
 const WAD = 10n ** 18n;
 
-async function expectRevert(promise: Promise<unknown>, name: string): Promise<void> {
-  try {
-    await promise;
-    expect.fail(`expected ${name}`);
-  } catch (error) {
-    expect(isClientError(error, "CONTRACT_REVERT"), String(error)).to.equal(true);
-    expect((error as { details: { error: string } }).details.error).to.equal(name);
-  }
-}
 
 describe("client: sweep and unjail", function () {
   let t: TestSuite;
@@ -57,7 +48,7 @@ describe("client: sweep and unjail", function () {
     expect(record.distributed).to.equal(true);
     expect(record.funded > 0n).to.equal(true);
 
-    await expectRevert(sweep(anyone, { epoch }), "ClaimWindowOpen");
+    await expectContractRevert(sweep(anyone, { epoch }), "ClaimWindowOpen");
     for (let i = 0n; i <= CLAIM_WINDOW; i++) await mineToNextEpoch(t);
 
     const poolBefore = await t.suite.recyclingPool.balance();
@@ -65,21 +56,21 @@ describe("client: sweep and unjail", function () {
     expect(swept.amount).to.equal(record.funded);
     expect(await t.suite.recyclingPool.balance()).to.equal(poolBefore + record.funded);
     expect(await t.suite.recyclingPool.recycledBy(2)).to.equal(record.funded); // PoolSource.ExpiredRewards
-    await expectRevert(sweep(anyone, { epoch }), "AlreadySwept");
+    await expectContractRevert(sweep(anyone, { epoch }), "AlreadySwept");
   });
 
   it("rejects a sweep of an undistributed epoch with EpochNotDistributed", async function () {
-    await expectRevert(sweep(anyone, { epoch: 10_000n }), "EpochNotDistributed");
+    await expectContractRevert(sweep(anyone, { epoch: 10_000n }), "EpochNotDistributed");
   });
 
   it("unjails a validator only after its jail period, and only once", async function () {
-    await expectRevert(unjail(validator), "NotJailed");
+    await expectContractRevert(unjail(validator), "NotJailed");
     await (await t.suite.staking.jail(t.signers[1].address)).wait();
-    await expectRevert(unjail(validator), "ValidatorJailedUntil");
+    await expectContractRevert(unjail(validator), "ValidatorJailedUntil");
     for (let i = 0n; i < JAIL_EPOCHS; i++) await mineToNextEpoch(t);
     await unjail(validator);
     expect((await t.suite.staking.validatorInfo(t.signers[1].address)).jailed).to.equal(false);
-    await expectRevert(unjail(validator), "NotJailed");
+    await expectContractRevert(unjail(validator), "NotJailed");
   });
 
   it("refuses to send either without a signer", async function () {

@@ -7,7 +7,8 @@ import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { defaultSuiteConfig, type SuiteConfig } from "../../../scripts/lib/config";
 import { deploySuite, suiteAddresses, type Suite } from "../../../scripts/lib/deploySuite";
-import { createClient, type Client, type Deployment } from "../../../sdk/client";
+import { expect } from "chai";
+import { createClient, isClientError, type Client, type Deployment } from "../../../sdk/client";
 
 /** MDT minted to every test account at genesis. */
 export const GENESIS_MDT = ethers.parseEther("10000");
@@ -62,4 +63,16 @@ export async function mineToNextEpoch(t: TestSuite): Promise<bigint> {
   const now = BigInt(await ethers.provider.getBlockNumber());
   if (start > now) await mine(start - now);
   return clock.currentEpoch();
+}
+
+/** Awaits `promise` and asserts it fails with a CONTRACT_REVERT naming the custom error `name`. */
+export async function expectContractRevert(promise: Promise<unknown>, name: string): Promise<void> {
+  try {
+    await promise;
+    expect.fail(`expected ${name}`);
+  } catch (error) {
+    expect(isClientError(error, "CONTRACT_REVERT"), String(error)).to.equal(true);
+    expect((error as { details: { error: string } }).details.error).to.equal(name);
+    expect((error as Error).message).to.include(name);
+  }
 }
