@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { ROOT, devKeys, rpc, startNode, tempDataDir, waitFor, type SpawnedNode } from "./helpers";
+import { ROOT, devKeys, rpc, runNpx, startNode, tempDataDir, waitFor, type SpawnedNode } from "./helpers";
 import { defaultStakingContract } from "../../node/config/devAccounts";
 import { claimAll, createClient, registerMiner, submitTaskReport, submitWeights, type Client } from "../../sdk/client";
 import { runEpochs, silentLogger } from "../../sdk/epoch";
@@ -17,21 +16,8 @@ interface Validators {
 }
 
 function runDeploy(url: string, deploymentsDir: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", ["hardhat", "run", "scripts/deploy.ts", "--network", "devnet"], {
-      cwd: ROOT,
-      env: { ...process.env, DEVNET_RPC_URL: url, DEVNET_CHAIN_ID: "8898", DEPLOYMENTS_DIR: deploymentsDir, DEPLOY_DEV_MODE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), DEPLOY_TIMEOUT_MS);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, out });
-    });
-  });
+  const env = { DEVNET_RPC_URL: url, DEVNET_CHAIN_ID: "8898", DEPLOYMENTS_DIR: deploymentsDir, DEPLOY_DEV_MODE: "1" };
+  return runNpx(["hardhat", "run", "scripts/deploy.ts", "--network", "devnet"], env, DEPLOY_TIMEOUT_MS);
 }
 
 describe("node: the Hardhat deploy script deploys the suite on a spawned node", function () {

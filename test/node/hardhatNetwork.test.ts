@@ -3,10 +3,9 @@
  * through the `devnet` network entry of hardhat.config.ts — what a user does with
  * `npx hardhat test --network devnet`.
  */
-import { spawn } from "node:child_process";
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
-import { ROOT, devKeys, rpc, startNode, type SpawnedNode } from "./helpers";
+import { devKeys, rpc, runNpx, startNode, type SpawnedNode } from "./helpers";
 
 const SPEC = "test/network/tokenomics.test.ts";
 const RUN_TIMEOUT_MS = 240_000;
@@ -14,21 +13,8 @@ const RUN_TIMEOUT_MS = 240_000;
 const SLOW_SLOT_MS = "10000";
 
 function hardhatTest(url: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("npx", ["hardhat", "test", "--no-compile", "--network", "devnet", SPEC], {
-      cwd: ROOT,
-      env: { ...process.env, DEVNET_RPC_URL: url, DEVNET_CHAIN_ID: "8898" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, out });
-    });
-  });
+  const env = { DEVNET_RPC_URL: url, DEVNET_CHAIN_ID: "8898" };
+  return runNpx(["hardhat", "test", "--no-compile", "--network", "devnet", SPEC], env, RUN_TIMEOUT_MS);
 }
 
 describe("node: contract tests through Hardhat's devnet network entry", function () {

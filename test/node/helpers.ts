@@ -154,3 +154,22 @@ export function devKeys(n: number): string[] {
   const { devAccounts } = require("../../node/config/devAccounts") as typeof import("../../node/config/devAccounts");
   return devAccounts(n).map((a) => a.privateKey);
 }
+
+/** Runs `npx <args>` in the repo root; resolves with its exit code and combined output, killed after `timeoutMs`. */
+export function runNpx(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, out });
+    });
+  });
+}
