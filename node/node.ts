@@ -8,10 +8,14 @@ import { Chain } from "./chain/chain";
 import { Follower } from "./chain/follower";
 import { InclusionWaiter } from "./chain/inclusion";
 import { Producer } from "./chain/producer";
-import type { Logger, NewHead } from "./chain/types";
+import type { Logger, NewHead, ReorgEvent } from "./chain/types";
 import { chainConfigFromJson, chainConfigToJson } from "./config";
 import type { ChainConfig } from "./config/types";
-import { LuxError } from "./errors";
+import { LuxError, errorMessage } from "./errors";
+import { VoteService } from "./chain/votes";
+import { validateSlotClock } from "./consensus/time";
+import { ChainNetworkAdapter } from "./chain/network";
+import type { ConsensusNetwork } from "./chain/types";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
 import { LevelChainStore } from "./storage";
@@ -46,6 +50,10 @@ export interface LuxNode {
   pool: TxPool;
   /** Metrics. */
   metrics: NodeMetrics;
+  /** The consensus seam the peer-to-peer transport plugs into (import from peers, gossip out, sync). */
+  network: ConsensusNetwork;
+  /** The block producer (dev helpers: `mineNow`, `devTime`). */
+  producer: Producer;
   /** Bound port. */
   port: number;
   /** http://host:port */
@@ -90,8 +98,9 @@ async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promi
   if (config.chainId !== requested.chainId) {
     throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
   }
-  // Slot time is a production cadence, not part of the chain's validity rules: it may change on restart.
-  return { ...config, slotTimeMs: requested.slotTimeMs };
+  // On a network the slot time fixes every block's timestamp: it is part of the chain. In dev mode it is
+  // only the production cadence (blocks may run ahead of the clock anyway), so a restart may change it.
+  return config.devMode ? { ...config, slotTimeMs: requested.slotTimeMs } : config;
 }
 
 function blockLine(h: NewHead): string {
@@ -105,8 +114,26 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
   const store = new LevelChainStore(opts.dataDir);
   await store.open();
   try {
+    validateSlotClock(opts.chain);
     const config = await loadConfig(store, opts.chain);
+    validateSlotClock(config);
     const chain = await Chain.open({ config, store, log });
+    const signerKeys = new Map<string, Uint8Array>();
+    for (const k of opts.signerKeys ?? []) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    const network = new ChainNetworkAdapter(chain);
+    const votes = await VoteService.open(chain, signerKeys, (m) => network.publish(m), log);
+    chain.votes = votes;
+    chain.on("head", (h: NewHead) => {
+      votes.onHead(h).catch((err: unknown) => log.warn(`voting on block ${h.record.block.header.number} failed: ${errorMessage(err)}`));
+    });
+    // Transactions of blocks a reorg removed go back to the pool (those the new branch holds are dropped
+    // again by its "head" events).
+    chain.on("reorg", (r: ReorgEvent) => {
+      for (const { record } of r.removed) for (const tx of record.block.transactions) pool.add(tx.serialize()).catch(() => undefined);
+    });
     const metrics = createMetrics(new Registry());
     const pool = new TxPool(
       chain.common,
@@ -140,6 +167,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
       totalBurned: () => chain.totalBurned,
+      allowImportBlock: opts.allowImportBlock ?? false,
     };
     if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
     const server = new RpcServer(
@@ -150,25 +178,24 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       log,
     );
     const port = await server.listen();
-    const signerKeys = new Map<string, Uint8Array>();
-    for (const k of opts.signerKeys ?? []) {
-      const bytes = hexToBytes(k as `0x${string}`);
-      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
-    }
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log });
+    const producer = new Producer(chain, pool, {
+      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log,
+      extras: (duty) => votes.extras(duty.epoch.validators),
+    });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port,
+      config, chain, pool, metrics, port, network, producer,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {
         if (stopped) return;
         stopped = true;
         await producer.stop();
+        network.close();
         await follower?.stop();
         filters.close();
         await server.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Chain } from "../chain/chain";
-import type { NewHead } from "../chain/types";
+import type { NewHead, ReorgEvent } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { LuxError } from "../errors";
@@ -45,6 +45,7 @@ export class FilterManager {
     private readonly pool: TxPool,
   ) {
     chain.on("head", this.onHead);
+    chain.on("reorg", this.onReorg);
     pool.on("tx", this.onTx);
     this.sweeper = setInterval(() => this.sweep(), FILTER_TIMEOUT_MS / 5);
     this.sweeper.unref();
@@ -52,6 +53,7 @@ export class FilterManager {
 
   close(): void {
     this.chain.off("head", this.onHead);
+    this.chain.off("reorg", this.onReorg);
     this.pool.off("tx", this.onTx);
     clearInterval(this.sweeper);
   }
@@ -83,6 +85,16 @@ export class FilterManager {
       } else if (s.kind === "logs" && s.criteria) {
         for (const l of blockLogs(h.receipts, hash, number, s.criteria)) this.notify(id, s, l);
       }
+    }
+  };
+
+  /** Logs of blocks a reorg took off the canonical chain go out again with `removed: true`. */
+  private readonly onReorg = (r: ReorgEvent): void => {
+    for (const { record, receipts } of r.removed) {
+      const number = record.block.header.number;
+      const gone = (c: LogCriteria): Json[] => blockLogs(receipts, record.hash, number, c).map((l) => ({ ...(l as Record<string, Json>), removed: true }));
+      for (const f of this.filters.values()) if (f.kind === "logs" && f.criteria) this.push(f, gone(f.criteria));
+      for (const [id, s] of this.subs) if (s.kind === "logs" && s.criteria) for (const l of gone(s.criteria)) this.notify(id, s, l);
     }
   };
 

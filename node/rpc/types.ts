@@ -38,6 +38,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Whether `lux_importBlock` is enabled (flag --allow-import-block). */
+  allowImportBlock?: boolean;
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
   awaitMined?: (tx: PoolTx) => Promise<void>;
 }

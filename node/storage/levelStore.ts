@@ -4,7 +4,7 @@ import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
 } from "./codec";
-import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "./types";
+import type { BlockWrite, ChainStore, Reorg, StoredReceipt, TxLocation } from "./types";
 
 type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array }>;
 
@@ -78,7 +78,13 @@ export class LevelChainStore implements ChainStore {
     return this.get(key(KeyPrefix.epoch, u64(epoch)));
   }
 
-  async commitBlock(w: BlockWrite): Promise<void> {
+  async getSlot(hash: Uint8Array): Promise<bigint | undefined> {
+    const v = await this.get(key(KeyPrefix.slot, hash));
+    return v === undefined ? undefined : bytesToBigInt(v);
+  }
+
+  // Block data by hash and the pending trie nodes: shared by canonical and side-branch writes.
+  private blockOps(w: BlockWrite): { ops: Batch; release: () => void } {
     const { writes, release } = this.trie.drain();
     const ops: Batch = [];
     for (const t of writes) {
@@ -89,6 +95,34 @@ export class LevelChainStore implements ChainStore {
     ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
     ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
     ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+    ops.push({ type: "put", key: key(KeyPrefix.slot, w.hash), value: u64(w.slot) });
+    return { ops, release };
+  }
+
+  async storeSideBlock(w: BlockWrite): Promise<void> {
+    const { ops, release } = this.blockOps(w);
+    try {
+      await this.db.batch(ops);
+    } finally {
+      release();
+    }
+  }
+
+  async applyReorg(r: Reorg): Promise<void> {
+    const ops: Batch = [];
+    for (const h of r.dropTxHashes) ops.push({ type: "del", key: key(KeyPrefix.txIndex, h) });
+    if (r.clearAbove) for (let n = r.clearAbove.from; n <= r.clearAbove.to; n++) ops.push({ type: "del", key: key(KeyPrefix.canonical, u64(n)) });
+    for (const b of r.adopt) {
+      ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(b.number)), value: b.hash });
+      b.txHashes.forEach((h, index) => ops.push({ type: "put", key: key(KeyPrefix.txIndex, h), value: encodeTxLocation({ blockHash: b.hash, blockNumber: b.number, index }) }));
+    }
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(r.totalBurned) });
+    ops.push({ type: "put", key: HEAD_KEY, value: r.head });
+    await this.db.batch(ops);
+  }
+
+  async commitBlock(w: BlockWrite): Promise<void> {
+    const { ops, release } = this.blockOps(w);
     w.receipts.forEach((r, index) => {
       ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
     });
