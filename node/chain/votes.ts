@@ -125,18 +125,24 @@ export class VoteService {
    * Checks evidence against an active set: signatures, a real conflict, and an offender who is a member.
    * Returns the validator to slash; throws INVALID_EVIDENCE.
    */
-  convict(e: Evidence, validators: Validator[]): Conviction {
+  convict(e: Evidence, validators: Validator[], at: { number: bigint; slot: bigint }): Conviction {
     const signer = verifyEvidence(this.chain.config.chainId, e).toLowerCase();
     const member = validators.find((v) => v.signer.toLowerCase() === signer);
     if (!member) throw new LuxError("INVALID_EVIDENCE", `offender ${signer} is not in the active set`);
-    return { evidence: e, validator: member.address };
+    let height: bigint;
+    if (e.kind === "double-vote") height = e.a.target.number < e.b.target.number ? e.a.target.number : e.b.target.number;
+    else {
+      const back = at.slot > e.slot ? at.slot - e.slot : 0n;
+      height = at.number > back ? at.number - back : 0n;
+    }
+    return { evidence: e, validator: member.address, height };
   }
 
   /** Verifies evidence from a peer against the head's active set and pools it; false when known. */
   async importEvidence(e: Evidence): Promise<boolean> {
     const head = this.chain.head;
     const epoch = await this.epochOfBlock(this.chain.parentInfo(head), head.slot + 1n);
-    this.convict(e, epoch.validators);
+    this.convict(e, epoch.validators, { number: head.block.header.number + 1n, slot: head.slot + 1n });
     if (await this.chain.evidenceIncluded(evidenceId(this.chain.config.chainId, e))) return false;
     return this.addEvidence(e, false);
   }
@@ -163,7 +169,7 @@ export class VoteService {
       }
       seen.add(id);
       try {
-        const c = this.convict(e, validators);
+        const c = this.convict(e, validators, { number: env.block.header.number, slot: env.slot });
         if (convicted.some((x) => x.validator === c.validator)) throw new LuxError("INVALID_EVIDENCE", `${c.validator} is already convicted in this block`);
         convicted.push(c);
       } catch (err) {
@@ -192,7 +198,7 @@ export class VoteService {
         continue;
       }
       try {
-        const c = this.convict(e, validators);
+        const c = this.convict(e, validators, { number: n + 1n, slot: head.slot + 1n });
         if (convicted.has(c.validator)) continue;
         convicted.add(c.validator);
         evidence.push(e);
