@@ -37,7 +37,11 @@ export type LuxErrorCode =
   | "LIMIT_EXCEEDED"
   | "RESOURCE_NOT_FOUND"
   // storage
-  | "STORAGE_CORRUPT";
+  | "STORAGE_CORRUPT"
+  // peer-to-peer
+  | "INVALID_MESSAGE"
+  | "PEER_ERROR"
+  | "P2P_CONFIG";
 
 /** The node's base error: a short message, a typed code, optional data, the original error as cause. */
 export class LuxError extends Error {
