@@ -105,7 +105,7 @@ export async function startNetworking(deps: {
   };
   chain.on("head", onHead);
   pool.on("tx", onTx);
-  const syncer = new Syncer(network, port, log, { pollMs: Math.max(1000, chain.config.slotTimeMs) });
+  const syncer = new Syncer(network, port, log, { pollMs: Math.max(1000, chain.config.slotTimeMs), expectPeers: deps.options.bootstrap.length > 0 });
   syncer.start();
   return {
     net: network,

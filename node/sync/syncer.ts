@@ -16,6 +16,8 @@ export interface SyncOptions {
   pollMs: number;
   /** Blocks per range request. */
   batch?: number;
+  /** Static peers are configured: wait briefly for their status before building blocks. */
+  expectPeers?: boolean;
 }
 
 /** How long a node without any peer status waits before it builds blocks alone. */
@@ -74,7 +76,7 @@ export class Syncer {
       heard = true;
       if (this.ahead(s)) return false;
     }
-    return heard || Date.now() - this.startedAt > STARTUP_GRACE_MS;
+    return heard || !this.opts.expectPeers || Date.now() - this.startedAt > STARTUP_GRACE_MS;
   }
 
   private ahead(s: PeerStatus): boolean {
