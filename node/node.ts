@@ -64,11 +64,14 @@ const AUTOMINE_MIN_WAIT_MS = 10_000;
 // Waits for a transaction that can run now; one behind a nonce gap cannot be mined yet and returns at once.
 function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<void> {
   const waiter = new InclusionWaiter(chain);
+  pool.on("drop", (t: PoolTx) => waiter.cancel(t.hash));
   const timeoutMs = Math.max(AUTOMINE_MIN_WAIT_MS, AUTOMINE_WAIT_SLOTS * slotTimeMs);
   return async (tx) => {
     if (pool.get(tx.hash) === undefined) return; // already mined (or dropped)
     // The pool's queue knows the sender's state nonce: a gap before this nonce means it cannot run yet.
     if (pool.pendingNonce(tx.from, 0n) <= tx.nonce) return;
+    // A fee cap below the next base fee waits in the pool until the base fee falls: answer now.
+    if (tx.maxFee < chain.head.block.header.calcNextBaseFee()) return;
     await waiter.wait(tx.hash, timeoutMs);
   };
 }
@@ -121,7 +124,11 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       },
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
+      store.txJournal(),
     );
+    // Pending transactions of the previous run come back, revalidated against the head.
+    const replay = await pool.restore();
+    if (replay.restored + replay.dropped > 0) log.info(`txpool: restored ${replay.restored} pending transactions from the journal (${replay.dropped} no longer valid)`);
     metrics.headNumber.set(Number(chain.head.block.header.number));
     chain.on("head", (h: NewHead) => {
       const txs = h.record.block.transactions.map((tx, i) => ({ tx, sender: new Address(h.record.senders[i]) }));
@@ -174,6 +181,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();
+        await pool.close();
         await store.close();
       },
     };
