@@ -14,6 +14,7 @@ import type { ChainConfig } from "./config/types";
 import { LuxError } from "./errors";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
@@ -27,13 +28,26 @@ export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
 export const DEFAULT_PORT = 8545;
 /** Default min interval between transaction-triggered blocks under load. */
 export const DEFAULT_BLOCK_BATCH_MS = 50;
-/** Default RPC limits. */
+const MIB = 1024 * 1024;
+/** Default RPC limits (geth's where geth has one; the table is in node/README.md). */
 export const DEFAULT_LIMITS: RpcLimits = {
-  maxBodyBytes: 5 * 1024 * 1024,
+  maxBodyBytes: 5 * MIB,
   maxBatch: 1000,
-  maxLogRange: 10_000n,
+  maxResponseBytes: 25 * MIB,
+  requestTimeoutMs: 30_000,
+  maxLogRange: 0n,
   maxLogs: 10_000,
+  maxLogCriteria: 1000,
+  maxFeeHistoryBlocks: 1024n,
+  maxFeeHistoryPercentiles: 100,
   gasCap: 50_000_000n,
+  evmTimeoutMs: 5_000,
+  maxConcurrentCalls: 4,
+  wsMaxMessageBytes: 5 * MIB,
+  wsMaxPending: 100,
+  wsMaxSubscriptions: 1000,
+  wsMaxBufferedBytes: 64 * MIB,
+  allowUnprotectedTxs: false,
 };
 
 /** A running node. */
@@ -146,6 +160,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const filters = new FilterManager(chain, pool);
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
+      simulations: new Semaphore(limits.maxConcurrentCalls),
       totalBurned: () => chain.totalBurned,
     };
     if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);

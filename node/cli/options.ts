@@ -3,6 +3,8 @@ import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
 export interface CliFlags {
@@ -24,6 +26,8 @@ export interface CliFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -56,6 +60,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -92,6 +97,7 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    limits: readLimitFlags(cmd),
   };
 }
 
@@ -112,6 +118,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
   };
 }

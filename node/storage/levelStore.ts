@@ -49,6 +49,7 @@ export class LevelChainStore implements ChainStore {
   }
 
   getCanonicalHash(number: bigint): Promise<Uint8Array | undefined> {
+    if (number < 0n || number >= 1n << 64n) return Promise.resolve(undefined);
     return this.get(key(KeyPrefix.canonical, u64(number)));
   }
 

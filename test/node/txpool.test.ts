@@ -163,7 +163,7 @@ describe("node: txpool rejections and malformed RPC input", function () {
       expect(await err("eth_sendRawTransaction", ["xyz"])).to.deep.equal({ code: -32602, message: "invalid argument transaction: expected 0x-prefixed hex data" });
       expect(await err("eth_call", [{ to: "0x1" }])).to.deep.equal({ code: -32602, message: "invalid argument to: expected a 20-byte hex address" });
       expect(await err("eth_chainId", { a: 1 })).to.deep.equal({ code: -32602, message: "invalid params: expected an array" });
-      expect(await err("eth_getLogs", [{ fromBlock: "0x0", toBlock: "0x100000" }])).to.deep.equal({ code: -32005, message: "block range too large: 1048577 blocks, limit 10000" });
+      expect(await err("eth_getLogs", [{ fromBlock: "0x10000000000000001" }])).to.deep.equal({ code: -32602, message: "invalid argument fromBlock: block number larger than int64" });
       expect(await err("eth_getLogs", [{ topics: [null, null, null, null, null] }])).to.deep.equal({ code: -32602, message: "invalid argument topics: at most 4 topic positions" });
       expect(await err("eth_subscribe", ["newHeads"])).to.deep.equal({ code: -32601, message: "notifications not supported over HTTP: use a WebSocket" });
       expect(await err("eth_feeHistory", ["0x2", "latest", [90, 10]])).to.deep.equal({ code: -32602, message: "invalid argument rewardPercentiles: must be ascending" });
@@ -173,7 +173,7 @@ describe("node: txpool rejections and malformed RPC input", function () {
       const mixed = (await call([1, { jsonrpc: "2.0", id: 9, method: "eth_chainId" }, { jsonrpc: "2.0", method: "eth_chainId" }])).json as unknown[];
       expect(mixed).to.deep.equal([{ jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request" } }, { jsonrpc: "2.0", id: 9, result: "0x22c2" }]);
       const big = Array.from({ length: 1001 }, (_, id) => ({ jsonrpc: "2.0", id, method: "eth_chainId" }));
-      expect((await call(big)).json).to.deep.equal({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "batch too large: 1001 requests, limit 1000" } });
+      expect((await call(big)).json).to.deep.equal({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "batch too large: 1001 requests, limit 1000 (--rpc-batch-limit)" } });
       const huge = await call({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: ["x".repeat(6 * 1024 * 1024)] });
       expect(huge.status).to.equal(413);
       expect((huge.json as { error: RpcError }).error.code).to.equal(-32005);
