@@ -4,6 +4,8 @@ import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } f
 import type { NodeOptions } from "../types";
 import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
 export interface CliFlags extends NetworkFlags {
@@ -25,6 +27,8 @@ export interface CliFlags extends NetworkFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -58,6 +62,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
   addNetworkOptions(cmd, withDeploy);
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -96,6 +101,7 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    limits: readLimitFlags(cmd),
   };
 }
 
@@ -116,6 +122,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
     p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
