@@ -24,6 +24,8 @@ export interface ProducerOptions {
   log: Logger;
   /** Extra consensus fields for a proposal (votes, evidence), asked right before each build. */
   extras?: (duty: Duty) => Promise<{ votes: Vote[]; evidence: Evidence[] }>;
+  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
+  ready?: () => boolean;
 }
 
 /**
@@ -138,6 +140,7 @@ export class Producer {
   }
 
   private async produceAt(slot: bigint, dev: boolean): Promise<NewHead | undefined> {
+    if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
       const parent = this.chain.head;
       const duty = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
