@@ -81,12 +81,12 @@ describe("node: txpool rejections and malformed RPC input", function () {
     expect(await sendErr(raw)).to.deep.equal({ code: -32000, message: "intrinsic gas too low: have 20000, want 21000" });
   });
 
-  it("max fee below base fee", async () => {
+  it("a fee cap below the next base fee is held (queued), not refused", async () => {
     const raw = await w[3].signTransaction(tx({ nonce: await nonceOf(w[3]), maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }));
-    const e = await sendErr(raw);
-    expect(e.code).to.equal(-32000);
-    expect(e.message).to.match(/^max fee per gas less than block base fee: maxFeePerGas: 1, baseFee: \d+$/);
+    const hash = await rpc<string>(node.url, "eth_sendRawTransaction", [raw]);
     expect(baseFee > 1n).to.equal(true);
+    const held = await rpc<{ blockNumber: string | null }>(node.url, "eth_getTransactionByHash", [hash]);
+    expect(held.blockNumber).to.equal(null);
   });
 
   it("wrong chain id", async () => {
@@ -132,9 +132,11 @@ describe("node: txpool rejections and malformed RPC input", function () {
     const e = await sendErr(await w[4].signTransaction(tx({ nonce: base + 4 })));
     expect(e.code).to.equal(-32000);
     expect(e.message).to.equal(`account limit exceeded: 4 transactions held for ${w[4].address.toLowerCase()}`);
-    // 1 (w2) + 4 (w4) held; one more fits the total of 6, the next does not.
-    await rpc(node.url, "eth_sendRawTransaction", [await w[5].signTransaction(tx({ nonce: (await nonceOf(w[5])) + 10 }))]);
-    expect(await sendErr(await w[6].signTransaction(tx({ nonce: (await nonceOf(w[6])) + 10 })))).to.deep.equal({ code: -32000, message: "txpool is full" });
+    // 1 (w2, gapped) + 1 (w3, fee cap below the base fee) + 4 (w4, gapped) fill the total of 6; a gapped
+    // transaction paying no more than the cheapest gapped one held cannot evict anything.
+    const full = await sendErr(await w[6].signTransaction(tx({ nonce: (await nonceOf(w[6])) + 10 })));
+    expect(full.code).to.equal(-32000);
+    expect(full.message).to.match(/^txpool is full: transaction underpriced/);
   });
 
   describe("malformed JSON-RPC input", () => {
