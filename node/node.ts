@@ -18,6 +18,7 @@ import { ChainNetworkAdapter } from "./chain/network";
 import type { ConsensusNetwork } from "./chain/types";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { parseLogCriteria } from "./rpc/logs";
 import { peerList, startNetworking, type Networking } from "./p2p";
 import { consensusPort } from "./p2p/consensusPort";
 import { Semaphore } from "./rpc/semaphore";
@@ -188,7 +189,9 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       if (opts.logTxs) log.info(`tx ${t.hash} from ${t.from} nonce ${t.nonce}`);
     });
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const filters = new FilterManager(chain, pool);
+    const filters = await FilterManager.open(chain, pool, (raw) => parseLogCriteria(raw, limits), log);
+    // Logs of blocks a reorg removed go to filters and subscribers again, with removed: true.
+    chain.on("reorg", (r: ReorgEvent) => filters.onRemoved(r.removed.map(({ record, receipts }) => ({ hash: record.hash, number: record.block.header.number, receipts }))));
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
@@ -233,7 +236,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         network.close();
         await follower?.stop();
         await p2p?.stop();
-        filters.close();
+        await filters.close();
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();

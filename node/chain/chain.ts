@@ -410,8 +410,9 @@ export class Chain extends EventEmitter {
     const totalBurned = this.totalBurned - removed.reduce((s, r) => s + fee(r), 0n) + adopted.reduce((s, r) => s + fee(r), 0n);
     const oldN = old.block.header.number;
     const newN = target.block.header.number;
+    const adoptedReceipts = await Promise.all(adopted.map(async (r) => (await this.getReceipts(r.hash)) ?? []));
     await this.store.applyReorg({
-      adopt: adopted.map((r) => ({ number: r.block.header.number, hash: r.hash, txHashes: r.block.transactions.map((t) => t.hash()) })),
+      adopt: adopted.map((r, i) => ({ number: r.block.header.number, hash: r.hash, receipts: adoptedReceipts[i] })),
       dropTxHashes,
       clearAbove: oldN > newN ? { from: newN + 1n, to: oldN } : undefined,
       head: target.hash,
@@ -480,6 +481,11 @@ export class Chain extends EventEmitter {
     // A block being committed is on disk a moment before it is head: readers must not see it yet.
     if (rec && this.head && rec.block.header.number > this.head.block.header.number && !this.tree.has(bytesToHex(hash))) return undefined;
     return rec;
+  }
+
+  /** Puts a block into the cache (test support writing history straight to the store). */
+  remember(rec: BlockRecord): void {
+    this.blocks.set(bytesToHex(rec.hash), rec);
   }
 
   /** Any stored block by hash, canonical or not (cached). */
