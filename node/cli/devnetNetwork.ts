@@ -53,6 +53,8 @@ export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: 
     "--host", f.host, "--port", String(rpcPort), "--data-dir", path.join(f.dataDir, `node-${i}`),
     "--chain-id", f.chainId, "--slot-time", String(f.slotTime),
     "--validator-key", devAccounts()[i].privateKey,
+    // All N propose from block 1; the deploy then stakes the same N in StakingManager, whose set takes over.
+    "--genesis-validators", String(f.validators),
     "--p2p-host", f.p2pHost, "--p2p-port", String(p2pPort),
     // A network follows the clock: building ahead of it when transactions wait would take other validators' slots.
     "--no-produce-on-tx",
