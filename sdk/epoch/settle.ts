@@ -138,8 +138,10 @@ export async function attestEpoch(ctx: SettleContext, epoch: bigint): Promise<Ep
       );
       await stepDone(ctx, "receipt", epoch, { txHash: tx.hash, blockNumber: tx.blockNumber, gasUsed: tx.gasUsed });
     } catch (error) {
-      // Another validator's attestation crossed 2/3 meanwhile: adopt the accepted record.
-      if (!isClientError(error, "CONTRACT_REVERT") || error.details?.error !== "AlreadyAttested") {
+      if (!isClientError(error, "CONTRACT_REVERT")) throw error;
+      // Our identical attestation landed before (a crash after sending): carry on and check the record.
+      if (error.details?.error !== "AlreadyAttested") {
+        // Another validator's attestation crossed 2/3 meanwhile (and changed the totals): adopt the record.
         const record = await read(client, "RewardDistributor.epochReward", () => distributor.epochReward(epoch));
         if (record.distributed) return adoptAccepted(ctx, epoch, record.root);
         throw error;
