@@ -48,6 +48,8 @@ interface IRewardDistributor {
     event Claimed(uint256 indexed epoch, uint256 index, address indexed account, uint256 amount);
     /// @notice `amount` MDT unclaimed in `epoch` was moved to the recycling pool.
     event Swept(uint256 indexed epoch, uint256 amount);
+    /// @notice The claimed-bitmap words `fromWord`..`fromWord + count - 1` of `epoch` were prepared.
+    event ClaimsPrepared(uint256 indexed epoch, uint256 fromWord, uint256 count);
     /// @notice Governance changed the claim window from `previous` to `current` epochs.
     event ClaimWindowChanged(uint256 previous, uint256 current);
 
@@ -77,6 +79,8 @@ interface IRewardDistributor {
     error ClaimExceedsFunding(uint256 epoch, uint256 total, uint256 funded);
     /// @notice The claim window must be between 1 and `max` epochs.
     error InvalidClaimWindow(uint256 epochs, uint256 max);
+    /// @notice prepareClaims takes 1..`max` words; `count` is outside.
+    error InvalidWordCount(uint256 count, uint256 max);
     /// @notice The batch is empty.
     error EmptyBatch();
     /// @notice `validator`'s attestation of `epoch` does not conflict with the accepted one (or there is none).

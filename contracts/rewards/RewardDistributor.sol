@@ -25,7 +25,11 @@ import {IRecyclingPool, PoolSource} from "../interfaces/IPools.sol";
  *
  * Claims follow Uniswap's MerkleDistributor: leaf = keccak256(abi.encodePacked(uint256 index, address
  * account, uint256 amount)) (84 bytes, so never mistaken for a 64-byte inner node), one bit per leaf
- * index. What is unclaimed after the claim window is swept to the recycling pool.
+ * index, 255 leaves per storage word. Bit 255 of a word marks it as prepared: `prepareClaims` (the
+ * runner calls it once an epoch is accepted; anyone may) pays the zero-to-nonzero write of each word
+ * up front, so a claim only flips a bit in a live word. The claim window is fixed in blocks when the
+ * epoch is accepted (the block where epoch `claimDeadline + 1` starts under the epoch length then in
+ * force), so a claim reads no clock. What is unclaimed after the window is swept to the recycling pool.
  */
 contract RewardDistributor is AccessControl, IRewardDistributor {
     using SafeERC20 for IERC20;
@@ -34,13 +38,18 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     /// @notice Upper bound for the claim window, in epochs.
     uint256 public constant MAX_CLAIM_WINDOW = 1_000_000;
+    /// @notice Leaves per claimed-bitmap word (bit 255 marks a prepared word).
+    uint256 public constant LEAVES_PER_WORD = 255;
+    /// @notice Words one prepareClaims call may prepare at most.
+    uint256 public constant MAX_PREPARE_WORDS = 512;
+    uint256 private constant _PREPARED = 1 << 255;
 
-    // Two slots: the root, then every counter a claim touches.
+    // Two slots: the root, then everything a claim touches.
     struct Record {
         bytes32 root;
         uint96 funded;
         uint96 claimed;
-        uint48 claimDeadline;
+        uint48 closesAtBlock;
         bool distributed;
         bool swept;
     }
@@ -72,6 +81,7 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
     uint256 public claimWindow;
 
     mapping(uint256 epoch => Record) private _records;
+    mapping(uint256 epoch => uint256) private _claimDeadline;
     mapping(uint256 epoch => mapping(uint256 word => uint256 bits)) private _claimedBits;
     mapping(uint256 epoch => mapping(address validator => bytes32 digest)) private _attestations;
     mapping(uint256 epoch => mapping(bytes32 digest => uint256 stake)) private _tally;
@@ -105,12 +115,17 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
     /// @inheritdoc IRewardDistributor
     function epochReward(uint256 epoch) external view returns (EpochReward memory) {
         Record storage r = _records[epoch];
-        return EpochReward(r.root, r.funded, r.claimed, r.claimDeadline, r.distributed, r.swept);
+        return EpochReward(r.root, r.funded, r.claimed, _claimDeadline[epoch], r.distributed, r.swept);
     }
 
     /// @inheritdoc IRewardDistributor
     function isClaimed(uint256 epoch, uint256 index) external view returns (bool) {
-        return _claimedBits[epoch][index >> 8] & (1 << (index & 0xff)) != 0;
+        return _claimedBits[epoch][index / LEAVES_PER_WORD] & (1 << (index % LEAVES_PER_WORD)) != 0;
+    }
+
+    /// @notice The first block in which claims of `epoch` are refused (0 while it is not distributed).
+    function claimsCloseAtBlock(uint256 epoch) external view returns (uint256) {
+        return _records[epoch].closesAtBlock;
     }
 
     /// @notice The utility the on-chain reports of `epoch` give.
@@ -195,6 +210,21 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
         _recordConflict(epoch, validator, digest);
     }
 
+    /**
+     * @notice Prepares the claimed-bitmap words `fromWord`..`fromWord + count - 1` of an accepted epoch
+     * (leaves 255·w .. 255·w + 254), so each claim flips a bit in a live word instead of paying for a new
+     * storage slot. Anyone may call it; words already prepared or claimed in are skipped.
+     */
+    function prepareClaims(uint256 epoch, uint256 fromWord, uint256 count) external {
+        if (!_records[epoch].distributed) revert EpochNotDistributed(epoch);
+        if (count == 0 || count > MAX_PREPARE_WORDS) revert InvalidWordCount(count, MAX_PREPARE_WORDS);
+        mapping(uint256 word => uint256 bits) storage bits = _claimedBits[epoch];
+        for (uint256 w = fromWord; w < fromWord + count; ++w) {
+            if (bits[w] == 0) bits[w] = _PREPARED;
+        }
+        emit ClaimsPrepared(epoch, fromWord, count);
+    }
+
     /// @notice Pays leaf `index` of `epoch` (`account`, `amount`) given its Merkle proof; anyone may submit it.
     function claim(uint256 epoch, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external {
         _claim(epoch, index, account, amount, proof);
@@ -213,7 +243,7 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
     function sweep(uint256 epoch) external {
         Record storage r = _records[epoch];
         if (!r.distributed) revert EpochNotDistributed(epoch);
-        if (clock.currentEpoch() <= r.claimDeadline) revert ClaimWindowOpen(epoch, r.claimDeadline);
+        if (block.number < r.closesAtBlock) revert ClaimWindowOpen(epoch, _claimDeadline[epoch]);
         if (r.swept) revert AlreadySwept(epoch);
         uint256 amount = r.funded - r.claimed;
         r.swept = true;
@@ -257,7 +287,9 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
         Record storage r = _records[epoch];
         r.root = root;
         r.funded = SafeCast.toUint96(t.miners + t.validators);
-        r.claimDeadline = SafeCast.toUint48(clock.currentEpoch() + claimWindow);
+        uint256 deadline = clock.currentEpoch() + claimWindow;
+        _claimDeadline[epoch] = deadline;
+        r.closesAtBlock = SafeCast.toUint48(clock.epochStartBlock(deadline + 1));
         r.distributed = true;
         _accepted[epoch] = digest;
         emit EpochDistributed(epoch, t.utility, t.emission, t.miners, t.validators, t.dao, root);
@@ -281,16 +313,16 @@ contract RewardDistributor is AccessControl, IRewardDistributor {
     function _claim(uint256 epoch, uint256 index, address account, uint256 amount, bytes32[] calldata proof) private {
         Record storage r = _records[epoch];
         if (!r.distributed) revert EpochNotDistributed(epoch);
-        if (clock.currentEpoch() > r.claimDeadline) revert ClaimWindowClosed(epoch, r.claimDeadline);
-        uint256 word = index >> 8;
-        uint256 bit = 1 << (index & 0xff);
+        if (block.number >= r.closesAtBlock) revert ClaimWindowClosed(epoch, _claimDeadline[epoch]);
+        uint256 word = index / LEAVES_PER_WORD;
+        uint256 bit = 1 << (index % LEAVES_PER_WORD);
         uint256 bits = _claimedBits[epoch][word];
         if (bits & bit != 0) revert AlreadyClaimed(epoch, index);
         bytes32 leaf = keccak256(abi.encodePacked(index, account, amount));
         if (!MerkleProof.verifyCalldata(proof, r.root, leaf)) revert InvalidProof(epoch, index, account, amount);
         uint256 total = r.claimed + amount;
         if (total > r.funded) revert ClaimExceedsFunding(epoch, total, r.funded);
-        _claimedBits[epoch][word] = bits | bit;
+        _claimedBits[epoch][word] = bits | bit | _PREPARED;
         r.claimed = uint96(total); // total <= funded, which fits in 96 bits
         emit Claimed(epoch, index, account, amount);
         token.safeTransfer(account, amount);

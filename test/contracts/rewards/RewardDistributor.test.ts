@@ -294,6 +294,41 @@ describe("RewardDistributor", function () {
     });
   });
 
+  describe("prepareClaims", function () {
+    it("marks words as prepared; claims in them set only their own bit", async function () {
+      const { distributor, tree, entries, epoch } = await loadFixture(distributedFixture);
+      await expect(distributor.prepareClaims(epoch, 0n, 2n)).to.emit(distributor, "ClaimsPrepared").withArgs(epoch, 0n, 2n);
+      for (let i = 0n; i < 6n; i++) expect(await distributor.isClaimed(epoch, i)).to.equal(false);
+      await distributor.claim(...claimArgs(tree, epoch, entries[2][0]));
+      expect(await distributor.isClaimed(epoch, 2n)).to.equal(true);
+      expect(await distributor.isClaimed(epoch, 1n)).to.equal(false);
+      // Preparing again skips live words and leaves every claimed bit in place.
+      await distributor.prepareClaims(epoch, 0n, 1n);
+      expect(await distributor.isClaimed(epoch, 2n)).to.equal(true);
+      await expect(distributor.claim(...claimArgs(tree, epoch, entries[2][0]))).to.be.revertedWithCustomError(distributor, "AlreadyClaimed");
+    });
+
+    it("reverts with EpochNotDistributed before acceptance and InvalidWordCount outside 1..MAX_PREPARE_WORDS", async function () {
+      const { distributor, epoch } = await loadFixture(distributedFixture);
+      await expect(distributor.prepareClaims(epoch + 1n, 0n, 1n)).to.be.revertedWithCustomError(distributor, "EpochNotDistributed").withArgs(epoch + 1n);
+      await expect(distributor.prepareClaims(epoch, 0n, 0n)).to.be.revertedWithCustomError(distributor, "InvalidWordCount").withArgs(0n, 512n);
+      await expect(distributor.prepareClaims(epoch, 0n, 513n)).to.be.revertedWithCustomError(distributor, "InvalidWordCount").withArgs(513n, 512n);
+    });
+
+    it("keeps leaves 254 and 255 in different words", async function () {
+      const f = await loadFixture(workedExampleFixture);
+      const entries: [string, bigint][] = Array.from({ length: 256 }, (_, i) => [ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(0x1000 + i), 20)), i < 255 ? 2n : mdt(632) - 510n]);
+      const tree = rewardTree(entries);
+      await attestUntilAccepted(f, f.epoch, { miners: TOTALS[0], validators: TOTALS[1], dao: TOTALS[2] }, tree.root);
+      await f.distributor.claim(...claimArgs(tree, f.epoch, entries[255][0]));
+      expect(await f.distributor.isClaimed(f.epoch, 255n)).to.equal(true);
+      expect(await f.distributor.isClaimed(f.epoch, 254n)).to.equal(false);
+      expect(await f.distributor.isClaimed(f.epoch, 0n)).to.equal(false);
+      await f.distributor.claim(...claimArgs(tree, f.epoch, entries[254][0]));
+      expect(await f.distributor.isClaimed(f.epoch, 254n)).to.equal(true);
+    });
+  });
+
   describe("claimMany", function () {
     it("pays a batch of claims", async function () {
       const f = await loadFixture(distributedFixture);
