@@ -2,10 +2,13 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
-export interface CliFlags {
+export interface CliFlags extends NetworkFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -24,6 +27,8 @@ export interface CliFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -56,6 +61,8 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  addNetworkOptions(cmd, withDeploy);
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -72,8 +79,10 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
+  applyConfigFile(cmd);
   const o = cmd.opts() as Partial<CliFlags>;
   return {
+    ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
     host: o.host ?? "127.0.0.1",
     dataDir: path.resolve(o.dataDir ?? ".devnet"),
@@ -92,6 +101,7 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    limits: readLimitFlags(cmd),
   };
 }
 
@@ -105,13 +115,15 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
     host: f.host,
     port: f.port,
-    signerKeys: devAccounts().map((a) => a.privateKey),
+    signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine,
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
+    p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }

@@ -31,6 +31,8 @@ export interface SuiteConfig {
     maxActiveValidators: bigint;
     jailEpochs: bigint;
     slashBurnShare: bigint;
+    /** Epochs without operator action after which a validator below the minimum own stake can be pruned. */
+    inactivityEpochs: bigint;
   };
   /**
    * Miner registration and reports: `taskCap` is the most tasks one report counts (keep it equal to
@@ -74,6 +76,7 @@ export function defaultSuiteConfig(deployer: string): SuiteConfig {
       maxActiveValidators: 64n,
       jailEpochs: 4n,
       slashBurnShare: parseEther("0.5"),
+      inactivityEpochs: 7n,
     },
     registry: { registrationFee: parseEther("1"), feeBurnShare: parseEther("0.5"), maxMiners: 4096n, taskCap: 10_000n, immunityEpochs: 8n },
     claimWindow: 1000n,
