@@ -27,9 +27,10 @@ export interface EpochInputs {
   activeStake: bigint;
   /**
    * The epoch's active set and stakes (validators are paid by these), with the holders of each
-   * validator's pool shares at the epoch's start (absent when that start block is no longer known).
+   * validator's pool shares at the epoch's start (absent when that start block is no longer known) and
+   * its operator's commission for the epoch (StakingManager.commissionAt).
    */
-  activeSet: { validator: string; stake: bigint; holders?: ShareHolder[] }[];
+  activeSet: { validator: string; stake: bigint; commission: bigint; holders?: ShareHolder[] }[];
 }
 
 // The epoch's first block, or null when the clock no longer knows it (before a length change).
@@ -88,11 +89,15 @@ export async function collectEpochInputs(client: Client, epoch: bigint, blockTag
     startBlock === null ? Promise.resolve(null) : shareHoldersBefore(client, startBlock),
   ]);
 
+  const commissions = await Promise.all(
+    active.validators.map((validator) => read(client, "StakingManager.commissionAt", () => staking.commissionAt(validator, epoch, { blockTag }))),
+  );
   const activeSet = active.validators.map((validator, i) => {
     const pool = pools?.get(validator.toLowerCase());
-    if (pool === undefined) return { validator, stake: active.stakes[i] };
+    const entry = { validator, stake: active.stakes[i], commission: commissions[i] };
+    if (pool === undefined) return entry;
     const holders = [...pool.entries()].filter(([, shares]) => shares > 0n).map(([account, shares]) => ({ account, shares }));
-    return { validator, stake: active.stakes[i], holders };
+    return { ...entry, holders };
   });
   const stakeOf = new Map(activeSet.map((v) => [v.validator.toLowerCase(), v.stake] as const));
 

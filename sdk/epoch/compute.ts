@@ -44,12 +44,13 @@ function expectEqual(epoch: bigint, what: string, sdk: bigint, chain: bigint): v
   }
 }
 
-/** Off-chain parameters of the reward split. */
+/**
+ * Off-chain parameters of the reward split. Every validator must use the same values, or their trees
+ * (and roots) differ and no root reaches 2/3 of the stake; operators' commissions come from the chain.
+ */
 export interface ComputeOptions {
   /** κ of miner scoring (WAD); default 0.5. */
   kappa?: bigint;
-  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
-  validatorTake?: bigint;
 }
 
 /** The pools of an epoch that was already accepted on-chain (from its EpochDistributed event). */
@@ -72,7 +73,7 @@ export async function computeEpoch(
   options: ComputeOptions = {},
   accepted?: AcceptedTotals,
 ): Promise<EpochComputation> {
-  const { kappa, validatorTake } = options;
+  const { kappa } = options;
   const { epoch, blockTag } = inputs;
   const { controller, distributor, recyclingPool, token } = client.contracts;
   const policy = await readPolicy(client, blockTag);
@@ -112,7 +113,6 @@ export async function computeEpoch(
     validatorsTotal: split.validators,
     miners: scores,
     validators: inputs.activeSet,
-    ...(validatorTake === undefined ? {} : { validatorTake }),
   });
   return { epoch, metrics, plan: { ...plan, split }, scores, tree };
 }

@@ -59,7 +59,7 @@ export async function runEpochs(client: Client, options: RunEpochsOptions = {}):
     log: options.logger ?? createJsonLineLogger(),
     metrics: options.metrics ?? null,
     hooks: options.hooks ?? {},
-    scoring: { kappa: options.kappa, validatorTake: options.validatorTake },
+    scoring: { kappa: options.kappa },
   };
   const currentEpoch = await read(client, "EpochClock.currentEpoch", () => client.contracts.clock.currentEpoch());
   await revealPending(ctx, currentEpoch);

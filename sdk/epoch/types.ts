@@ -19,10 +19,8 @@ export interface RunEpochsOptions {
   fromEpoch?: bigint;
   /** Stop after this many epochs were processed (anything but skipped); default: all finished ones. */
   maxEpochs?: number;
-  /** κ of miner scoring (WAD); default 0.5. */
+  /** κ of miner scoring (WAD); default 0.5. Every validator must use the same κ, or roots differ. */
   kappa?: bigint;
-  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
-  validatorTake?: bigint;
   /** Step logs; default JSON lines on stderr. */
   logger?: Logger;
   /** Prometheus metrics, or null/undefined for none. */

@@ -84,13 +84,15 @@ export function buildRewardTree(input: RewardTreeInput): RewardTree {
     input.miners.map((m) => ({ account: m.miner, weight: m.score })),
   );
   const take = input.validatorTake ?? DEFAULT_VALIDATOR_TAKE;
-  const holdersOf = new Map(input.validators.map((v) => [v.validator.toLowerCase(), v.holders] as const));
+  const byValidator = new Map(input.validators.map((v) => [v.validator.toLowerCase(), v] as const));
   const validatorAllocations = proportionalSplit(
     validatorsTotal,
     input.validators.map((v) => ({ account: v.validator, weight: v.stake })),
   ).flatMap(({ account, amount }) => {
-    const holders = holdersOf.get(account.toLowerCase());
-    return holders === undefined ? [{ account, amount }] : splitValidatorReward({ reward: amount, validator: account, holders, take });
+    const entry = byValidator.get(account.toLowerCase());
+    const holders = entry?.holders;
+    if (holders === undefined) return [{ account, amount }];
+    return splitValidatorReward({ reward: amount, validator: account, holders, take: entry?.commission ?? take });
   });
 
   const amounts = new Map<string, bigint>();

@@ -32,6 +32,11 @@ export interface ValidatorStakeEntry {
    * receives it all.
    */
   holders?: readonly ShareHolder[];
+  /**
+   * The operator's commission (WAD) for the epoch, as StakingManager.commissionAt stores it; when
+   * absent, the tree's `validatorTake` applies.
+   */
+  commission?: bigint;
 }
 
 /** Input of `buildRewardTree`. */
