@@ -2,6 +2,7 @@
  * Composition root: opens the store, the chain (genesis or resume), the txpool, the producer, the
  * filters, the RPC dispatcher and server, and the metrics, and wires their events together.
  */
+import path from "node:path";
 import { Registry } from "prom-client";
 import { Address, bytesToHex, hexToBytes, privateToAddress, utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
 import { Chain } from "./chain/chain";
@@ -71,6 +72,8 @@ export interface LuxNode {
 }
 
 const CONFIG_META = "chainConfig";
+/** The txpool journal's file name inside the data dir (LevelDB ignores files it does not own). */
+export const TXPOOL_JOURNAL_FILE = "txpool.journal";
 /** Automine gives up waiting (the transaction stays pooled) after this many slots, at least AUTOMINE_MIN_WAIT_MS. */
 const AUTOMINE_WAIT_SLOTS = 3;
 const AUTOMINE_MIN_WAIT_MS = 10_000;
@@ -138,7 +141,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       },
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
-      store.txJournal(),
+      path.join(opts.dataDir, TXPOOL_JOURNAL_FILE),
     );
     // Pending transactions of the previous run come back, revalidated against the head.
     const replay = await pool.restore();
@@ -196,7 +199,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();
-        await pool.close();
+        pool.close();
         await store.close();
       },
     };

@@ -16,7 +16,6 @@ export const KeyPrefix = {
   epoch: 0x65, // 'e' + u64 epoch → boundary hash
   trie: 0x54, // 'T' + trie key → node
   meta: 0x6d, // 'm' + name → value
-  txpool: 0x70, // 'p' + tx hash → raw pooled transaction (the txpool journal)
 } as const;
 
 /** A table key: prefix byte + body. */

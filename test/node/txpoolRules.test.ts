@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { Wallet, getBytes, keccak256 } from "ethers";
-import { createNode, type LuxNode } from "../../node/node";
+import fs from "node:fs";
+import path from "node:path";
+import { TXPOOL_JOURNAL_FILE, createNode, type LuxNode } from "../../node/node";
 import { devAccounts, devChainConfig } from "../../node/config";
-import { LevelChainStore } from "../../node/storage";
+import { TxJournalFile } from "../../node/txpool/journal";
 import type { NewHead, Logger } from "../../node/chain/types";
 import type { TxPoolOptions } from "../../node/txpool";
 import { rpc, tempDataDir } from "./helpers";
@@ -203,11 +205,12 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
       expect(node.pool.size).to.equal(3);
       const stale = await sign(wallets[3], { nonce: 0, value: 2n }); // its nonce is used: must not come back
       await node.stop();
-      // Journal one entry that the head no longer allows, as if the node had died before removing it.
-      const store = new LevelChainStore(dir);
-      await store.open();
-      await store.txJournal().write([{ hash: getBytes(keccak256(stale)), raw: getBytes(stale) }], []);
-      await store.close();
+      // Journal one entry that the head no longer allows, as if the node had died before removing it,
+      // and a torn record, as if it had died in the middle of a write.
+      const journal = new TxJournalFile(path.join(dir, TXPOOL_JOURNAL_FILE), silent);
+      journal.add(getBytes(stale));
+      journal.close();
+      fs.appendFileSync(path.join(dir, TXPOOL_JOURNAL_FILE), Uint8Array.of(1, 0, 0, 1, 0, 2));
       node = await openNode(dir);
       try {
         expect(node.pool.all().map((t) => t.hash).sort()).to.deep.equal([ready, gapped, queued].sort());
@@ -218,10 +221,7 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
       } finally {
         await node.stop();
       }
-      const store2 = new LevelChainStore(dir);
-      await store2.open();
-      const left = (await store2.txJournal().load()).map((r) => keccak256(r)).sort();
-      await store2.close();
+      const left = new TxJournalFile(path.join(dir, TXPOOL_JOURNAL_FILE), silent).load().map((r) => keccak256(r)).sort();
       expect(left).to.deep.equal([gapped, queued].sort());
     });
   });
