@@ -27,7 +27,11 @@ export type { NodeOptions } from "./types";
 export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
 /** Default RPC port. */
 export const DEFAULT_PORT = 8545;
-/** Default min interval between transaction-triggered blocks under load. */
+/**
+ * Default min interval between transaction-triggered blocks under load without automine. With automine
+ * there is none: every sender waits for its block, so a block starts as soon as the previous one is
+ * done and holds whatever arrived meanwhile.
+ */
 export const DEFAULT_BLOCK_BATCH_MS = 50;
 const MIB = 1024 * 1024;
 /** Default RPC limits (geth's where geth has one; the table is in node/README.md). */
@@ -180,7 +184,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       const bytes = hexToBytes(k as `0x${string}`);
       signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
     }
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log });
+    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();

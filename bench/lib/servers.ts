@@ -58,7 +58,7 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
   let out = "";
   const keep = (d: Buffer): void => {
     out += d.toString();
-    if (out.length > 50_000) out = out.slice(-20_000);
+    if (out.length > 5_000_000) out = out.slice(-1_000_000);
   };
   proc.stdout?.on("data", keep);
   proc.stderr?.on("data", keep);
@@ -79,6 +79,8 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
     }
     // npx may exit before the server it started: make sure nothing of the group is left.
     signalGroup("SIGKILL");
+    // BENCH_LOG_DIR: keep each server's output (our node then logs every block) for diagnosis.
+    if (process.env.BENCH_LOG_DIR) fs.writeFileSync(path.join(process.env.BENCH_LOG_DIR, `${spec.name.replace(/[^a-z0-9.-]+/gi, "_")}.log`), out);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
@@ -121,7 +123,7 @@ const devnet = (name: string, automine: boolean): ServerSpec => ({
   answersWhenMined: automine,
   command: (port, dir) =>
     tsNode("node/cli/devnet.ts", [
-      "--port", String(port), "--data-dir", path.join(dir, "data"), "--no-deploy", "--no-compile", "--quiet",
+      "--port", String(port), "--data-dir", path.join(dir, "data"), "--no-deploy", "--no-compile", ...(process.env.BENCH_LOG_DIR ? [] : ["--quiet"]),
       "--chain-id", String(BENCH_CHAIN_ID), ...(automine ? [] : ["--no-automine"]),
       ...(process.env.BENCH_LUX_FLAGS ?? "").split(" ").filter(Boolean),
     ]),

@@ -191,6 +191,37 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
     });
   });
 
+  describe("responsiveness", () => {
+    it("answers RPC calls while a large block is being built", async () => {
+      const node = await openNode(tempDataDir("pool-slices"));
+      try {
+        const senders = wallets.slice(1, 17);
+        for (const w of senders) {
+          const n = await nonceOf(node, w);
+          for (let i = 0; i < 60; i++) await node.pool.add(getBytes(await sign(w, { nonce: n + i })));
+        }
+        // Count what the builder has taken so far: an answer that arrives mid-execution proves the builder
+        // yields to the event loop between transactions (not just while the block is written to disk).
+        let taken = 0;
+        const src = node.pool.source(nextBaseFee(node));
+        const counting = { next: () => { const t = src.next(); if (t) taken++; return t; }, reject: src.reject };
+        const chain = node.chain;
+        const duty = await chain.engine.duty(chain.parentInfo(), chain.head.slot + 1n);
+        const signer = wallets.findIndex((w) => w.address.toLowerCase() === duty.proposer.signer.toLowerCase());
+        const building = chain.produce(duty, getBytes(keys[signer]), counting);
+        while (taken === 0) await new Promise((r) => setImmediate(r));
+        const number = await rpc<string>(node.rpcUrl, "eth_blockNumber");
+        const takenWhenAnswered = taken;
+        const head = await building;
+        expect(head.record.block.transactions.length).to.equal(960);
+        expect(BigInt(number)).to.equal(head.record.block.header.number - 1n);
+        expect(takenWhenAnswered).to.be.lessThan(960);
+      } finally {
+        await node.stop();
+      }
+    });
+  });
+
   describe("journal", () => {
     it("pending transactions survive a restart and are revalidated on replay", async () => {
       const dir = tempDataDir("pool-journal");
