@@ -2,12 +2,13 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
 import type { RpcLimits } from "../rpc/types";
 import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
-export interface CliFlags {
+export interface CliFlags extends NetworkFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -60,6 +61,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  addNetworkOptions(cmd, withDeploy);
   addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
@@ -77,8 +79,10 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
+  applyConfigFile(cmd);
   const o = cmd.opts() as Partial<CliFlags>;
   return {
+    ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
     host: o.host ?? "127.0.0.1",
     dataDir: path.resolve(o.dataDir ?? ".devnet"),
@@ -111,7 +115,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
     host: f.host,
     port: f.port,
-    signerKeys: devAccounts().map((a) => a.privateKey),
+    signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine,
@@ -120,5 +124,6 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     txpool,
     limits: f.limits,
     logTxs: f.logTxs,
+    p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }
