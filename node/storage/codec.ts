@@ -20,7 +20,6 @@ export const KeyPrefix = {
   logTopic: 0x50, // 'P' + position + topic + u64 number → empty
   logAny: 0x47, // 'G' + u64 number → empty (block has at least one log)
   slot: 0x53, // 'S' + hash → u64 slot (walking a branch back without decoding envelopes)
-  txpool: 0x70, // 'p' + tx hash → raw pooled transaction (the txpool journal)
 } as const;
 
 /** A table key: prefix byte + body. */
