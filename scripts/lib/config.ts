@@ -16,6 +16,16 @@ export interface PolicyConfig {
   daoShare: bigint;
 }
 
+/** One genesis allocation. */
+export interface GenesisAllocation {
+  /** The beneficiary. */
+  account: string;
+  /** MDT wei. */
+  amount: bigint;
+  /** Optional linear vesting: minted into an MDTVestingWallet (OpenZeppelin VestingWallet) for `account`. */
+  vesting?: { startTimestamp: bigint; durationSeconds: bigint };
+}
+
 /** Everything the deploy script can be told; every field has a documented default. */
 export interface SuiteConfig {
   /** Blocks per tokenomics epoch. */
@@ -23,8 +33,8 @@ export interface SuiteConfig {
   policy: PolicyConfig;
   /** Most the one-time genesis allocation may mint. */
   genesisAllocationLimit: bigint;
-  /** Minted once at deployment (validator stake, test balances). */
-  genesisAllocations: { account: string; amount: bigint }[];
+  /** Minted once at deployment (validator stake, test balances); with `vesting`, into a vesting wallet. */
+  genesisAllocations: GenesisAllocation[];
   staking: {
     minSelfStake: bigint;
     unbondingEpochs: bigint;
@@ -41,10 +51,17 @@ export interface SuiteConfig {
   /** Account allowed to call RewardDistributor.distribute (the epoch runner). */
   distributor: string;
   /**
-   * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE with the deployer besides the treasury.
+   * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE (and the admin role of the contracts that
+   * cannot mint) with the deployer besides the treasury. The deployer never keeps an admin role from
+   * which minting could be granted (MDTToken, EmissionController, RecyclingPool).
    * Off by default: in production the DAO treasury holds every governance role and nothing else does.
    */
   keepDeployerRoles: boolean;
+  /**
+   * Unit-test fixtures only (never the deploy script): with keepDeployerRoles, also keep the admin role
+   * of MDTToken, EmissionController and RecyclingPool, so a test can grant itself MINTER_ROLE & co.
+   */
+  unsafeKeepMintAdmin?: boolean;
 }
 
 /** The design's default policy: 1000 MDT per epoch, halving every 210,000 epochs, weights 0.5/0.3/0.2, shares 40/40/20. */

@@ -48,3 +48,12 @@ export const DEFAULT_REGISTRATION_FEE_BURN_SHARE = WAD / 2n;
  * is shared pro rata by everyone's stake in the validator (operator included), as Bittensor delegates do.
  */
 export const DEFAULT_VALIDATOR_TAKE = (18n * WAD) / 100n;
+
+/** Highest operator commission StakingManager accepts (0.5, its MAX_COMMISSION). */
+export const MAX_COMMISSION = WAD / 2n;
+
+/** Commission of a newly registered validator (StakingManager.DEFAULT_COMMISSION, equal to the default take). */
+export const DEFAULT_COMMISSION = DEFAULT_VALIDATOR_TAKE;
+
+/** A commission set in epoch e applies from epoch e + COMMISSION_DELAY_EPOCHS (StakingManager's constant). */
+export const COMMISSION_DELAY_EPOCHS = 2n;
