@@ -56,6 +56,21 @@ async function main(): Promise<void> {
   rows.push({ operation: "StakingManager.delegate", gas: await gasOf(staking.connect(delegator).delegate(v1.address, parseEther("50"))), note: "first delegation" });
   await mineToNextEpoch(suite);
   rows.push({ operation: "StakingManager.delegate", gas: await gasOf(staking.connect(delegator).delegate(v1.address, parseEther("5"))), note: "first change of an epoch (records the active set)" });
+  rows.push({ operation: "StakingManager.setCommission", gas: await gasOf(staking.connect(v1).setCommission(parseEther("0.1"))), note: "applies from epoch + 2" });
+  rows.push({ operation: "StakingManager.rotateSigner", gas: await gasOf(staking.connect(v2).rotateSigner(ethers.Wallet.createRandom().address)), note: "from the next epoch" });
+  // A validator whose delegator unbonds a little in each of 7 epochs after an offence, then is slashed.
+  const v3 = signers[5];
+  await (await token.connect(v3).approve(staking, ethers.MaxUint256)).wait();
+  await (await staking.connect(v3).registerValidator(v3.address, parseEther("100"))).wait();
+  await (await staking.connect(delegator).delegate(v3.address, parseEther("70"))).wait();
+  const offence = await suite.clock.currentEpoch();
+  for (let k = 0; k < 7; k++) {
+    const g = await gasOf(staking.connect(delegator).undelegate(v3.address, parseEther("1")));
+    if (k === 0) rows.push({ operation: "StakingManager.undelegate", gas: g, note: "opens an unbonding pool" });
+    await mineToNextEpoch(suite);
+  }
+  const slashTx = staking.slash(v3.address, parseEther("0.1"), offence, ethers.encodeBytes32String("double-sign"));
+  rows.push({ operation: "StakingManager.slash", gas: await gasOf(slashTx), note: "bonded pool + 7 unbonding pools" });
 
   // Miners: one paying the fee, then 63 more for free to build a 64-entry weight vector.
   await (await token.connect(miner).approve(registry, ethers.MaxUint256)).wait();

@@ -64,10 +64,16 @@ export interface SuiteConfig {
   unsafeKeepMintAdmin?: boolean;
 }
 
-/** The design's default policy: 1000 MDT per epoch, halving every 210,000 epochs, weights 0.5/0.3/0.2, shares 40/40/20. */
+/**
+ * The default policy: 1000 MDT per epoch, halving every 10,500 epochs, weights 0.5/0.3/0.2, shares 40/40/20.
+ * The halving series converges to the cap — baseReward × 2 × halvingInterval = 1000 × 2 × 10,500 = 21M MDT —
+ * so at full utility every halving happens before the cap binds, and the cap is approached, never hit.
+ * (The seed's 210,000-epoch interval summed to 420M MDT: the cap bound after ~21,000 epochs and no halving
+ * ever happened; it stays reachable as SEED_POLICY or through governance's setPolicy.)
+ */
 export const DEFAULT_POLICY: PolicyConfig = {
   baseReward: parseEther("1000"),
-  halvingInterval: 210_000n,
+  halvingInterval: 10_500n,
   maxTasks: 10_000n,
   taskWeight: parseEther("0.5"),
   difficultyWeight: parseEther("0.3"),
@@ -76,6 +82,9 @@ export const DEFAULT_POLICY: PolicyConfig = {
   validatorShare: parseEther("0.4"),
   daoShare: parseEther("0.2"),
 };
+
+/** The seed's figures: 1000 MDT per epoch, halving every 210,000 epochs (the cap binds first). */
+export const SEED_POLICY: PolicyConfig = { ...DEFAULT_POLICY, halvingInterval: 210_000n };
 
 /** Defaults for everything but the accounts, which depend on the network. */
 export function defaultSuiteConfig(deployer: string): SuiteConfig {

@@ -30,7 +30,13 @@ type Command =
   | { kind: "unstake"; v: number; amount: bigint }
   | { kind: "undelegate"; d: number; v: number; part: number }
   | { kind: "withdraw"; who: number }
-  | { kind: "slash"; v: number; fraction: bigint }
+  | { kind: "slash"; v: number; fraction: bigint; back: number }
+  | { kind: "commission"; v: number; rate: bigint }
+  | { kind: "deregister"; v: number }
+  | { kind: "prune"; v: number }
+  | { kind: "register"; v: number }
+  | { kind: "rotate"; v: number; seed: number }
+  | { kind: "sync"; v: number; who: number }
   | { kind: "jail"; v: number }
   | { kind: "unjail"; v: number }
   | { kind: "report"; v: number; tasks: bigint; difficulty: bigint }
@@ -49,7 +55,13 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("unstake" as const), v, amount }),
   fc.record({ kind: fc.constant("undelegate" as const), d, v, part: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant("withdraw" as const), who: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant("slash" as const), v, fraction: fc.bigInt({ min: 1n, max: WAD }) }),
+  fc.record({ kind: fc.constant("slash" as const), v, fraction: fc.bigInt({ min: 1n, max: WAD }), back: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant("commission" as const), v, rate: fc.bigInt({ min: 0n, max: (WAD * 6n) / 10n }) }),
+  fc.record({ kind: fc.constant("deregister" as const), v }),
+  fc.record({ kind: fc.constant("prune" as const), v }),
+  fc.record({ kind: fc.constant("register" as const), v }),
+  fc.record({ kind: fc.constant("rotate" as const), v, seed: fc.nat() }),
+  fc.record({ kind: fc.constant("sync" as const), v, who: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant("jail" as const), v }),
   fc.record({ kind: fc.constant("unjail" as const), v }),
   fc.record({
@@ -71,6 +83,7 @@ async function invariantFixture(): Promise<SuiteFixture> {
     c.epochLength = 8n;
     c.staking.unbondingEpochs = 2n;
     c.staking.jailEpochs = 1n;
+    c.staking.inactivityEpochs = 1n;
     c.claimWindow = 2n;
   });
   for (const val of f.accounts.slice(0, 4)) await registerValidator(f, val, mdt(100));
@@ -139,7 +152,9 @@ async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
       break;
     }
     case "slash": {
-      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, 0n, encodeBytes32String("prop")));
+      const now = await epochOfNextTx(f.clock);
+      const infraction = now > BigInt(c.back) ? now - BigInt(c.back) : 0n;
+      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, infraction, encodeBytes32String("prop")));
       if (tx !== null) {
         const receipt = await tx.wait();
         for (const log of receipt!.logs) {
@@ -151,6 +166,24 @@ async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
     }
     case "jail":
       await attempt(() => f.staking.connect(f.deployer).jail(validators[c.v].address));
+      break;
+    case "commission":
+      await attempt(() => f.staking.connect(validators[c.v]).setCommission(c.rate));
+      break;
+    case "deregister":
+      await attempt(() => f.staking.connect(validators[c.v]).deregister());
+      break;
+    case "prune":
+      await attempt(() => f.staking.connect(f.deployer).prune(validators[c.v].address));
+      break;
+    case "register":
+      await attempt(() => f.staking.connect(validators[c.v]).registerValidator(validators[c.v].address, mdt(40)));
+      break;
+    case "rotate":
+      await attempt(() => f.staking.connect(validators[c.v]).rotateSigner(ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(c.seed + 1), 20))));
+      break;
+    case "sync":
+      await attempt(() => f.staking.syncVotes(validators[c.v].address, f.accounts[c.who].address));
       break;
     case "unjail":
       await attempt(() => f.staking.connect(validators[c.v]).unjail());
@@ -206,12 +239,38 @@ async function checkInvariants(f: SuiteFixture, model: Model): Promise<void> {
   const bonded = await f.staking.totalBonded();
   const unbonding = await f.staking.totalUnbonding();
   expect(await f.token.balanceOf(f.addr.staking)).to.equal(bonded + unbonding);
+  // Every validator's pool counts, registered or not (a deregistered pool may still hold delegations).
+  const validators = f.accounts.slice(0, 4).map((a) => a.address);
   let stakes = 0n;
-  for (const val of await f.staking.registeredValidators()) stakes += (await f.staking.validatorInfo(val)).totalStake;
+  let pools = 0n;
+  for (const val of validators) {
+    stakes += (await f.staking.validatorInfo(val)).totalStake;
+    for (const p of await f.staking.unbondingPoolsOf(val)) pools += p.amount;
+  }
   expect(stakes).to.equal(bonded);
+  // Unbonding MDT sits in the validators' unbonding pools, and the accounts' entries value it all.
+  expect(pools).to.equal(unbonding);
   let entries = 0n;
   for (const acc of f.accounts.slice(0, 8)) for (const e of await f.staking.unbondingOf(acc.address)) entries += e.amount;
-  expect(entries).to.equal(unbonding);
+  expect(entries).to.be.lte(unbonding);
+  expect(unbonding - entries).to.be.lte(256n); // rounding dust of pro-rata entries, taken by the last one out
+
+  // Slots: the registered list is unique, registered and bounded; the active set is drawn from it.
+  const registered = await f.staking.registeredValidators();
+  expect(new Set(registered).size).to.equal(registered.length);
+  expect(registered.length).to.be.lte(256);
+  for (const val of registered) expect((await f.staking.validatorInfo(val)).registered).to.equal(true);
+  const next = await epochOfNextTx(f.clock);
+  for (const val of validators) {
+    // Commission: bounded, now and as scheduled.
+    expect(await f.staking.commissionAt(val, next + 2n)).to.be.lte(WAD / 2n);
+  }
+  // Votes of bonded MDT: never below what a position is worth (a slash only lowers the worth).
+  for (const acc of f.accounts.slice(0, 8)) {
+    let worth = 0n;
+    for (const val of validators) worth += await f.staking.stakeOf(val, acc.address);
+    expect(await f.staking.getVotes(acc.address)).to.be.gte(worth);
+  }
 
   // Burned + recycled from slashing equals what was slashed.
   const fromSlashing = (await f.burnPool.burnedBy(SLASHING)) + (await f.recyclingPool.recycledBy(SLASHING));
@@ -239,6 +298,15 @@ describe("Invariants over random operation sequences", function () {
           await step(f, model, c);
           await checkInvariants(f, model);
         }
+        // Synced, every account's votes are exactly the worth of its bonded positions.
+        for (const acc of f.accounts.slice(0, 8)) {
+          let worth = 0n;
+          for (const val of f.accounts.slice(0, 4)) {
+            await (await f.staking.syncVotes(val.address, acc.address)).wait();
+            worth += await f.staking.stakeOf(val.address, acc.address);
+          }
+          expect(await f.staking.getVotes(acc.address)).to.equal(worth);
+        }
       }),
       { seed: 20240601, numRuns: 30, endOnFailure: true },
     );
@@ -253,6 +321,11 @@ describe("Invariants over random operation sequences", function () {
       ["slash", s.getFunction("slash").selector],
       ["jail", s.getFunction("jail").selector],
       ["unjail", s.getFunction("unjail").selector],
+      ["setCommission", s.getFunction("setCommission").selector],
+      ["deregister", s.getFunction("deregister").selector],
+      ["prune", s.getFunction("prune").selector],
+      ["registerValidator", s.getFunction("registerValidator").selector],
+      ["rotateSigner", s.getFunction("rotateSigner").selector],
       ["claim", f.distributor.interface.getFunction("claim").selector],
       ["sweep", f.distributor.interface.getFunction("sweep").selector],
       ["submitTaskReport", f.registry.interface.getFunction("submitTaskReport").selector],
