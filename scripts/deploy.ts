@@ -13,7 +13,6 @@
  *                            governance and slasher roles (never an admin role from which minting
  *                            could be granted).
  *   DEPLOY_EPOCH_LENGTH      blocks per tokenomics epoch (default 32)
- *   DEPLOY_DISTRIBUTOR       account allowed to submit distributions (default: the deployer)
  */
 import { ethers, network } from "hardhat";
 import { parseEther } from "ethers";

@@ -19,6 +19,8 @@ export interface ProducerOptions {
   signerKeys: Map<string, Uint8Array>;
   /** Logger. */
   log: Logger;
+  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
+  ready?: () => boolean;
 }
 
 /**
@@ -105,11 +107,14 @@ export class Producer {
   }
 
   private async produceAt(slot: bigint): Promise<NewHead | undefined> {
+    if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
       const duty = await this.chain.engine.duty(this.chain.parentInfo(), slot);
       const key = this.opts.signerKeys.get(duty.proposer.signer.toLowerCase());
       if (!key) {
-        if (slot !== this.lastMissedSlot) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
+        // In a network other validators own most slots: only a node that owns none of them says so.
+        const ownsSome = duty.epoch.validators.some((v) => this.opts.signerKeys.has(v.signer.toLowerCase()));
+        if (slot !== this.lastMissedSlot && !ownsSome) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
         this.lastMissedSlot = slot;
         return undefined;
       }

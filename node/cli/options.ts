@@ -1,11 +1,14 @@
 import path from "node:path";
 import { Command, Option } from "commander";
-import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
+import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
-export interface CliFlags {
+export interface CliFlags extends NetworkFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -24,6 +27,8 @@ export interface CliFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -56,6 +61,8 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  addNetworkOptions(cmd, withDeploy);
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -72,8 +79,10 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
+  applyConfigFile(cmd);
   const o = cmd.opts() as Partial<CliFlags>;
   return {
+    ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
     host: o.host ?? "127.0.0.1",
     dataDir: path.resolve(o.dataDir ?? ".devnet"),
@@ -92,7 +101,15 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    limits: readLimitFlags(cmd),
   };
+}
+
+// Dev accounts 0..n-1 as the genesis validator set (n = 1 is the default devnet chain).
+function genesisValidatorsOf(n: number): Partial<ChainConfig> {
+  if (n <= 1) return {};
+  if (n > DEV_ACCOUNT_COUNT) throw new Error(`--genesis-validators must be 1..${DEV_ACCOUNT_COUNT}, got ${n}`);
+  return { genesisValidators: devAccounts(n).map((a) => ({ address: a.address, signer: a.address, stake: GENESIS_VALIDATOR_STAKE })) };
 }
 
 /** Node options from flags: the dev chain, all dev keys as signer keys. */
@@ -102,16 +119,18 @@ export function nodeOptions(f: CliFlags): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, ...genesisValidatorsOf(f.genesisValidators) }),
     host: f.host,
     port: f.port,
-    signerKeys: devAccounts().map((a) => a.privateKey),
+    signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine,
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
+    p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }

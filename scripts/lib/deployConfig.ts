@@ -6,7 +6,6 @@
  *
  *   {
  *     "epochLength": 32,                       // optional, blocks per epoch
- *     "distributor": "0x…",                    // optional, the epoch runner's account
  *     "allocations": [                         // minted once, at most genesisAllocationLimit in all
  *       { "account": "0x…", "amount": "5000" },                       // MDT, decimal string
  *       { "account": "0x…", "amount": "250000",
@@ -35,14 +34,12 @@ export interface DeployEnv {
   DEPLOY_DEV_MODE?: string;
   DEPLOY_DEV_MDT?: string;
   DEPLOY_EPOCH_LENGTH?: string;
-  DEPLOY_DISTRIBUTOR?: string;
   DEPLOY_CONFIG?: string;
 }
 
 /** A parsed genesis file. */
 export interface GenesisFile {
   epochLength?: bigint;
-  distributor?: string;
   allocations: GenesisAllocation[];
 }
 
@@ -86,7 +83,7 @@ export function parseGenesisFile(text: string, source: string): GenesisFile {
   }
   const root = record(json, source);
   for (const key of Object.keys(root)) {
-    if (!["epochLength", "distributor", "allocations"].includes(key)) throw invalid(source, `unknown field "${key}"`);
+    if (!["epochLength", "allocations"].includes(key)) throw invalid(source, `unknown field "${key}"`);
   }
   if (!Array.isArray(root.allocations) || root.allocations.length === 0) throw invalid(`${source}.allocations`, "must be a non-empty array");
   const allocations = root.allocations.map((raw, i): GenesisAllocation => {
@@ -105,7 +102,6 @@ export function parseGenesisFile(text: string, source: string): GenesisFile {
   return {
     allocations,
     ...(root.epochLength === undefined ? {} : { epochLength: positiveInteger(root.epochLength, `${source}.epochLength`) }),
-    ...(root.distributor === undefined ? {} : { distributor: address(root.distributor, `${source}.distributor`) }),
   };
 }
 
@@ -122,7 +118,7 @@ export function readGenesisFile(file: string): GenesisFile {
 
 /**
  * The suite configuration for `deployer` from the environment: defaults, then the genesis file, then
- * DEPLOY_EPOCH_LENGTH / DEPLOY_DISTRIBUTOR, then dev mode (every dev account funded when no genesis file
+ * DEPLOY_EPOCH_LENGTH, then dev mode (every dev account funded when no genesis file
  * gives allocations; the deployer keeps governance and slasher roles, never a role that can mint).
  */
 export function buildDeployConfig(env: DeployEnv, deployer: string, devAccounts: readonly string[]): SuiteConfig {
@@ -131,10 +127,8 @@ export function buildDeployConfig(env: DeployEnv, deployer: string, devAccounts:
     const genesis = readGenesisFile(env.DEPLOY_CONFIG);
     config.genesisAllocations = genesis.allocations;
     if (genesis.epochLength !== undefined) config.epochLength = genesis.epochLength;
-    if (genesis.distributor !== undefined) config.distributor = genesis.distributor;
   }
   if (env.DEPLOY_EPOCH_LENGTH) config.epochLength = BigInt(env.DEPLOY_EPOCH_LENGTH);
-  if (env.DEPLOY_DISTRIBUTOR) config.distributor = getAddress(env.DEPLOY_DISTRIBUTOR);
   if (env.DEPLOY_DEV_MODE === "1") {
     if (!env.DEPLOY_CONFIG) {
       const each = parseEther(env.DEPLOY_DEV_MDT ?? "10000");
