@@ -21,7 +21,9 @@ export interface CliFlags extends NetworkFlags {
   produceOnTx: boolean;
   automine: boolean;
   follow?: string;
-  blockBatchMs: number;
+  devMode: boolean;
+  allowImportBlock: boolean;
+  blockBatchMs?: number;
   logTxs: boolean;
   txpoolPerSender?: number;
   txpoolMax?: number;
@@ -52,13 +54,15 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--slot-time <ms>", "slot time in milliseconds").default(DEFAULT_SLOT_TIME_MS).argParser(int))
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
-    .addOption(new Option("--no-produce-on-tx", "wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-produce-on-tx", "dev mode: wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-dev-mode", "follow the clock strictly (one block per slot, timestamp = slot start, slot time >= 1000 ms), as a network of validators does"))
+    .addOption(new Option("--allow-import-block", "enable lux_importBlock (import a signed block envelope over RPC)").default(false))
     .addOption(
       withDeploy
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
         : new Option("--automine", "answer eth_sendRawTransaction when the transaction is mined, like hardhat node").default(false),
     )
-    .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
+    .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
   addNetworkOptions(cmd, withDeploy);
@@ -95,7 +99,9 @@ export function readFlags(cmd: Command): CliFlags {
     produceOnTx: o.produceOnTx ?? true,
     automine: o.automine ?? false,
     follow: o.follow,
-    blockBatchMs: o.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS,
+    devMode: o.devMode ?? true,
+    allowImportBlock: o.allowImportBlock ?? false,
+    blockBatchMs: o.blockBatchMs,
     logTxs: o.logTxs ?? false,
     txpoolPerSender: o.txpoolPerSender,
     txpoolMax: o.txpoolMax,
@@ -119,7 +125,8 @@ export function nodeOptions(f: CliFlags): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, ...genesisValidatorsOf(f.genesisValidators) }),
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, ...genesisValidatorsOf(f.genesisValidators) }),
+    allowImportBlock: f.allowImportBlock,
     host: f.host,
     port: f.port,
     signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
