@@ -14,6 +14,7 @@ import type { ChainConfig } from "./config/types";
 import { LuxError } from "./errors";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { dashboardRoute } from "./rpc/static";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
@@ -144,7 +145,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods()),
-      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },
+      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*", route: opts.dashboard && dashboardRoute(opts.dashboard, config.chainId) },
       limits,
       metrics.registry,
       log,

@@ -1,7 +1,9 @@
+import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import type { DashboardOptions } from "../rpc/static";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
@@ -24,6 +26,10 @@ export interface CliFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** Serve the web dashboard at /dashboard/. */
+  dashboard: boolean;
+  /** Epoch runner data directory whose reward trees the dashboard may read. */
+  rewardsDir?: string;
 }
 
 const int = (v: string): number => {
@@ -56,6 +62,14 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  cmd.optionsGroup?.("Dashboard:");
+  cmd
+    .addOption(
+      withDeploy
+        ? new Option("--no-dashboard", "do not serve the web dashboard at /dashboard/")
+        : new Option("--dashboard", "serve the web dashboard at /dashboard/ (build it with npm run build:web)").default(false),
+    )
+    .addOption(new Option("--rewards-dir <dir>", "epoch runner data dir whose reward trees the dashboard reads (default: $MODERNTENSOR_DATA_DIR or ~/.moderntensor)"));
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -92,6 +106,24 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    dashboard: o.dashboard ?? false,
+    rewardsDir: o.rewardsDir,
+  };
+}
+
+/** The repository root (this file lives in node/cli). */
+const REPO_ROOT = path.resolve(__dirname, "../..");
+/** Where `npm run build:web` writes the dashboard. */
+export const WEB_DIST_DIR = path.join(REPO_ROOT, "web", "dist");
+
+/** What the dashboard serves: the built app, deployments/ (DEPLOYMENTS_DIR) and the runner's trees. */
+export function dashboardOptions(f: CliFlags): DashboardOptions {
+  const env = process.env;
+  return {
+    webDir: WEB_DIST_DIR,
+    deploymentsDir: env.DEPLOYMENTS_DIR ? path.resolve(env.DEPLOYMENTS_DIR) : path.join(REPO_ROOT, "deployments"),
+    // Same default as the SDK's createClient (sdk/client/createClient.ts defaultDataDir).
+    rewardsDir: path.resolve(f.rewardsDir ?? env.MODERNTENSOR_DATA_DIR ?? path.join(os.homedir(), ".moderntensor")),
   };
 }
 
@@ -113,5 +145,6 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     blockBatchMs: f.blockBatchMs,
     txpool,
     logTxs: f.logTxs,
+    dashboard: f.dashboard ? dashboardOptions(f) : undefined,
   };
 }

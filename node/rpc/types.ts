@@ -7,6 +7,7 @@ import type { TxPool } from "../txpool/pool";
 import type { FilterManager } from "./filters";
 import type { Json } from "./format";
 import type { Param } from "./params";
+import type { HttpRoute } from "./static";
 
 /** A client connection able to receive notifications (WebSocket); HTTP requests have none. */
 export interface Connection {
@@ -80,6 +81,8 @@ export interface RpcServerOptions {
   port: number;
   /** Allowed CORS origin ("*" by default). */
   corsOrigin: string;
+  /** Extra GET routes tried first (the dashboard, node/rpc/static.ts). */
+  route?: HttpRoute;
 }
 
 /** The transport seam: something that answers a parsed JSON-RPC body. */
