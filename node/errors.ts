@@ -23,6 +23,7 @@ export type LuxErrorCode =
   // execution
   | "EXECUTION_REVERTED"
   | "EXECUTION_FAILED"
+  | "EXECUTION_TIMEOUT"
   // consensus / import
   | "INVALID_BLOCK"
   | "UNKNOWN_PARENT"
@@ -36,6 +37,10 @@ export type LuxErrorCode =
   | "PARSE_ERROR"
   | "LIMIT_EXCEEDED"
   | "RESOURCE_NOT_FOUND"
+  | "TIMEOUT"
+  | "CANCELLED"
+  | "RESPONSE_TOO_LARGE"
+  | "UNPROTECTED_TX"
   // storage
   | "STORAGE_CORRUPT";
 

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import { createNode } from "../node";
+import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
 import { buildCommand, nodeOptions, readFlags } from "./options";
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const flags = readFlags(cmd);
   if (flags.reset) fs.rmSync(flags.dataDir, { recursive: true, force: true });
   const log = cliLogger(flags);
+  installCrashGuard(log);
   const node = await createNode({ ...nodeOptions(flags), log, logBlocks: !flags.quiet });
   // Always printed (even with --quiet): parents and tests wait for this line.
   if (flags.json) process.stdout.write(`${JSON.stringify({ event: "listening", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, chainId: node.config.chainId.toString() })}\n`);

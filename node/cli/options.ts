@@ -5,6 +5,8 @@ import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } f
 import type { NodeOptions } from "../types";
 import type { DashboardOptions } from "../rpc/static";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
 export interface CliFlags {
@@ -30,6 +32,8 @@ export interface CliFlags {
   dashboard: boolean;
   /** Epoch runner data directory whose reward trees the dashboard may read. */
   rewardsDir?: string;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -70,6 +74,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
         : new Option("--dashboard", "serve the web dashboard at /dashboard/ (build it with npm run build:web)").default(false),
     )
     .addOption(new Option("--rewards-dir <dir>", "epoch runner data dir whose reward trees the dashboard reads (default: $MODERNTENSOR_DATA_DIR or ~/.moderntensor)"));
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -108,6 +113,7 @@ export function readFlags(cmd: Command): CliFlags {
     compile: o.compile ?? true,
     dashboard: o.dashboard ?? false,
     rewardsDir: o.rewardsDir,
+    limits: readLimitFlags(cmd),
   };
 }
 
@@ -144,6 +150,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     follow: f.follow,
     blockBatchMs: f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
     dashboard: f.dashboard ? dashboardOptions(f) : undefined,
   };

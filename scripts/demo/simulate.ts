@@ -156,7 +156,7 @@ export function createSimulation(opts: SimulationOptions): Simulation {
     const c0 = await client(0);
     const validator = keys[s.validator].address;
     try {
-      await write(c0, "StakingManager.slash", () => c0.contracts.staking.slash(validator, s.fraction, encodeBytes32String("demo-downtime")));
+      await write(c0, "StakingManager.slash", () => c0.contracts.staking.slash(validator, s.fraction, epoch, encodeBytes32String("demo-downtime")));
       log(`epoch ${epoch}: validator #${s.validator} slashed ${Number((s.fraction * 100n) / WAD)}% for downtime (half burned, half recycled)`);
     } catch (err) {
       log(`epoch ${epoch}: slashing validator #${s.validator} failed: ${errorText(err)}`);

@@ -2,7 +2,7 @@ import { bytesToHex } from "@ethereumjs/util";
 import { epochOf } from "../../consensus/schedule";
 import { LuxError } from "../../errors";
 import { hexQ, type Json } from "../format";
-import { data, quantity } from "../params";
+import { blockNumber, data } from "../params";
 import { method, type MethodSpec, type RpcContext } from "../types";
 
 async function currentDuty(ctx: RpcContext) {
@@ -51,7 +51,7 @@ export const luxMethods: Record<string, MethodSpec> = {
     stakingContract: ctx.config.stakingContract,
     genesisHash: bytesToHex(ctx.chain.genesisHash),
   })),
-  lux_getBlockEnvelope: method([quantity("number")], async (ctx, [n]) => {
+  lux_getBlockEnvelope: method([blockNumber("number")], async (ctx, [n]) => {
     const env = await ctx.chain.getEnvelopeByNumber(n);
     return env ? bytesToHex(env) : null;
   }),
