@@ -6,7 +6,7 @@
  */
 import { encodeBytes32String } from "ethers";
 import { devAccounts } from "../../node/config";
-import { createClient, type Client } from "../../sdk/client";
+import { createClient, isClientError, type Client } from "../../sdk/client";
 import { getValidators } from "../../sdk/client/actions/read/getValidators";
 import { claimAll } from "../../sdk/client/actions/rewards/claimAll";
 import { delegate } from "../../sdk/client/actions/staking/delegate";
@@ -66,6 +66,20 @@ export interface Simulation {
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * Runs an action, once more when its transaction was mined but failed: the first transaction of an
+ * epoch also runs the StakingManager's checkpoint, so a gas estimate taken one block earlier (in the
+ * previous epoch) can fall short. The retry re-reads the chain, so nothing is done twice.
+ */
+async function retryMinedFailure<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isClientError(err) || err.code !== "TX_FAILED") throw err;
+    return fn();
+  }
+}
+
 /** Creates the simulation (no transaction until `setup`). */
 export function createSimulation(opts: SimulationOptions): Simulation {
   const keys = devAccounts();
@@ -92,19 +106,19 @@ export function createSimulation(opts: SimulationOptions): Simulation {
     for (const v of opts.validators) {
       const address = keys[v.account].address;
       if ((await staking.validatorInfo(address)).registered) continue;
-      await registerValidator(await client(v.account), { selfStake: v.selfStake });
+      await retryMinedFailure(async () => registerValidator(await client(v.account), { selfStake: v.selfStake }));
       log(`validator #${v.account} ${address} registered with ${v.selfStake / WAD} MDT`);
     }
     for (const m of opts.miners) {
       const address = keys[m].address;
       if (await registry.isMiner(address)) continue;
-      await registerMiner(await client(m));
+      await retryMinedFailure(async () => registerMiner(await client(m)));
       log(`miner #${m} ${address} registered`);
     }
     for (const d of opts.delegations ?? []) {
       const validator = keys[d.validator].address;
       if ((await staking.stakeOf(validator, keys[d.account].address)) > 0n) continue;
-      await delegate(await client(d.account), { validator, amount: d.amount });
+      await retryMinedFailure(async () => delegate(await client(d.account), { validator, amount: d.amount }));
       log(`#${d.account} delegated ${d.amount / WAD} MDT to validator #${d.validator}`);
     }
   }
@@ -130,8 +144,8 @@ export function createSimulation(opts: SimulationOptions): Simulation {
       const { registry } = c.contracts;
       try {
         // A restarted demo may find this epoch half played: send only what is missing.
-        if (!(await registry.hasReportedTasks(epoch, entry.validator))) await submitTaskReport(c, { taskCount: tasks, difficulty: work.difficulty });
-        if (registered.length > 0 && !(await registry.hasSubmittedWeights(epoch, entry.validator))) await submitWeights(c, { weights: weightsOf(epoch, i, registered) });
+        if (!(await registry.hasReportedTasks(epoch, entry.validator))) await retryMinedFailure(() => submitTaskReport(c, { taskCount: tasks, difficulty: work.difficulty }));
+        if (registered.length > 0 && !(await registry.hasSubmittedWeights(epoch, entry.validator))) await retryMinedFailure(() => submitWeights(c, { weights: weightsOf(epoch, i, registered) }));
       } catch (err) {
         log(`epoch ${epoch}: validator #${account} could not report: ${errorText(err)}`);
       }

@@ -48,6 +48,26 @@ export function makeClient(deployment: Deployment, provider: Provider, signer: S
   };
 }
 
+/** Requests in flight at once on the page's WebSocket (the node refuses more than --ws-max-pending, 100 by default). */
+export const MAX_IN_FLIGHT = 24;
+
+/** A WebSocket provider that keeps at most {@link MAX_IN_FLIGHT} requests in flight and queues the rest. */
+export class LimitedWebSocketProvider extends WebSocketProvider {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  override async send(method: string, params: unknown[] | Record<string, unknown>): Promise<unknown> {
+    if (this.active >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await super.send(method, params);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
 /** Everything the dashboard reads through. */
 export interface Env {
   deployment: Deployment;
@@ -58,6 +78,6 @@ export interface Env {
 /** Connects to the serving node: deployment record first, then the WebSocket. */
 export async function connectEnv(): Promise<Env> {
   const deployment = await fetchJson<Deployment>("deployment.json");
-  const provider = new WebSocketProvider(nodeWsUrl(), Network.from(BigInt(deployment.chainId)), { staticNetwork: true });
+  const provider = new LimitedWebSocketProvider(nodeWsUrl(), Network.from(BigInt(deployment.chainId)), { staticNetwork: true });
   return { deployment, provider, client: makeClient(deployment, provider, null, null) };
 }

@@ -31,10 +31,21 @@ function setTxError(text: string | null): void {
   el.textContent = text ?? "";
 }
 
-/** Reports every broadcast transaction (the SDK actions send through this signer). */
+/** Gas margin over the estimate, in percent (a call that crosses an epoch boundary does checkpoint work). */
+export const GAS_MARGIN_PERCENT = 30n;
+
+/**
+ * Reports every broadcast transaction (the SDK actions send through this signer) and adds a gas margin
+ * to the estimate, as MetaMask does: the StakingManager's epoch checkpoint runs in the first
+ * transaction of an epoch, so an estimate taken a block earlier can fall short.
+ */
 function notifyOnSend(signer: Signer, onSent: (hash: string) => void): Signer {
   const send = signer.sendTransaction.bind(signer);
   signer.sendTransaction = async (tx: TransactionRequest): Promise<TransactionResponse> => {
+    if (tx.gasLimit == null) {
+      const estimate = await signer.estimateGas(tx);
+      tx = { ...tx, gasLimit: (estimate * (100n + GAS_MARGIN_PERCENT)) / 100n };
+    }
     const response = await send(tx);
     onSent(response.hash);
     return response;
