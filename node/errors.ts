@@ -42,7 +42,11 @@ export type LuxErrorCode =
   | "RESPONSE_TOO_LARGE"
   | "UNPROTECTED_TX"
   // storage
-  | "STORAGE_CORRUPT";
+  | "STORAGE_CORRUPT"
+  // peer-to-peer
+  | "INVALID_MESSAGE"
+  | "PEER_ERROR"
+  | "P2P_CONFIG";
 
 /** The node's base error: a short message, a typed code, optional data, the original error as cause. */
 export class LuxError extends Error {

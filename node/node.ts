@@ -15,6 +15,7 @@ import { LuxError } from "./errors";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
 import { dashboardRoute } from "./rpc/static";
+import { peerList, startNetworking, type Networking } from "./p2p";
 import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
@@ -67,6 +68,8 @@ export interface LuxNode {
   rpcUrl: string;
   /** ws://host:port */
   wsUrl: string;
+  /** The peer-to-peer layer (when started with `p2p` options). */
+  p2p?: Networking;
   /** Stops producing, closes the server and the database. */
   stop(): Promise<void>;
 }
@@ -178,14 +181,19 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       const bytes = hexToBytes(k as `0x${string}`);
       signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
     }
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log });
+    const p2p = opts.p2p
+      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined })
+      : undefined;
+    ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
+    const ready = p2p ? () => p2p.syncer.inSync() : undefined;
+    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log, ready });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port,
+      config, chain, pool, metrics, port, p2p,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {
@@ -193,6 +201,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         stopped = true;
         await producer.stop();
         await follower?.stop();
+        await p2p?.stop();
         filters.close();
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.

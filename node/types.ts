@@ -1,4 +1,5 @@
 import type { Logger } from "./chain/types";
+import type { P2POptions } from "./p2p";
 import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
 import type { DashboardOptions } from "./rpc/static";
@@ -43,4 +44,6 @@ export interface NodeOptions {
   logBlocks?: boolean;
   /** Log one line per accepted transaction (default false). */
   logTxs?: boolean;
+  /** Peer-to-peer networking (libp2p gossip and range sync); off when absent. */
+  p2p?: P2POptions;
 }

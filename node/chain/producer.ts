@@ -19,6 +19,8 @@ export interface ProducerOptions {
   signerKeys: Map<string, Uint8Array>;
   /** Logger. */
   log: Logger;
+  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
+  ready?: () => boolean;
 }
 
 /**
@@ -105,6 +107,7 @@ export class Producer {
   }
 
   private async produceAt(slot: bigint): Promise<NewHead | undefined> {
+    if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
       const duty = await this.chain.engine.duty(this.chain.parentInfo(), slot);
       const key = this.opts.signerKeys.get(duty.proposer.signer.toLowerCase());

@@ -4,12 +4,13 @@ import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
 import type { DashboardOptions } from "../rpc/static";
+import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
 import type { RpcLimits } from "../rpc/types";
 import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
-export interface CliFlags {
+export interface CliFlags extends NetworkFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -74,6 +75,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
         : new Option("--dashboard", "serve the web dashboard at /dashboard/ (build it with npm run build:web)").default(false),
     )
     .addOption(new Option("--rewards-dir <dir>", "epoch runner data dir whose reward trees the dashboard reads (default: $MODERNTENSOR_DATA_DIR or ~/.moderntensor)"));
+  addNetworkOptions(cmd, withDeploy);
   addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
@@ -91,8 +93,10 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
+  applyConfigFile(cmd);
   const o = cmd.opts() as Partial<CliFlags>;
   return {
+    ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
     host: o.host ?? "127.0.0.1",
     dataDir: path.resolve(o.dataDir ?? ".devnet"),
@@ -143,7 +147,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
     host: f.host,
     port: f.port,
-    signerKeys: devAccounts().map((a) => a.privateKey),
+    signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine,
@@ -153,5 +157,6 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     limits: f.limits,
     logTxs: f.logTxs,
     dashboard: f.dashboard ? dashboardOptions(f) : undefined,
+    p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }

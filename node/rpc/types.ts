@@ -1,3 +1,4 @@
+import type { PeerInfo } from "../p2p/types";
 import type { PoolTx } from "../txpool/types";
 import type { Chain } from "../chain/chain";
 import type { Logger } from "../chain/types";
@@ -44,6 +45,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */
+  network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
   awaitMined?: (tx: PoolTx) => Promise<void>;
 }

@@ -90,8 +90,9 @@ export const txMethods: Record<string, MethodSpec> = {
     },
   ),
   net_version: method([], (ctx) => ctx.config.chainId.toString()),
-  net_listening: method([], () => true),
-  net_peerCount: method([], () => "0x0"),
+  // Truthful: listening means the peer-to-peer host is up; the count is of connected peers.
+  net_listening: method([], (ctx) => ctx.network?.().listening ?? false),
+  net_peerCount: method([], (ctx) => hexQ(BigInt(ctx.network?.().peers.filter((p) => p.connected).length ?? 0))),
   web3_clientVersion: method([], (ctx) => ctx.clientVersion),
   web3_sha3: method([data("data")], (_ctx, [d]) => bytesToHex(keccak(d))),
   eth_syncing: method([], () => false),
