@@ -15,6 +15,7 @@ import { LuxError } from "./errors";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
 import { dashboardRoute } from "./rpc/static";
+import { parseLogCriteria } from "./rpc/logs";
 import { peerList, startNetworking, type Networking } from "./p2p";
 import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
@@ -161,7 +162,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       if (opts.logTxs) log.info(`tx ${t.hash} from ${t.from} nonce ${t.nonce}`);
     });
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const filters = new FilterManager(chain, pool);
+    const filters = await FilterManager.open(chain, pool, (raw) => parseLogCriteria(raw, limits), log);
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
@@ -202,7 +203,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         await producer.stop();
         await follower?.stop();
         await p2p?.stop();
-        filters.close();
+        await filters.close();
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();

@@ -1,5 +1,7 @@
 import { ClassicLevel } from "classic-level";
+import { RLP } from "@ethereumjs/rlp";
 import { bigIntToBytes, bytesToBigInt, utf8ToBytes } from "@ethereumjs/util";
+import { logCandidates, logIndexOps, type LogIndexQuery } from "./logIndex";
 import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
@@ -11,6 +13,11 @@ type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type:
 
 const HEAD_KEY = key(KeyPrefix.meta, utf8ToBytes("head"));
 const BURNED_KEY = key(KeyPrefix.meta, utf8ToBytes("burned"));
+const LOG_TAIL_KEY = key(KeyPrefix.meta, utf8ToBytes("logIndexTail"));
+/** Blocks indexed per batch while backfilling an old data dir. */
+const BACKFILL_CHUNK = 256n;
+/** Position of the number in an RLP execution header. */
+const HEADER_NUMBER_FIELD = 8;
 
 /**
  * LevelDB (classic-level) implementation of the chain store. All tables share one keyspace with a
@@ -19,6 +26,9 @@ const BURNED_KEY = key(KeyPrefix.meta, utf8ToBytes("burned"));
 export class LevelChainStore implements ChainStore {
   private readonly db: ClassicLevel<Uint8Array, Uint8Array>;
   private readonly trie: BufferedTrieDb;
+  private tail = 0n;
+  private backfill?: Promise<void>;
+  private closing = false;
 
   constructor(dir: string) {
     this.db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
@@ -29,10 +39,69 @@ export class LevelChainStore implements ChainStore {
 
   async open(): Promise<void> {
     await this.db.open();
+    await this.openLogIndex();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.backfill;
     await this.db.close();
+  }
+
+  /** A new data dir is indexed from genesis; one from before the index is indexed backwards from its head. */
+  private async openLogIndex(): Promise<void> {
+    const stored = await this.get(LOG_TAIL_KEY);
+    if (stored) {
+      this.tail = bytesToBigInt(stored);
+    } else {
+      const head = await this.getHead();
+      const header = head && (await this.getHeader(head));
+      this.tail = header ? bytesToBigInt((RLP.decode(header) as Uint8Array[])[HEADER_NUMBER_FIELD]) + 1n : 0n;
+      await this.db.put(LOG_TAIL_KEY, bigIntToBytes(this.tail));
+    }
+    if (this.tail > 0n) this.backfill = this.runBackfill().catch(() => undefined);
+  }
+
+  /**
+   * Indexes old blocks from the tail downwards, a chunk per batch. Reads are synchronous (like trie
+   * reads): a LevelDB hit costs microseconds, the thread-pool hop of an async get costs more; the
+   * event loop gets a turn after every chunk.
+   */
+  private async runBackfill(): Promise<void> {
+    while (this.tail > 0n && !this.closing) {
+      const low = this.tail > BACKFILL_CHUNK ? this.tail - BACKFILL_CHUNK : 0n;
+      const ops: Batch = [];
+      for (let n = low; n < this.tail; n++) {
+        const hash = this.db.getSync(key(KeyPrefix.canonical, u64(n)));
+        const receipts = hash && this.db.getSync(key(KeyPrefix.receipts, hash));
+        if (receipts) ops.push(...logIndexOps(n, decodeReceipts(receipts)));
+      }
+      ops.push({ type: "put", key: LOG_TAIL_KEY, value: bigIntToBytes(low) });
+      await this.db.batch(ops);
+      this.tail = low;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Deletes the log index (maintenance and tests): the next open rebuilds it in the background. */
+  async dropLogIndex(): Promise<void> {
+    for (const prefix of [KeyPrefix.logAddress, KeyPrefix.logTopic, KeyPrefix.logAny]) {
+      await this.db.clear({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) });
+    }
+    await this.db.del(LOG_TAIL_KEY);
+  }
+
+  logIndexTail(): bigint {
+    return this.tail;
+  }
+
+  logCandidates(q: LogIndexQuery, from: bigint, to: bigint, step: () => Promise<void>): AsyncGenerator<bigint> {
+    return logCandidates(this.db, q, from, to, step);
+  }
+
+  async indexLogs(number: bigint, receipts: StoredReceipt[]): Promise<void> {
+    const ops = logIndexOps(number, receipts);
+    if (ops.length > 0) await this.db.batch(ops);
   }
 
   trieDb(): BufferedTrieDb {
@@ -81,30 +150,44 @@ export class LevelChainStore implements ChainStore {
   }
 
   async commitBlock(w: BlockWrite): Promise<void> {
+    await this.commitBlocks([w]);
+  }
+
+  /**
+   * Writes consecutive canonical blocks in one atomic batch, the last one becoming head: for imports
+   * of a range (and tests writing long histories), where one LevelDB write per block would dominate.
+   */
+  async commitBlocks(ws: BlockWrite[]): Promise<void> {
+    const last = ws[ws.length - 1];
+    if (!last) return;
     const { writes, release } = this.trie.drain();
     const ops: Batch = [];
     for (const t of writes) {
       const k = key(KeyPrefix.trie, t.key);
       ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
     }
-    ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
-    ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
-    ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
-    ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
-    w.receipts.forEach((r, index) => {
-      ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
-    });
-    if (w.epochBoundary) ops.push({ type: "put", key: key(KeyPrefix.epoch, u64(w.epochBoundary.epoch)), value: w.epochBoundary.hash });
-    ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(w.number)), value: w.hash });
-    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(w.totalBurned) });
+    for (const w of ws) {
+      ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
+      ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
+      ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
+      ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+      w.receipts.forEach((r, index) => {
+        ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
+      });
+      for (const op of logIndexOps(w.number, w.receipts)) ops.push(op);
+      if (w.epochBoundary) ops.push({ type: "put", key: key(KeyPrefix.epoch, u64(w.epochBoundary.epoch)), value: w.epochBoundary.hash });
+      ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(w.number)), value: w.hash });
+    }
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(last.totalBurned) });
     // Head last: LevelDB applies the batch atomically anyway; the order documents the intent.
-    ops.push({ type: "put", key: HEAD_KEY, value: w.hash });
+    ops.push({ type: "put", key: HEAD_KEY, value: last.hash });
     try {
       await this.db.batch(ops);
     } finally {
       release();
     }
   }
+
 
   async getTotalBurned(): Promise<bigint> {
     const v = await this.get(BURNED_KEY);

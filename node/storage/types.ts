@@ -1,4 +1,5 @@
 import type { DB } from "@ethereumjs/util";
+import type { LogIndexQuery } from "./logIndex";
 
 /** One log as stored in a receipt. */
 export interface StoredLog {
@@ -105,4 +106,17 @@ export interface ChainStore {
   getMeta(name: string): Promise<Uint8Array | undefined>;
   /** Writes a metadata value. */
   putMeta(name: string, value: Uint8Array): Promise<void>;
+  /**
+   * Block numbers in [from, to] that may hold logs matching the query, ascending: a superset (blocks of
+   * abandoned branches may appear), so readers check each against the canonical receipts. Covers only
+   * blocks ≥ `logIndexTail()`. `step` runs between candidates (cancellation, yielding).
+   */
+  logCandidates(q: LogIndexQuery, from: bigint, to: bigint, step: () => Promise<void>): AsyncGenerator<bigint>;
+  /** Lowest block number from which the log index is complete; older blocks are found by their blooms. */
+  logIndexTail(): bigint;
+  /**
+   * Indexes one block's logs. `commitBlock` does this for every block it writes; call it for a block that
+   * becomes canonical some other way (a reorg onto blocks stored without commitBlock).
+   */
+  indexLogs(number: bigint, receipts: StoredReceipt[]): Promise<void>;
 }
