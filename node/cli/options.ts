@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
-import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
+import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
 import type { NodeOptions } from "../types";
 import type { DashboardOptions } from "../rpc/static";
 import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
@@ -137,6 +137,13 @@ export function dashboardOptions(f: CliFlags): DashboardOptions {
   };
 }
 
+// Dev accounts 0..n-1 as the genesis validator set (n = 1 is the default devnet chain).
+function genesisValidatorsOf(n: number): Partial<ChainConfig> {
+  if (n <= 1) return {};
+  if (n > DEV_ACCOUNT_COUNT) throw new Error(`--genesis-validators must be 1..${DEV_ACCOUNT_COUNT}, got ${n}`);
+  return { genesisValidators: devAccounts(n).map((a) => ({ address: a.address, signer: a.address, stake: GENESIS_VALIDATOR_STAKE })) };
+}
+
 /** Node options from flags: the dev chain, all dev keys as signer keys. */
 export function nodeOptions(f: CliFlags): NodeOptions {
   const txpool: NodeOptions["txpool"] = {};
@@ -144,7 +151,7 @@ export function nodeOptions(f: CliFlags): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, ...genesisValidatorsOf(f.genesisValidators) }),
     host: f.host,
     port: f.port,
     signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),

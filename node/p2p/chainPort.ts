@@ -31,6 +31,8 @@ export function chainPort(chain: Chain): ChainPort {
       };
     },
 
+    hasBlock: async (hash: Uint8Array) => (await chain.store.getHeader(hash)) !== undefined,
+
     async importEnvelope(data: Uint8Array): Promise<ImportOutcome> {
       let env;
       try {
