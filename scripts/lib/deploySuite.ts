@@ -71,7 +71,7 @@ async function waitFor(tx: Promise<ContractTransactionResponse>): Promise<void> 
  * Deploys and wires the whole suite from `deployer`, whose nonce must be 0 when the node's chain
  * config predicts the StakingManager address (see STAKING_MANAGER_DEPLOY_NONCE).
  * Roles: MINTER_ROLE → EmissionController; RELEASER_ROLE → EmissionController; the controller's
- * DISTRIBUTOR_ROLE → RewardDistributor; the distributor's DISTRIBUTOR_ROLE → `config.distributor`;
+ * DISTRIBUTOR_ROLE → RewardDistributor (which funds an epoch only on a > 2/3 stake attestation);
  * every GOVERNOR_ROLE, the SLASHER_ROLE and every DEFAULT_ADMIN_ROLE → the DAO treasury; the treasury's
  * proposer and canceller roles → the governor. The deployer renounces everything at the end.
  */
@@ -141,7 +141,6 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
   await waitFor(token.grantRole(await token.MINTER_ROLE(), controller));
   await waitFor(recyclingPool.grantRole(await recyclingPool.RELEASER_ROLE(), controller));
   await waitFor(controller.grantRole(await controller.DISTRIBUTOR_ROLE(), distributor));
-  await waitFor(distributor.grantRole(await distributor.DISTRIBUTOR_ROLE(), config.distributor));
   await waitFor(treasury.grantRole(await treasury.PROPOSER_ROLE(), governor));
   await waitFor(treasury.grantRole(await treasury.CANCELLER_ROLE(), governor));
   if (config.genesisAllocations.length > 0) {
