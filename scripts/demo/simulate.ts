@@ -187,9 +187,20 @@ export function createSimulation(opts: SimulationOptions): Simulation {
       played.add(epoch);
       await play(epoch);
     }
-    const run = await runEpochs(c0, { logger: silentLogger });
-    const distributed = run.epochs.filter((e) => e.outcome === "distributed").map((e) => e.epoch);
-    for (const e of run.epochs.filter((x) => x.outcome === "distributed")) log(`epoch ${e.epoch} distributed: ${(e.emission ?? 0n) / WAD} MDT`);
+    // Every validator runs the epoch runner: each attests the tree it computes; the attestation that
+    // takes a root above 2/3 of the epoch's active stake funds the epoch.
+    const distributed: bigint[] = [];
+    for (const v of [{ account: 0 }, ...opts.validators]) {
+      try {
+        const run = await runEpochs(await client(v.account), { logger: silentLogger });
+        for (const e of run.epochs.filter((x) => x.outcome === "distributed")) {
+          distributed.push(e.epoch);
+          log(`epoch ${e.epoch} funded on validator #${v.account}'s attestation: ${e.emission / WAD} MDT`);
+        }
+      } catch (err) {
+        log(`validator #${v.account}'s epoch runner: ${errorText(err)}`);
+      }
+    }
     if (distributed.length > 0) {
       for (const account of opts.claimers ?? []) {
         try {

@@ -95,7 +95,7 @@ async function start(): Promise<void> {
 
   async function claimOne(r: AccountReward): Promise<void> {
     await wallet.run(`Claim epoch ${r.claim.epoch}`, (client) =>
-      write(client, "RewardDistributor.claim", () => client.contracts.distributor.claim(r.claim.epoch, r.claim.account, r.claim.amount, r.claim.proof)),
+      write(client, "RewardDistributor.claim", () => client.contracts.distributor.claim(r.claim.epoch, r.claim.index, r.claim.account, r.claim.amount, r.claim.proof)),
     );
     scheduleRefresh();
   }
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
     const open = (await accountRewards(wallet.client, wallet.account, fairness.trees)).filter((r) => !r.claimed && !r.expired);
     await wallet.run(`Claim ${open.length} epoch(s)`, async (client) => {
       if (open.length === 0) throw new Error("Nothing to claim: every reward of this account is claimed or expired.");
-      const claims = open.map((r) => ({ epoch: r.claim.epoch, account: r.claim.account, amount: r.claim.amount, proof: r.claim.proof }));
+      const claims = open.map((r) => ({ epoch: r.claim.epoch, index: r.claim.index, account: r.claim.account, amount: r.claim.amount, proof: r.claim.proof }));
       return write(client, "RewardDistributor.claimMany", () => client.contracts.distributor.claimMany(claims));
     });
     scheduleRefresh();

@@ -26,7 +26,7 @@ export async function accountRewards(client: Client, account: string, trees: Rea
     if (!tree.leafIndex.has(account.toLowerCase())) continue;
     const claim = getRewardProof(tree, account);
     const [claimed, record] = await Promise.all([
-      read(client, "RewardDistributor.isClaimed", () => distributor.isClaimed(epoch, account)),
+      read(client, "RewardDistributor.isClaimed", () => distributor.isClaimed(epoch, claim.index)),
       read(client, "RewardDistributor.epochReward", () => distributor.epochReward(epoch)),
     ]);
     out.push({ claim, claimed, expired: current > record.claimDeadline });
