@@ -2,6 +2,7 @@
  * Composition root: opens the store, the chain (genesis or resume), the txpool, the producer, the
  * filters, the RPC dispatcher and server, and the metrics, and wires their events together.
  */
+import path from "node:path";
 import { Registry } from "prom-client";
 import { Address, bytesToHex, hexToBytes, privateToAddress, utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
 import { Chain } from "./chain/chain";
@@ -29,7 +30,11 @@ export type { NodeOptions } from "./types";
 export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
 /** Default RPC port. */
 export const DEFAULT_PORT = 8545;
-/** Default min interval between transaction-triggered blocks under load. */
+/**
+ * Default min interval between transaction-triggered blocks under load without automine. With automine
+ * there is none: every sender waits for its block, so a block starts as soon as the previous one is
+ * done and holds whatever arrived meanwhile.
+ */
 export const DEFAULT_BLOCK_BATCH_MS = 50;
 const MIB = 1024 * 1024;
 /** Default RPC limits (geth's where geth has one; the table is in node/README.md). */
@@ -76,6 +81,8 @@ export interface LuxNode {
 }
 
 const CONFIG_META = "chainConfig";
+/** The txpool journal's file name inside the data dir (LevelDB ignores files it does not own). */
+export const TXPOOL_JOURNAL_FILE = "txpool.journal";
 /** Automine gives up waiting (the transaction stays pooled) after this many slots, at least AUTOMINE_MIN_WAIT_MS. */
 const AUTOMINE_WAIT_SLOTS = 3;
 const AUTOMINE_MIN_WAIT_MS = 10_000;
@@ -143,7 +150,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       },
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
-      store.txJournal(),
+      path.join(opts.dataDir, TXPOOL_JOURNAL_FILE),
     );
     // Pending transactions of the previous run come back, revalidated against the head.
     const replay = await pool.restore();
@@ -187,7 +194,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       : undefined;
     ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
     const ready = p2p ? () => p2p.syncer.inSync() : undefined;
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log, ready });
+    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log, ready });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
@@ -207,7 +214,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();
-        await pool.close();
+        pool.close();
         await store.close();
       },
     };

@@ -28,7 +28,7 @@ export interface NodeOptions {
    * automine (default false). A transaction held back by a nonce gap is answered at once.
    */
   automine?: boolean;
-  /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50). */
+  /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50; 0 with automine). */
   blockBatchMs?: number;
   /** Txpool limits. */
   txpool?: Partial<TxPoolOptions>;

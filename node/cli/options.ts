@@ -23,7 +23,7 @@ export interface CliFlags extends NetworkFlags {
   produceOnTx: boolean;
   automine: boolean;
   follow?: string;
-  blockBatchMs: number;
+  blockBatchMs?: number;
   logTxs: boolean;
   txpoolPerSender?: number;
   txpoolMax?: number;
@@ -64,7 +64,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
         : new Option("--automine", "answer eth_sendRawTransaction when the transaction is mined, like hardhat node").default(false),
     )
-    .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
+    .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
   cmd.optionsGroup?.("Dashboard:");
@@ -109,7 +109,7 @@ export function readFlags(cmd: Command): CliFlags {
     produceOnTx: o.produceOnTx ?? true,
     automine: o.automine ?? false,
     follow: o.follow,
-    blockBatchMs: o.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS,
+    blockBatchMs: o.blockBatchMs,
     logTxs: o.logTxs ?? false,
     txpoolPerSender: o.txpoolPerSender,
     txpoolMax: o.txpoolMax,

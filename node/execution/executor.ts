@@ -9,6 +9,14 @@ import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "./types";
 
 /** Smallest gas a transaction can use; below this remaining gas the block is full. */
 export const TX_BASE_GAS = 21_000n;
+/**
+ * Longest stretch (ms) the builder runs before yielding to the event loop. Executing a transaction is
+ * a chain of already-resolved promises (state reads are synchronous), so without a yield a large block
+ * would hold every RPC request until it is done.
+ */
+export const BUILD_SLICE_MS = 4;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Price per gas a transaction pays in a block with `baseFee`. */
 export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
@@ -66,9 +74,14 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Pro
   const encodedReceipts: Uint8Array[] = [];
   const bloom = new Bloom(undefined, vm.common);
   let gasUsed = 0n;
+  let sliceStart = performance.now();
   await sm.checkpoint();
   try {
     for (let item = source.next(); item !== undefined; item = source.next()) {
+      if (performance.now() - sliceStart > BUILD_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       const { tx, sender } = item;
       if (env.gasLimit - gasUsed < TX_BASE_GAS) break;
       if (tx.gasLimit > env.gasLimit - gasUsed) {

@@ -19,7 +19,6 @@ export const KeyPrefix = {
   logAddress: 0x41, // 'A' + address + u64 number → empty (log index, see logIndex.ts)
   logTopic: 0x50, // 'P' + position + topic + u64 number → empty
   logAny: 0x47, // 'G' + u64 number → empty (block has at least one log)
-  txpool: 0x70, // 'p' + tx hash → raw pooled transaction (the txpool journal)
 } as const;
 
 /** A table key: prefix byte + body. */
