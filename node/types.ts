@@ -21,7 +21,9 @@ export interface NodeOptions {
   produce?: boolean;
   /** RPC URL of a node to follow: import (and re-validate) its blocks instead of producing. */
   follow?: string;
-  /** Build as soon as transactions wait (default true). */
+  /** Enable `lux_importBlock` (default false: blocks come from peers, which validate the same way). */
+  allowImportBlock?: boolean;
+  /** Build as soon as transactions wait (default true; dev mode only). */
   produceOnTx?: boolean;
   /**
    * Answer eth_sendRawTransaction only once the transaction is mined, like Hardhat's and Anvil's

@@ -23,6 +23,8 @@ export interface CliFlags extends NetworkFlags {
   produceOnTx: boolean;
   automine: boolean;
   follow?: string;
+  devMode: boolean;
+  allowImportBlock: boolean;
   blockBatchMs?: number;
   logTxs: boolean;
   txpoolPerSender?: number;
@@ -58,7 +60,9 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--slot-time <ms>", "slot time in milliseconds").default(DEFAULT_SLOT_TIME_MS).argParser(int))
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
-    .addOption(new Option("--no-produce-on-tx", "wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-produce-on-tx", "dev mode: wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-dev-mode", "follow the clock strictly (one block per slot, timestamp = slot start, slot time >= 1000 ms), as a network of validators does"))
+    .addOption(new Option("--allow-import-block", "enable lux_importBlock (import a signed block envelope over RPC)").default(false))
     .addOption(
       withDeploy
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
@@ -109,6 +113,8 @@ export function readFlags(cmd: Command): CliFlags {
     produceOnTx: o.produceOnTx ?? true,
     automine: o.automine ?? false,
     follow: o.follow,
+    devMode: o.devMode ?? true,
+    allowImportBlock: o.allowImportBlock ?? false,
     blockBatchMs: o.blockBatchMs,
     logTxs: o.logTxs ?? false,
     txpoolPerSender: o.txpoolPerSender,
@@ -151,7 +157,8 @@ export function nodeOptions(f: CliFlags): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, ...genesisValidatorsOf(f.genesisValidators) }),
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, ...genesisValidatorsOf(f.genesisValidators) }),
+    allowImportBlock: f.allowImportBlock,
     host: f.host,
     port: f.port,
     signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),

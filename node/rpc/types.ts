@@ -45,6 +45,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Whether `lux_importBlock` is enabled (flag --allow-import-block). */
+  allowImportBlock?: boolean;
   /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */
   network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
