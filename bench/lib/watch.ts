@@ -1,5 +1,7 @@
 import WebSocket from "ws";
 
+const POLL_MS = 500;
+
 /**
  * Records when each transaction is first seen in a block: subscribes to newHeads over WebSocket and
  * reads each new block's transaction hashes. The time is when the client learns of the block, an upper
@@ -12,6 +14,9 @@ export class InclusionWatcher {
   private nextId = 1;
   private readonly waiting = new Map<number, (r: unknown) => void>();
   private wanted = new Set<string>();
+  /** Highest block number already requested (notifications may skip blocks: anvil drops lagging ones). */
+  private lastRequested = -1;
+  private poll?: NodeJS.Timeout;
   private onAll?: () => void;
 
   async open(wsUrl: string): Promise<void> {
@@ -22,7 +27,13 @@ export class InclusionWatcher {
       ws.once("error", reject);
     });
     ws.on("message", (m) => this.onMessage(m.toString()));
+    const head = await this.request("eth_blockNumber", []);
+    this.lastRequested = Number(BigInt(head as string));
     await this.request("eth_subscribe", ["newHeads"]);
+    // A dropped last notification would leave blocks unread: look at the head now and then too.
+    this.poll = setInterval(() => {
+      void this.request("eth_blockNumber", []).then((h) => this.onHead(Number(BigInt(h as string))));
+    }, POLL_MS);
   }
 
   /** Resolves once every hash in `hashes` was seen in a block, or rejects after `timeoutMs`. */
@@ -39,6 +50,7 @@ export class InclusionWatcher {
   }
 
   close(): void {
+    if (this.poll) clearInterval(this.poll);
     this.ws?.close();
   }
 
@@ -60,7 +72,16 @@ export class InclusionWatcher {
     }
     const number = msg.method === "eth_subscription" ? msg.params?.result?.number : undefined;
     if (number === undefined) return;
-    void this.request("eth_getBlockByNumber", [number, false]).then((block) => {
+    this.onHead(Number(BigInt(number)));
+  }
+
+  private onHead(n: number): void {
+    for (let k = this.lastRequested + 1; k <= n; k++) this.fetchBlock(k);
+    if (n > this.lastRequested) this.lastRequested = n;
+  }
+
+  private fetchBlock(n: number): void {
+    void this.request("eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).then((block) => {
       const now = performance.now();
       const txs = (block as { transactions?: string[] } | null)?.transactions ?? [];
       for (const h of txs) {
