@@ -43,7 +43,7 @@ async function finish(server: Server, load: Load, t: Timing, start: number, cpu0
 async function openWatcher(server: Server): Promise<InclusionWatcher | undefined> {
   if (server.spec.answersWhenMined) return undefined;
   const w = new InclusionWatcher();
-  await w.open(server.wsUrl);
+  await w.open(server.wsUrl, server.url);
   return w;
 }
 

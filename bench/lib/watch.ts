@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { call } from "./rpc";
 
 const POLL_MS = 500;
 
@@ -19,7 +20,11 @@ export class InclusionWatcher {
   private poll?: NodeJS.Timeout;
   private onAll?: () => void;
 
-  async open(wsUrl: string): Promise<void> {
+  private httpUrl = "";
+
+  /** Subscribes over `wsUrl`; blocks are read over HTTP (`httpUrl`), which no server drops under load. */
+  async open(wsUrl: string, httpUrl: string): Promise<void> {
+    this.httpUrl = httpUrl;
     const ws = new WebSocket(wsUrl);
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
@@ -32,7 +37,7 @@ export class InclusionWatcher {
     await this.request("eth_subscribe", ["newHeads"]);
     // A dropped last notification would leave blocks unread: look at the head now and then too.
     this.poll = setInterval(() => {
-      void this.request("eth_blockNumber", []).then((h) => this.onHead(Number(BigInt(h as string))));
+      void call<string>(this.httpUrl, "eth_blockNumber").then((h) => this.onHead(Number(BigInt(h))), () => undefined);
     }, POLL_MS);
   }
 
@@ -81,14 +86,16 @@ export class InclusionWatcher {
   }
 
   private fetchBlock(n: number): void {
-    void this.request("eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).then((block) => {
+    void call<{ transactions?: string[] } | null>(this.httpUrl, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).then((block) => {
       const now = performance.now();
-      const txs = (block as { transactions?: string[] } | null)?.transactions ?? [];
+      const txs = block?.transactions ?? [];
       for (const h of txs) {
         const k = h.toLowerCase();
         if (!this.seen.has(k)) this.seen.set(k, now);
         if (this.wanted.delete(k) && this.wanted.size === 0) this.onAll?.();
       }
+    }, () => {
+      if (n <= this.lastRequested) this.lastRequested = Math.min(this.lastRequested, n - 1); // read it again on the next head
     });
   }
 }
