@@ -9,14 +9,20 @@ import { Chain } from "./chain/chain";
 import { Follower } from "./chain/follower";
 import { InclusionWaiter } from "./chain/inclusion";
 import { Producer } from "./chain/producer";
-import type { Logger, NewHead } from "./chain/types";
+import type { Logger, NewHead, ReorgEvent } from "./chain/types";
 import { chainConfigFromJson, chainConfigToJson } from "./config";
 import type { ChainConfig } from "./config/types";
-import { LuxError } from "./errors";
+import { LuxError, errorMessage } from "./errors";
+import { VoteService } from "./chain/votes";
+import { validateSlotClock } from "./consensus/time";
+import { ChainNetworkAdapter } from "./chain/network";
+import type { ConsensusNetwork } from "./chain/types";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { dashboardRoute } from "./rpc/static";
 import { parseLogCriteria } from "./rpc/logs";
 import { peerList, startNetworking, type Networking } from "./p2p";
+import { consensusPort } from "./p2p/consensusPort";
 import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
@@ -67,6 +73,10 @@ export interface LuxNode {
   pool: TxPool;
   /** Metrics. */
   metrics: NodeMetrics;
+  /** The consensus seam the peer-to-peer transport plugs into (import from peers, gossip out, sync). */
+  network: ConsensusNetwork;
+  /** The block producer (dev helpers: `mineNow`, `devTime`). */
+  producer: Producer;
   /** Bound port. */
   port: number;
   /** http://host:port */
@@ -118,8 +128,9 @@ async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promi
   if (config.chainId !== requested.chainId) {
     throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
   }
-  // Slot time is a production cadence, not part of the chain's validity rules: it may change on restart.
-  return { ...config, slotTimeMs: requested.slotTimeMs };
+  // On a network the slot time fixes every block's timestamp: it is part of the chain. In dev mode it is
+  // only the production cadence (blocks may run ahead of the clock anyway), so a restart may change it.
+  return config.devMode ? { ...config, slotTimeMs: requested.slotTimeMs } : config;
 }
 
 function blockLine(h: NewHead): string {
@@ -133,8 +144,26 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
   const store = new LevelChainStore(opts.dataDir);
   await store.open();
   try {
+    validateSlotClock(opts.chain);
     const config = await loadConfig(store, opts.chain);
+    validateSlotClock(config);
     const chain = await Chain.open({ config, store, log });
+    const signerKeys = new Map<string, Uint8Array>();
+    for (const k of opts.signerKeys ?? []) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    const network = new ChainNetworkAdapter(chain);
+    const votes = await VoteService.open(chain, signerKeys, (m) => network.publish(m), log);
+    chain.votes = votes;
+    chain.on("head", (h: NewHead) => {
+      votes.onHead(h).catch((err: unknown) => log.warn(`voting on block ${h.record.block.header.number} failed: ${errorMessage(err)}`));
+    });
+    // Transactions of blocks a reorg removed go back to the pool (those the new branch holds are dropped
+    // again by its "head" events).
+    chain.on("reorg", (r: ReorgEvent) => {
+      for (const { record } of r.removed) for (const tx of record.block.transactions) pool.add(tx.serialize()).catch(() => undefined);
+    });
     const metrics = createMetrics(new Registry());
     const pool = new TxPool(
       chain.common,
@@ -169,44 +198,50 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     });
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     const filters = await FilterManager.open(chain, pool, (raw) => parseLogCriteria(raw, limits), log);
+    // Logs of blocks a reorg removed go to filters and subscribers again, with removed: true.
+    chain.on("reorg", (r: ReorgEvent) => filters.onRemoved(r.removed.map(({ record, receipts }) => ({ hash: record.hash, number: record.block.header.number, receipts }))));
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
       totalBurned: () => chain.totalBurned,
+      allowImportBlock: opts.allowImportBlock ?? false,
     };
     if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods()),
-      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },
+      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*", route: opts.dashboard && dashboardRoute(opts.dashboard, config.chainId) },
       limits,
       metrics.registry,
       log,
     );
     const port = await server.listen();
-    const signerKeys = new Map<string, Uint8Array>();
-    for (const k of opts.signerKeys ?? []) {
-      const bytes = hexToBytes(k as `0x${string}`);
-      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
-    }
     const p2p = opts.p2p
-      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined })
+      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined, port: consensusPort(chain, network) })
       : undefined;
+    // Own votes and fresh evidence go out by gossip (produced blocks are published by the p2p layer).
+    if (p2p) network.onGossip((m) => {
+      if (m.topic !== "block") void p2p.net.publish(m.topic, m.data);
+    });
     ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
     const ready = p2p ? () => p2p.syncer.inSync() : undefined;
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log, ready });
+    const producer = new Producer(chain, pool, {
+      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log, ready,
+      extras: (duty) => votes.extras(duty.epoch.validators),
+    });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port, p2p,
+      config, chain, pool, metrics, port, p2p, network, producer,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {
         if (stopped) return;
         stopped = true;
         await producer.stop();
+        network.close();
         await follower?.stop();
         await p2p?.stop();
         await filters.close();

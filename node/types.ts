@@ -2,6 +2,7 @@ import type { Logger } from "./chain/types";
 import type { P2POptions } from "./p2p";
 import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
+import type { DashboardOptions } from "./rpc/static";
 import type { TxPoolOptions } from "./txpool/types";
 
 /** Options of `createNode`. */
@@ -20,7 +21,9 @@ export interface NodeOptions {
   produce?: boolean;
   /** RPC URL of a node to follow: import (and re-validate) its blocks instead of producing. */
   follow?: string;
-  /** Build as soon as transactions wait (default true). */
+  /** Enable `lux_importBlock` (default false: blocks come from peers, which validate the same way). */
+  allowImportBlock?: boolean;
+  /** Build as soon as transactions wait (default true; dev mode only). */
   produceOnTx?: boolean;
   /**
    * Answer eth_sendRawTransaction only once the transaction is mined, like Hardhat's and Anvil's
@@ -33,6 +36,8 @@ export interface NodeOptions {
   txpool?: Partial<TxPoolOptions>;
   /** RPC limits. */
   limits?: Partial<RpcLimits>;
+  /** Serve the web dashboard at /dashboard/ (off when absent). */
+  dashboard?: DashboardOptions;
   /** CORS origin (default "*"). */
   corsOrigin?: string;
   /** Logger (default console). */

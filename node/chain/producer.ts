@@ -1,13 +1,16 @@
 import type { Chain } from "./chain";
 import type { Logger, NewHead } from "./types";
 import type { TxPool } from "../txpool/pool";
-import { errorMessage } from "../errors";
+import { LuxError, errorMessage } from "../errors";
+import { clockSlot, slotStartMs } from "../consensus/time";
+import { DevTime } from "./devTime";
+import type { Duty, Evidence, Vote } from "../consensus/types";
 
 /** Options of the block producer. */
 export interface ProducerOptions {
   /** Slot duration in ms. */
   slotTimeMs: number;
-  /** Build as soon as transactions wait instead of waiting for the next slot. */
+  /** Dev mode only: build as soon as transactions wait, taking the next slot (ignored on a network). */
   produceOnTx: boolean;
   /**
    * Min ms from the end of a block with transactions to the next transaction-triggered block. An idle chain still builds at once
@@ -19,16 +22,24 @@ export interface ProducerOptions {
   signerKeys: Map<string, Uint8Array>;
   /** Logger. */
   log: Logger;
+  /** Extra consensus fields for a proposal (votes, evidence), asked right before each build. */
+  extras?: (duty: Duty) => Promise<{ votes: Vote[]; evidence: Evidence[] }>;
   /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
   ready?: () => boolean;
 }
 
 /**
- * Produces a block for every slot whose proposer key this node holds, and — when `produceOnTx` is set —
- * right away when transactions wait, taking the next slot ahead of the clock. Builds back to back while
- * the pool has executable transactions.
+ * Produces blocks for the slots whose proposer key this node holds.
+ * - Network mode: at the start of each slot, if the schedule names a local key, one block for that slot
+ *   (timestamp = slot start). Nothing is ever built ahead of the clock.
+ * - Dev mode (single trusted validator): additionally builds at once when transactions wait, taking the
+ *   next slot (the slot counter may then run ahead of the clock by one per block); and on every slot
+ *   tick, if no block came during the last slot, an empty one — so the chain advances every slot
+ *   forever, including right after a burst. Timestamps strictly increase (`DevTime`).
  */
 export class Producer {
+  /** Dev-mode clock control (evm_increaseTime / evm_setNextBlockTimestamp). */
+  readonly devTime = new DevTime();
   private timer?: NodeJS.Timeout;
   private building?: Promise<void>;
   private again = false;
@@ -36,22 +47,31 @@ export class Producer {
   private lastMissedSlot = -1n;
   /** When the last block holding transactions was committed. */
   private lastBusyEnd = 0;
+  /** When the last block was committed (any origin). */
+  private lastBlockAt = Date.now();
 
   constructor(
     private readonly chain: Chain,
     private readonly pool: TxPool,
     private readonly opts: ProducerOptions,
-  ) {}
+  ) {
+    chain.on("head", () => {
+      this.lastBlockAt = Date.now();
+    });
+  }
+
+  private get devMode(): boolean {
+    return this.chain.config.devMode;
+  }
 
   /** The slot the wall clock is in. */
   clockSlot(nowMs = Date.now()): bigint {
-    const genesisMs = Number(this.chain.config.genesisTimestamp) * 1000;
-    return BigInt(Math.max(0, Math.floor((nowMs - genesisMs) / this.opts.slotTimeMs)));
+    return clockSlot(this.chain.config, nowMs);
   }
 
   start(): void {
     this.stopped = false;
-    if (this.opts.produceOnTx) this.pool.on("tx", this.onTx);
+    if (this.opts.produceOnTx && this.devMode) this.pool.on("tx", this.onTx);
     this.schedule();
   }
 
@@ -68,8 +88,7 @@ export class Producer {
 
   private schedule(): void {
     if (this.stopped) return;
-    const genesisMs = Number(this.chain.config.genesisTimestamp) * 1000;
-    const next = genesisMs + Number(this.clockSlot() + 1n) * this.opts.slotTimeMs;
+    const next = Number(slotStartMs(this.chain.config, this.clockSlot() + 1n));
     this.timer = setTimeout(() => {
       this.trigger();
       this.schedule();
@@ -88,38 +107,55 @@ export class Producer {
     });
   }
 
+  /** Dev mode (evm_mine): builds one block now with whatever is executable; resolves with it. */
+  async mineNow(): Promise<NewHead> {
+    if (!this.devMode) throw new LuxError("INVALID_PARAMS", "mining on demand needs dev mode: a network follows the clock");
+    await this.building;
+    const head = this.chain.head;
+    const clock = this.clockSlot();
+    const made = await this.produceAt(clock > head.slot ? clock : head.slot + 1n, true);
+    if (!made) throw new LuxError("WRONG_PROPOSER", "no local key may propose the next slot");
+    return made;
+  }
+
   private async run(): Promise<void> {
     do {
       this.again = false;
       const head = this.chain.head;
       const clock = this.clockSlot();
-      const baseFee = head.block.header.calcNextBaseFee();
-      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(baseFee);
-      // On the clock: one block per slot. Ahead of it only when transactions wait.
-      if (clock <= head.slot && !waiting) return;
+      if (!this.devMode) {
+        if (clock > head.slot) await this.produceAt(clock, false);
+        return;
+      }
+      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(head.block.header.calcNextBaseFee());
+      // A tick comes every slot; 10 ms of slack so a block made right at the previous tick still counts.
+      const idleDue = Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
+      if (!waiting && !idleDue) return;
       const wait = this.lastBusyEnd + this.opts.batchMs - Date.now();
-      if (waiting && clock <= head.slot && wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const slot = clock > head.slot ? clock : head.slot + 1n;
-      const produced = await this.produceAt(slot);
+      if (waiting && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const produced = await this.produceAt(clock > head.slot ? clock : head.slot + 1n, true);
       if (!produced) return;
       if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.head.block.header.calcNextBaseFee())) this.again = true;
     } while (this.again && !this.stopped);
   }
 
-  private async produceAt(slot: bigint): Promise<NewHead | undefined> {
+  private async produceAt(slot: bigint, dev: boolean): Promise<NewHead | undefined> {
     if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
-      const duty = await this.chain.engine.duty(this.chain.parentInfo(), slot);
+      const parent = this.chain.head;
+      const duty = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
       const key = this.opts.signerKeys.get(duty.proposer.signer.toLowerCase());
       if (!key) {
         // In a network other validators own most slots: only a node that owns none of them says so.
         const ownsSome = duty.epoch.validators.some((v) => this.opts.signerKeys.has(v.signer.toLowerCase()));
-        if (slot !== this.lastMissedSlot && !ownsSome) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
+        if (slot !== this.lastMissedSlot && !ownsSome && dev) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
         this.lastMissedSlot = slot;
         return undefined;
       }
-      const baseFee = this.chain.head.block.header.calcNextBaseFee();
-      const head = await this.chain.produce(duty, key, this.pool.source(baseFee));
+      const baseFee = parent.block.header.calcNextBaseFee();
+      const extras = this.opts.extras ? await this.opts.extras(duty) : { votes: [], evidence: [] };
+      const timestamp = dev ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined;
+      const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
       return head;
     } catch (err) {

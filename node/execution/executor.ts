@@ -69,9 +69,10 @@ export function strictSource(txs: SenderTx[]): TxSource {
  * Runs transactions against a header-only block, tracking gas itself and computing the transaction and
  * receipt roots in one ordered pass at the end: linear in block size, unlike the stock builder which
  * re-creates the block for every added transaction. The whole block runs inside one state checkpoint,
- * so account changes reach the trie once, at the end, instead of once per transaction.
+ * so account changes reach the trie once, at the end, instead of once per transaction. `finish` runs
+ * after the last transaction, inside the same checkpoint (the chain's end-of-block system calls).
  */
-export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Promise<ExecutionResult> {
+export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, finish?: (vm: VM, block: Block) => Promise<void>): Promise<ExecutionResult> {
   const block = envBlock(vm.common, env);
   const sm = vm.stateManager;
   const included: SenderTx[] = [];
@@ -123,6 +124,8 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Pro
       encodedTxs.push(item.raw ?? tx.serialize());
       encodedReceipts.push(encodeReceipt(r, tx.type));
     }
+    // End-of-block system calls (evidence → slashing): part of the state transition, outside gas and receipts.
+    if (finish) await finish(vm, block);
     await sm.commit();
   } catch (err) {
     await sm.revert();

@@ -80,6 +80,6 @@ export function chainPort(chain: Chain): ChainPort {
 }
 
 /** The serialized envelope of a block the chain holds in memory. */
-export function envelopeBytes(rec: { block: Parameters<typeof encodeEnvelope>[0]["block"]; slot: bigint; signature: Uint8Array }): Uint8Array {
-  return encodeEnvelope({ block: rec.block, slot: rec.slot, signature: rec.signature });
+export function envelopeBytes(rec: Parameters<typeof encodeEnvelope>[0]): Uint8Array {
+  return encodeEnvelope({ block: rec.block, slot: rec.slot, signature: rec.signature, reveal: rec.reveal, votes: rec.votes, evidence: rec.evidence });
 }

@@ -8,6 +8,7 @@ import type { TxPool } from "../txpool/pool";
 import type { FilterManager } from "./filters";
 import type { Json } from "./format";
 import type { Param } from "./params";
+import type { HttpRoute } from "./static";
 import type { Semaphore } from "./semaphore";
 
 /** A client connection able to receive notifications (WebSocket); HTTP requests have none. */
@@ -44,6 +45,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Whether `lux_importBlock` is enabled (flag --allow-import-block). */
+  allowImportBlock?: boolean;
   /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */
   network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
@@ -121,6 +124,8 @@ export interface RpcServerOptions {
   port: number;
   /** Allowed CORS origin ("*" by default). */
   corsOrigin: string;
+  /** Extra GET routes tried first (the dashboard, node/rpc/static.ts). */
+  route?: HttpRoute;
 }
 
 /** The transport seam: something that answers a parsed JSON-RPC body. */

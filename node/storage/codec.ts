@@ -19,6 +19,7 @@ export const KeyPrefix = {
   logAddress: 0x41, // 'A' + address + u64 number → empty (log index, see logIndex.ts)
   logTopic: 0x50, // 'P' + position + topic + u64 number → empty
   logAny: 0x47, // 'G' + u64 number → empty (block has at least one log)
+  slot: 0x53, // 'S' + hash → u64 slot (walking a branch back without decoding envelopes)
 } as const;
 
 /** A table key: prefix byte + body. */

@@ -6,7 +6,7 @@ import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
 } from "./codec";
-import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "./types";
+import type { BlockWrite, ChainStore, Reorg, StoredReceipt, TxLocation } from "./types";
 
 type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array }>;
 
@@ -148,6 +148,51 @@ export class LevelChainStore implements ChainStore {
     return this.get(key(KeyPrefix.epoch, u64(epoch)));
   }
 
+  async getSlot(hash: Uint8Array): Promise<bigint | undefined> {
+    const v = await this.get(key(KeyPrefix.slot, hash));
+    return v === undefined ? undefined : bytesToBigInt(v);
+  }
+
+  // Block data by hash (any branch).
+  private blockDataOps(w: BlockWrite, ops: Batch): void {
+    ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
+    ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
+    ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
+    ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+    ops.push({ type: "put", key: key(KeyPrefix.slot, w.hash), value: u64(w.slot) });
+  }
+
+  async storeSideBlock(w: BlockWrite): Promise<void> {
+    const { writes, release } = this.trie.drain();
+    const ops: Batch = [];
+    for (const t of writes) {
+      const k = key(KeyPrefix.trie, t.key);
+      ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
+    }
+    this.blockDataOps(w, ops);
+    try {
+      await this.db.batch(ops);
+    } finally {
+      release();
+    }
+  }
+
+  async applyReorg(r: Reorg): Promise<void> {
+    const ops: Batch = [];
+    for (const h of r.dropTxHashes) ops.push({ type: "del", key: key(KeyPrefix.txIndex, h) });
+    if (r.clearAbove) for (let n = r.clearAbove.from; n <= r.clearAbove.to; n++) ops.push({ type: "del", key: key(KeyPrefix.canonical, u64(n)) });
+    for (const b of r.adopt) {
+      ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(b.number)), value: b.hash });
+      b.receipts.forEach((rc, index) => ops.push({ type: "put", key: key(KeyPrefix.txIndex, rc.txHash), value: encodeTxLocation({ blockHash: b.hash, blockNumber: b.number, index }) }));
+      // The log index is a superset keyed by number (readers re-check the canonical block's receipts):
+      // entries of removed blocks may stay; the adopted blocks' logs must be added.
+      for (const op of logIndexOps(b.number, b.receipts)) ops.push(op);
+    }
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(r.totalBurned) });
+    ops.push({ type: "put", key: HEAD_KEY, value: r.head });
+    await this.db.batch(ops);
+  }
+
   async commitBlock(w: BlockWrite): Promise<void> {
     await this.commitBlocks([w]);
   }
@@ -166,10 +211,7 @@ export class LevelChainStore implements ChainStore {
       ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
     }
     for (const w of ws) {
-      ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
-      ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
-      ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
-      ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+      this.blockDataOps(w, ops);
       w.receipts.forEach((r, index) => {
         ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
       });

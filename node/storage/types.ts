@@ -57,6 +57,8 @@ export interface BlockWrite {
   hash: Uint8Array;
   /** Block number. */
   number: bigint;
+  /** Slot of the block. */
+  slot: bigint;
   /** Serialized consensus envelope (execution block + slot + signature). */
   envelope: Uint8Array;
   /** Serialized execution header (read without decoding the body). */
@@ -69,6 +71,20 @@ export interface BlockWrite {
   totalBurned: bigint;
   /** Set when this block opens epoch `epoch`; `hash` is its boundary (the parent). */
   epochBoundary?: { epoch: bigint; hash: Uint8Array };
+}
+
+/** A switch of the canonical chain: the new branch's blocks from the fork point up, in order. */
+export interface Reorg {
+  /** Blocks that become canonical, ascending, with their receipts (tx and log indexes rewritten). */
+  adopt: { number: bigint; hash: Uint8Array; receipts: StoredReceipt[] }[];
+  /** Transactions of the abandoned branch that are not in the adopted one (their index entries go). */
+  dropTxHashes: Uint8Array[];
+  /** Canonical heights above the new head to clear (old branch was longer). */
+  clearAbove: { from: bigint; to: bigint } | undefined;
+  /** New head hash. */
+  head: Uint8Array;
+  /** Burned total at the new head. */
+  totalBurned: bigint;
 }
 
 /**
@@ -100,6 +116,12 @@ export interface ChainStore {
   getEpochBoundary(epoch: bigint): Promise<Uint8Array | undefined>;
   /** Writes a block, its indexes, the pending trie nodes and then the head pointer, atomically. */
   commitBlock(write: BlockWrite): Promise<void>;
+  /** Writes a block of a side branch (by hash) and the pending trie nodes; no index or head change. */
+  storeSideBlock(write: BlockWrite): Promise<void>;
+  /** Switches the canonical chain to another branch in one atomic batch (see `Reorg`). */
+  applyReorg(reorg: Reorg): Promise<void>;
+  /** Slot of a stored block. */
+  getSlot(hash: Uint8Array): Promise<bigint | undefined>;
   /** Cumulative burned base fees at the head. */
   getTotalBurned(): Promise<bigint>;
   /** Reads a metadata value. */

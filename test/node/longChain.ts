@@ -3,7 +3,7 @@ import { createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { Chain } from "../../node/chain/chain";
 import type { BlockRecord } from "../../node/chain/types";
 import { devAccounts } from "../../node/config/devAccounts";
-import { encodeEnvelope } from "../../node/consensus/envelope";
+import { consensusCommitment, encodeEnvelope } from "../../node/consensus/envelope";
 import { epochOf } from "../../node/consensus/schedule";
 import { assembleBlock, strictSource } from "../../node/execution/executor";
 import { EMPTY_TRIE_ROOT } from "../../node/execution/orderedTrieRoot";
@@ -47,13 +47,15 @@ export class HistoryWriter {
       return { tx, sender: tx.getSenderAddress() };
     });
     const { duty, key } = await this.duty(this.chain.head, slot);
-    await this.chain.produce(duty, key, strictSource(txs), this.slotStartMs(slot));
+    await this.chain.produce(duty, key, strictSource(txs), {}, this.slotStartMs(slot));
   }
 
   /**
    * Appends one empty block per slot in [fromSlot, toSlot] straight through the store, skipping the
    * executor: an empty block's post-state is its parent's, so only header, seal and commit remain
-   * and blocks go to disk a thousand per batch.
+   * and blocks go to disk a thousand per batch. The RANDAO reveal is left empty and the mix carried
+   * over (a VRF proof per block would cost minutes for a day of slots): these blocks are history for
+   * the RPC to serve, never re-imported.
    */
   async appendEmpty(fromSlot: bigint, toSlot: bigint): Promise<void> {
     const bloom = new Uint8Array(BLOOM_BYTES);
@@ -69,19 +71,22 @@ export class HistoryWriter {
       if (pending.length > 0 && epochOf(slot, spe) !== epochOf(parent.slot, spe)) await flush();
       const { duty, key } = await this.duty(parent, slot);
       const ts = BigInt(Math.floor(this.slotStartMs(slot) / 1000));
-      const env = this.chain.childEnv(parent, slot, createAddressFromString(duty.proposer.address), ts);
+      const fields = { slot, reveal: new Uint8Array(0), votes: [], evidence: [] };
+      const env = this.chain.childEnv(parent, slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: parent.block.header.mixHash, extraData: consensusCommitment(fields) });
       const block = assembleBlock(this.chain.common, env, {
         txs: [], receipts: [], gasUsed: 0n, stateRoot: parent.block.header.stateRoot,
         transactionsTrie: EMPTY_TRIE_ROOT, receiptTrie: EMPTY_TRIE_ROOT, logsBloom: bloom,
       });
-      const envelope = this.chain.engine.seal(block, slot, key);
+      const envelope = this.chain.engine.seal(block, fields, key);
       const hash = block.hash();
       pending.push({
-        hash, number: block.header.number, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
+        hash, number: block.header.number, slot, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
         senders: [], receipts: [], totalBurned: this.chain.totalBurned,
         epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
       });
-      parent = { block, hash, slot, signature: envelope.signature, senders: [] };
+      parent = { ...envelope, hash, senders: [] };
+      // The schedule walks the branch back from the parent: keep unflushed blocks visible to it.
+      this.chain.remember(parent);
       // ...and the block that opens an epoch records that boundary, which the rest of the epoch reads.
       if (pending.length >= WRITE_CHUNK || duty.opensEpoch || slot === toSlot) await flush();
     }
