@@ -89,8 +89,11 @@ function svg(series: Series[], maxEpochs: bigint): string {
       points.push(`${x(Number(e)).toFixed(1)},${y(Number(plannedSupply(s.policy, e) / ONE_MDT)).toFixed(1)}`);
     }
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${points.join(" ")}"/>`);
-    parts.push(`<rect x="${MARGIN.left + 16}" y="${MARGIN.top + 14 + i * 20}" width="14" height="4" fill="${s.color}"/>`);
-    parts.push(`<text x="${MARGIN.left + 36}" y="${MARGIN.top + 20 + i * 20}">${s.label}</text>`);
+    // Legend in the empty lower right, clear of the curves and the cap line.
+    const lx = MARGIN.left + plotW * 0.3;
+    const ly = MARGIN.top + plotH * 0.62 + i * 20;
+    parts.push(`<rect x="${lx}" y="${ly - 6}" width="14" height="4" fill="${s.color}"/>`);
+    parts.push(`<text x="${lx + 20}" y="${ly}">${s.label}</text>`);
   });
   parts.push(`</svg>`);
   return `${parts.join("\n")}\n`;
