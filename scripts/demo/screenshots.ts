@@ -1,7 +1,7 @@
 /**
  * Takes the README's pictures of a running demo: `npm run demo` in one terminal, then
  *   npx ts-node scripts/demo/screenshots.ts http://127.0.0.1:8545/dashboard/
- * writes docs/img/dashboard.png (read-only view) and docs/img/account.png (dev account #17 connected
+ * writes docs/img/dashboard.png (read-only view) and docs/img/account.png (dev account #16 connected
  * through the test wallet, a delegation, and a refused undelegation with its decoded error).
  */
 import fs from "node:fs";
@@ -11,7 +11,7 @@ import { launchChromium } from "../../test/web/browser";
 import { installDevWallet } from "../../test/web/devWallet";
 
 const OUT = path.resolve(__dirname, "../../docs/img");
-const ACCOUNT = 17;
+const ACCOUNT = 16; // a demo delegator that never claims: its rewards wait on the page
 
 async function main(): Promise<void> {
   const url = process.argv[2];
@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     await page.fill("#action-amount", "1000");
     await page.click("#btn-undelegate");
     await page.waitForSelector("#tx-status[data-state='failed']", { timeout: 60_000 });
-    await page.waitForTimeout(1500);
+    // Let the page finish the refresh that the delegation's events started.
+    const seen = Number(await page.getAttribute("body", "data-refreshes"));
+    await page.waitForFunction(`Number(document.body.dataset.refreshes) >= ${seen + 1}`, undefined, { timeout: 60_000 });
+    await page.addStyleTag({ content: "header { position: static; }" }); // the sticky header would cover the section
     await page.locator("#account").screenshot({ path: path.join(OUT, "account.png") });
   } finally {
     await browser.close();
