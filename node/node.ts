@@ -18,11 +18,18 @@ import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
 import type { NodeOptions } from "./types";
+import { DevMode } from "./dev/devMode";
 
 export type { NodeOptions } from "./types";
 
 /** Client name reported by web3_clientVersion. */
 export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
+/**
+ * web3_clientVersion of a dev node: a compatibility prefix, then the real name. Hardhat's network
+ * helpers accept a node whose version starts with "HardhatNetwork" (or anvil/zksync); a dev node does
+ * implement the Hardhat development methods they call, so it says so; a validator never does.
+ */
+export const DEV_CLIENT_VERSION = `HardhatNetwork-compatible/${CLIENT_VERSION}`;
 /** Default RPC port. */
 export const DEFAULT_PORT = 8545;
 /** Default min interval between transaction-triggered blocks under load. */
@@ -113,7 +120,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       {
         chainId: config.chainId,
         gasLimit: () => config.gasLimit,
-        nextBaseFee: () => chain.head.block.header.calcNextBaseFee(),
+        nextBaseFee: () => chain.nextBaseFee(),
         account: async (address: Address) => {
           const a = await (await chain.headState()).getAccount(address);
           return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
@@ -137,25 +144,33 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     });
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     const filters = new FilterManager(chain, pool);
+    const signerKeys = new Map<string, Uint8Array>();
+    for (const k of opts.signerKeys ?? []) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    const fallbackProposer = opts.dev ? config.genesisValidators.find((v) => signerKeys.has(v.signer.toLowerCase())) : undefined;
+    const producer = new Producer(chain, pool, {
+      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log,
+      fallbackProposer: fallbackProposer && { ...fallbackProposer },
+    });
+    const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, limits.gasCap, log) : undefined;
     const ctx: RpcContext = {
-      config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
-      totalBurned: () => chain.totalBurned,
+      config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
+      totalBurned: () => chain.totalBurned, dev,
     };
-    if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
+    if (opts.automine || dev) {
+      const waitMined = automine(chain, pool, config.slotTimeMs);
+      ctx.awaitMined = dev ? async (tx) => (dev.automine ? waitMined(tx) : undefined) : waitMined;
+    }
     const server = new RpcServer(
-      new RpcDispatcher(ctx, allMethods()),
+      new RpcDispatcher(ctx, allMethods({ dev: dev !== undefined })),
       { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },
       limits,
       metrics.registry,
       log,
     );
     const port = await server.listen();
-    const signerKeys = new Map<string, Uint8Array>();
-    for (const k of opts.signerKeys ?? []) {
-      const bytes = hexToBytes(k as `0x${string}`);
-      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
-    }
-    const producer = new Producer(chain, pool, { slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log });
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
@@ -168,6 +183,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        dev?.stop();
         await producer.stop();
         await follower?.stop();
         filters.close();

@@ -2,6 +2,7 @@ import type { Logger } from "./chain/types";
 import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
 import type { TxPoolOptions } from "./txpool/types";
+import type { DevOptions } from "./dev/types";
 
 /** Options of `createNode`. */
 export interface NodeOptions {
@@ -40,4 +41,9 @@ export interface NodeOptions {
   logBlocks?: boolean;
   /** Log one line per accepted transaction (default false). */
   logTxs?: boolean;
+  /**
+   * Development mode (the devnet, `node --dev`): Hardhat's and anvil's dev methods, unlocked accounts,
+   * on-demand mining. Absent on a validator of a real network.
+   */
+  dev?: DevOptions;
 }

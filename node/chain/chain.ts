@@ -17,16 +17,23 @@ import { keccak } from "../execution/crypto";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
-import type { ChainStore, StoredReceipt, TxLocation } from "../storage/types";
+import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "../storage/types";
 import { EXTRA_DATA, buildGenesis } from "./genesis";
 import { LruMap } from "./lru";
-import type { BlockRecord, ChainOptions, Logger, NewHead } from "./types";
+import { rewindPlan } from "./rewind";
+import type { BlockRecord, ChainOptions, DevBlockHooks, EmptyRun, HeadRewound, Logger, NewHead } from "./types";
+import { epochOf } from "../consensus/schedule";
+import { EMPTY_TRIE_ROOT } from "../execution/orderedTrieRoot";
 
 /** Decoded blocks kept in memory (a full block holds ~1,400 transfer objects: keep this small). */
 const BLOCK_CACHE = 64;
 const RECEIPT_CACHE = 128;
 /** Gas given to the deterministic read of the active validator set. */
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
+/** Empty dev blocks written per LevelDB batch at most. */
+const EMPTY_BATCH = 256;
+const BOUNDARY_CACHE = 16;
+const BLOOM_BYTES = 256;
 
 /**
  * The canonical chain: head, head state, block production and import. Every head change runs under
@@ -44,6 +51,10 @@ export class Chain extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly blocks = new LruMap<string, BlockRecord>(BLOCK_CACHE);
   private readonly receipts = new LruMap<string, StoredReceipt[]>(RECEIPT_CACHE);
+  /** Dev mode only: timestamp rule and base-fee override of produced blocks. */
+  devHooks?: DevBlockHooks;
+  /** Dev mode only: the head's state after hardhat_set* edits (the header keeps the root it was sealed with). */
+  private editedRoot?: Uint8Array;
 
   private constructor(
     readonly config: ChainConfig,
@@ -55,9 +66,20 @@ export class Chain extends EventEmitter {
     this.engine = new PosEngine({
       config,
       genesisHash: new Uint8Array(32),
-      storedBoundary: (epoch) => this.store.getEpochBoundary(epoch),
+      storedBoundary: (epoch) => this.storedBoundary(epoch),
       readActiveSet: (hash) => this.readActiveSet(hash),
     });
+  }
+
+  /** Epoch boundaries read from the store (a boundary never changes, except by a dev-mode rewind, which clears this). */
+  private readonly boundaries = new LruMap<bigint, Uint8Array>(BOUNDARY_CACHE);
+
+  private async storedBoundary(epoch: bigint): Promise<Uint8Array | undefined> {
+    const hit = this.boundaries.get(epoch);
+    if (hit) return hit;
+    const stored = await this.store.getEpochBoundary(epoch);
+    if (stored) this.boundaries.set(epoch, stored);
+    return stored;
   }
 
   /** Opens the chain on a store: creates genesis on an empty one, else resumes from the head pointer. */
@@ -154,12 +176,123 @@ export class Chain extends EventEmitter {
       const started = performance.now();
       const parent = this.head;
       const nowSec = BigInt(Math.floor(nowMs / 1000));
-      const ts = nowSec > parent.block.header.timestamp ? nowSec : parent.block.header.timestamp;
+      const dev = this.devHooks;
+      const ts = dev ? dev.timestamp(parent, nowMs) : nowSec > parent.block.header.timestamp ? nowSec : parent.block.header.timestamp;
       const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts);
+      env.baseFeePerGas = this.nextBaseFee(parent);
       const res = await this.execute(env, source);
       const block = assembleBlock(this.common, env, res);
       const envelope = this.engine.seal(block, duty.slot, signerKey);
-      return this.commit(envelope, res, duty, started, "produced");
+      const head = await this.commit(envelope, res, duty, started, "produced");
+      dev?.produced(head.record);
+      return head;
+    });
+  }
+
+  /**
+   * Dev mode (hardhat_mine of many blocks): appends `run.count` empty blocks. An empty block runs
+   * nothing and changes no state, so it is assembled without execution; the blocks reach disk in
+   * batches, each flushed before a block opens a new epoch (whose schedule reads the boundary block
+   * from the store). Every block is still sealed by its proposer and announced as a new head.
+   */
+  produceEmpty(run: EmptyRun): Promise<NewHead | undefined> {
+    return this.exclusive(async () => {
+      let pending: { write: BlockWrite; head: NewHead }[] = [];
+      let last: NewHead | undefined;
+      const flush = async (): Promise<void> => {
+        if (pending.length === 0) return;
+        await this.store.commitBlocks(pending.map((p) => p.write));
+        for (const p of pending) {
+          this.head = p.head.record;
+          this.editedRoot = undefined;
+          this.blocks.set(bytesToHex(p.write.hash), p.head.record);
+          this.receipts.set(bytesToHex(p.write.hash), []);
+          this.emit("head", p.head);
+        }
+        pending = [];
+      };
+      let parent = this.head;
+      const stateRoot = this.headStateRoot();
+      for (let i = 0; i < run.count; i++) {
+        const started = performance.now();
+        const slot = run.slot(parent);
+        if (epochOf(slot, this.config.slotsPerEpoch) > epochOf(parent.slot, this.config.slotsPerEpoch)) await flush();
+        const { duty, key } = run.proposer(await this.engine.duty(this.parentInfo(parent), slot));
+        const env = this.childEnv(parent, slot, createAddressFromString(duty.proposer.address), run.timestamp(parent));
+        env.baseFeePerGas = parent.block.header.calcNextBaseFee();
+        const empty: ExecutionResult = { txs: [], receipts: [], gasUsed: 0n, stateRoot, transactionsTrie: EMPTY_TRIE_ROOT, receiptTrie: EMPTY_TRIE_ROOT, logsBloom: new Uint8Array(BLOOM_BYTES) };
+        const block = assembleBlock(this.common, env, empty);
+        const envelope = this.engine.seal(block, slot, key);
+        const hash = block.hash();
+        const record: BlockRecord = { block, hash, slot, signature: envelope.signature, senders: [] };
+        const write: BlockWrite = {
+          hash, number: block.header.number, envelope: encodeEnvelope(envelope), header: block.header.serialize(), senders: [], receipts: [], totalBurned: this.totalBurned,
+          epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
+        };
+        last = { record, receipts: [], proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
+        pending.push({ write, head: last });
+        // The next block's schedule reads this epoch's boundary from the store.
+        if (duty.opensEpoch || pending.length >= EMPTY_BATCH) await flush();
+        parent = record;
+      }
+      await flush();
+      return last;
+    });
+  }
+
+  /** Base fee of the next block: EIP-1559 from the parent, unless dev mode overrides it once. */
+  nextBaseFee(parent: BlockRecord = this.head): bigint {
+    return (parent === this.head ? this.devHooks?.baseFee() : undefined) ?? parent.block.header.calcNextBaseFee();
+  }
+
+  /** State root the head's state is read at and the next block builds on. */
+  headStateRoot(): Uint8Array {
+    return this.editedRoot ?? this.head.block.header.stateRoot;
+  }
+
+  /**
+   * Dev mode: edits the head state in place (hardhat_setBalance and friends). The new root is read by
+   * every head query and built on by the next block; the trie nodes reach disk with that block.
+   */
+  editHeadState(edit: (sm: LuxStateManager) => Promise<void>): Promise<Uint8Array> {
+    return this.exclusive(async () => {
+      await this.sm.checkpoint();
+      try {
+        await edit(this.sm);
+        await this.sm.commit();
+      } catch (err) {
+        await this.sm.revert();
+        throw err;
+      }
+      this.editedRoot = await this.sm.getStateRoot();
+      return this.editedRoot;
+    });
+  }
+
+  /**
+   * Dev mode: moves the head back to canonical block `hash` (evm_revert), optionally onto an edited
+   * state root of it. The dropped blocks' canonical, tx-index and epoch entries are deleted in one batch;
+   * their bodies stay addressable by hash like any side-chain block. State is addressed by root in the
+   * unpruned trie, so switching is a setStateRoot.
+   */
+  rewindTo(hash: Uint8Array, stateRoot?: Uint8Array): Promise<HeadRewound> {
+    return this.exclusive(async () => {
+      const from = this.head;
+      const target = await this.getBlockByHash(hash);
+      const canonical = target ? await this.store.getCanonicalHash(target.block.header.number) : undefined;
+      if (!target || !canonical || !equalsBytes(canonical, hash)) {
+        throw new LuxError("RESOURCE_NOT_FOUND", `block ${bytesToHex(hash)} is not on the canonical chain`);
+      }
+      const plan = await rewindPlan(this, target, from);
+      this.boundaries.clear();
+      await this.store.rewindHead({ ...plan, hash, number: target.block.header.number, oldNumber: from.block.header.number });
+      this.head = target;
+      this.totalBurned = plan.totalBurned;
+      this.editedRoot = stateRoot && !equalsBytes(stateRoot, target.block.header.stateRoot) ? stateRoot : undefined;
+      await this.resetState();
+      const out: HeadRewound = { head: target, from: from.block.header.number };
+      this.emit("rewind", out);
+      return out;
     });
   }
 
@@ -213,7 +346,7 @@ export class Chain extends EventEmitter {
 
   /** Puts the head state back to the head block's root (after a failed build or a rejected import). */
   private async resetState(): Promise<void> {
-    await this.sm.setStateRoot(this.head.block.header.stateRoot, true);
+    await this.sm.setStateRoot(this.headStateRoot(), true);
   }
 
   private async commit(envelope: Envelope, res: ExecutionResult, duty: Duty, started: number, origin: NewHead["origin"]): Promise<NewHead> {
@@ -233,6 +366,7 @@ export class Chain extends EventEmitter {
     }
     const record: BlockRecord = { block, hash, slot: envelope.slot, signature: envelope.signature, senders };
     this.head = record;
+    this.editedRoot = undefined;
     this.totalBurned = totalBurned;
     this.blocks.set(bytesToHex(hash), record);
     this.receipts.set(bytesToHex(hash), res.receipts);
@@ -294,19 +428,19 @@ export class Chain extends EventEmitter {
     return r;
   }
 
-  private headStateCache?: { hash: Uint8Array; sm: Promise<LuxStateManager> };
+  private headStateCache?: { root: Uint8Array; sm: Promise<LuxStateManager> };
 
-  /** Read-only state at the head, shared until the head moves (hot path of wallets and the pool). */
+  /** Read-only state at the head, shared until the head (or its dev-edited state) moves (hot path of wallets and the pool). */
   headState(): Promise<LuxStateManager> {
-    const head = this.head;
-    if (this.headStateCache?.hash !== head.hash) this.headStateCache = { hash: head.hash, sm: this.stateAt(head) };
+    const root = this.headStateRoot();
+    if (this.headStateCache?.root !== root) this.headStateCache = { root, sm: this.stateAt(this.head) };
     return this.headStateCache.sm;
   }
 
-  /** A read-only state at a block's post-state. */
+  /** A read-only state at a block's post-state (the head's includes dev-mode edits). */
   async stateAt(record: BlockRecord): Promise<LuxStateManager> {
     const copy = this.sm.shallowCopy();
-    await copy.setStateRoot(record.block.header.stateRoot, true);
+    await copy.setStateRoot(record === this.head ? this.headStateRoot() : record.block.header.stateRoot, true);
     return copy;
   }
 

@@ -24,6 +24,10 @@ export interface CliFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** Development mode (always on for the devnet). */
+  dev: boolean;
+  /** Dev mode: no block per slot, only on demand (transactions with automine, evm_mine). */
+  onDemand: boolean;
 }
 
 const int = (v: string): number => {
@@ -52,6 +56,11 @@ export function buildCommand(name: string, description: string, withDeploy: bool
       withDeploy
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
         : new Option("--automine", "answer eth_sendRawTransaction when the transaction is mined, like hardhat node").default(false),
+    )
+    .addOption(
+      withDeploy
+        ? new Option("--on-demand", "mine only on demand (transactions with automine, evm_mine, hardhat_mine), no block per slot").default(false)
+        : new Option("--dev", "development mode: Hardhat/anvil dev methods (evm_*, hardhat_*, anvil_*), unlocked dev accounts, automine, mining on demand").default(false),
     )
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
@@ -92,11 +101,13 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    dev: o.dev ?? false,
+    onDemand: o.onDemand ?? false,
   };
 }
 
-/** Node options from flags: the dev chain, all dev keys as signer keys. */
-export function nodeOptions(f: CliFlags): NodeOptions {
+/** Node options from flags: the dev chain, all dev keys as signer keys; dev mode for the devnet and `node --dev`. */
+export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
   const txpool: NodeOptions["txpool"] = {};
   if (f.txpoolPerSender !== undefined) txpool.maxPerSender = f.txpoolPerSender;
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
@@ -108,9 +119,11 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     signerKeys: devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
-    automine: f.automine,
+    automine: f.automine || f.dev,
+    dev: devnet || f.dev ? { accounts: devAccounts().map((a) => a.privateKey), automine: f.automine || f.dev, slotBlocks: devnet && !f.onDemand } : undefined,
     follow: f.follow,
-    blockBatchMs: f.blockBatchMs,
+    // `node --dev` mines like Hardhat's automine: every transaction at once, no batching gap.
+    blockBatchMs: f.dev ? 0 : f.blockBatchMs,
     txpool,
     logTxs: f.logTxs,
   };

@@ -1,4 +1,5 @@
 import type { PoolTx } from "../txpool/types";
+import type { DevMode } from "../dev/devMode";
 import type { Chain } from "../chain/chain";
 import type { Logger } from "../chain/types";
 import type { ChainConfig } from "../config/types";
@@ -38,6 +39,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Development mode (`--dev` node, devnet): absent on a validator of a real network. */
+  dev?: DevMode;
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
   awaitMined?: (tx: PoolTx) => Promise<void>;
 }

@@ -4,7 +4,7 @@ import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
 } from "./codec";
-import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "./types";
+import type { BlockWrite, ChainStore, HeadRewind, StoredReceipt, TxLocation } from "./types";
 
 type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array }>;
 
@@ -78,25 +78,63 @@ export class LevelChainStore implements ChainStore {
     return this.get(key(KeyPrefix.epoch, u64(epoch)));
   }
 
-  async commitBlock(w: BlockWrite): Promise<void> {
+  commitBlock(w: BlockWrite): Promise<void> {
+    return this.commitBlocks([w]);
+  }
+
+  async commitBlocks(blocks: BlockWrite[]): Promise<void> {
+    const last = blocks[blocks.length - 1];
+    if (!last) return;
     const { writes, release } = this.trie.drain();
     const ops: Batch = [];
     for (const t of writes) {
       const k = key(KeyPrefix.trie, t.key);
       ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
     }
-    ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
-    ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
-    ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
-    ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
-    w.receipts.forEach((r, index) => {
-      ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
-    });
-    if (w.epochBoundary) ops.push({ type: "put", key: key(KeyPrefix.epoch, u64(w.epochBoundary.epoch)), value: w.epochBoundary.hash });
-    ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(w.number)), value: w.hash });
-    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(w.totalBurned) });
+    for (const w of blocks) {
+      ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
+      ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
+      ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
+      ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+      w.receipts.forEach((r, index) => {
+        ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
+      });
+      if (w.epochBoundary) ops.push({ type: "put", key: key(KeyPrefix.epoch, u64(w.epochBoundary.epoch)), value: w.epochBoundary.hash });
+      ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(w.number)), value: w.hash });
+    }
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(last.totalBurned) });
     // Head last: LevelDB applies the batch atomically anyway; the order documents the intent.
-    ops.push({ type: "put", key: HEAD_KEY, value: w.hash });
+    ops.push({ type: "put", key: HEAD_KEY, value: last.hash });
+    try {
+      await this.db.batch(ops);
+    } finally {
+      release();
+    }
+  }
+
+  async getCanonicalRange(from: bigint, to: bigint): Promise<Uint8Array[]> {
+    if (to < from) return [];
+    return this.db.values({ gte: key(KeyPrefix.canonical, u64(from)), lte: key(KeyPrefix.canonical, u64(to)) }).all();
+  }
+
+  async getHeaders(hashes: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const out = await this.db.getMany(hashes.map((h) => key(KeyPrefix.header, h)));
+    return out.map((v) => v ?? undefined);
+  }
+
+  async rewindHead(r: HeadRewind): Promise<void> {
+    // Pending trie writes (dev-mode state edits of the new head) go to disk with the new head pointer.
+    const { writes, release } = this.trie.drain();
+    const ops: Batch = [];
+    for (const t of writes) {
+      const k = key(KeyPrefix.trie, t.key);
+      ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
+    }
+    for (let n = r.number + 1n; n <= r.oldNumber; n++) ops.push({ type: "del", key: key(KeyPrefix.canonical, u64(n)) });
+    for (const h of r.droppedTxs) ops.push({ type: "del", key: key(KeyPrefix.txIndex, h) });
+    for (const e of r.droppedEpochs) ops.push({ type: "del", key: key(KeyPrefix.epoch, u64(e)) });
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(r.totalBurned) });
+    ops.push({ type: "put", key: HEAD_KEY, value: r.hash });
     try {
       await this.db.batch(ops);
     } finally {

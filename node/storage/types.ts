@@ -70,6 +70,22 @@ export interface BlockWrite {
   epochBoundary?: { epoch: bigint; hash: Uint8Array };
 }
 
+/** Moves the head back to an older canonical block (a dev-mode snapshot revert): one atomic batch. */
+export interface HeadRewind {
+  /** Hash of the new head (a canonical ancestor of the current head). */
+  hash: Uint8Array;
+  /** Its number: canonical entries above it are deleted. */
+  number: bigint;
+  /** Number of the current head (the last canonical entry to delete). */
+  oldNumber: bigint;
+  /** Transactions of the dropped blocks: their index entries go. */
+  droppedTxs: Uint8Array[];
+  /** Epochs whose boundary was recorded by a dropped block. */
+  droppedEpochs: bigint[];
+  /** Cumulative burned base fees at the new head. */
+  totalBurned: bigint;
+}
+
 /**
  * The storage seam: what the chain needs from a database. `LevelChainStore` implements it on LevelDB;
  * tests or another backend can plug in their own.
@@ -99,6 +115,14 @@ export interface ChainStore {
   getEpochBoundary(epoch: bigint): Promise<Uint8Array | undefined>;
   /** Writes a block, its indexes, the pending trie nodes and then the head pointer, atomically. */
   commitBlock(write: BlockWrite): Promise<void>;
+  /** Writes several consecutive blocks in one atomic batch (dev-mode hardhat_mine of many empty blocks); head = the last. */
+  commitBlocks(writes: BlockWrite[]): Promise<void>;
+  /** Canonical hashes of heights from..to (inclusive), in order, read in one pass. */
+  getCanonicalRange(from: bigint, to: bigint): Promise<Uint8Array[]>;
+  /** Serialized headers of many blocks in one read. */
+  getHeaders(hashes: Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
+  /** Rewinds the head to an ancestor, deleting the dropped blocks' canonical and tx index entries (bodies stay, by hash). */
+  rewindHead(rewind: HeadRewind): Promise<void>;
   /** Cumulative burned base fees at the head. */
   getTotalBurned(): Promise<bigint>;
   /** Reads a metadata value. */

@@ -63,8 +63,8 @@ export function decodeRawTx(raw: Uint8Array, common: Common, chainId: bigint): T
  * ethereumjs' hash cache). Execution asks for the sender again; without the pin each ask hashes the
  * public key anew.
  */
-export function pinSender(tx: TypedTransaction): Address {
-  const sender = tx.getSenderAddress();
+export function pinSender(tx: TypedTransaction, impersonated?: Address): Address {
+  const sender = impersonated ?? tx.getSenderAddress();
   Object.defineProperty(tx, "getSenderAddress", { value: () => sender, enumerable: false });
   Object.freeze(tx);
   return sender;

@@ -2,11 +2,16 @@ import { bytesToHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
 import { call, estimateGas, type CallRequest } from "../../execution/call";
 import { LuxError } from "../../errors";
 import { hexQ } from "../format";
-import { address, blockRef, data, member, object, optional, quantity } from "../params";
+import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
 import { requireBlock, simulationVm, stateAt } from "../resolve";
 import { method, type MethodSpec } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
+
+/** A "pending" reference: simulations then run in the next block's environment. */
+function isPending(ref: BlockRef | undefined): boolean {
+  return ref?.kind === "tag" && ref.tag === "pending";
+}
 
 function callRequest(o: Record<string, unknown>): CallRequest {
   const input = member(o, "input", data) ?? member(o, "data", data);
@@ -52,11 +57,12 @@ export const stateMethods: Record<string, MethodSpec> = {
     return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
   }),
   eth_call: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
-    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref));
+    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref), isPending(ref));
     return bytesToHex(await call(vm, env, callRequest(tx), ctx.limits.gasCap));
   }),
   eth_estimateGas: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
-    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref));
+    // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
+    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref), ref === undefined || isPending(ref));
     return hexQ(await estimateGas(vm, env, callRequest(tx), ctx.limits.gasCap));
   }),
 };
