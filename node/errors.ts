@@ -23,6 +23,7 @@ export type LuxErrorCode =
   // execution
   | "EXECUTION_REVERTED"
   | "EXECUTION_FAILED"
+  | "EXECUTION_TIMEOUT"
   // consensus / import
   | "INVALID_BLOCK"
   | "UNKNOWN_PARENT"
@@ -36,8 +37,16 @@ export type LuxErrorCode =
   | "PARSE_ERROR"
   | "LIMIT_EXCEEDED"
   | "RESOURCE_NOT_FOUND"
+  | "TIMEOUT"
+  | "CANCELLED"
+  | "RESPONSE_TOO_LARGE"
+  | "UNPROTECTED_TX"
   // storage
-  | "STORAGE_CORRUPT";
+  | "STORAGE_CORRUPT"
+  // peer-to-peer
+  | "INVALID_MESSAGE"
+  | "PEER_ERROR"
+  | "P2P_CONFIG";
 
 /** The node's base error: a short message, a typed code, optional data, the original error as cause. */
 export class LuxError extends Error {

@@ -14,6 +14,8 @@ import type { ChainConfig } from "./config/types";
 import { LuxError } from "./errors";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { peerList, startNetworking, type Networking } from "./p2p";
+import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
@@ -34,13 +36,26 @@ export const DEV_CLIENT_VERSION = `HardhatNetwork-compatible/${CLIENT_VERSION}`;
 export const DEFAULT_PORT = 8545;
 /** Default min interval between transaction-triggered blocks under load. */
 export const DEFAULT_BLOCK_BATCH_MS = 50;
-/** Default RPC limits. */
+const MIB = 1024 * 1024;
+/** Default RPC limits (geth's where geth has one; the table is in node/README.md). */
 export const DEFAULT_LIMITS: RpcLimits = {
-  maxBodyBytes: 5 * 1024 * 1024,
+  maxBodyBytes: 5 * MIB,
   maxBatch: 1000,
-  maxLogRange: 10_000n,
+  maxResponseBytes: 25 * MIB,
+  requestTimeoutMs: 30_000,
+  maxLogRange: 0n,
   maxLogs: 10_000,
+  maxLogCriteria: 1000,
+  maxFeeHistoryBlocks: 1024n,
+  maxFeeHistoryPercentiles: 100,
   gasCap: 50_000_000n,
+  evmTimeoutMs: 5_000,
+  maxConcurrentCalls: 4,
+  wsMaxMessageBytes: 5 * MIB,
+  wsMaxPending: 100,
+  wsMaxSubscriptions: 1000,
+  wsMaxBufferedBytes: 64 * MIB,
+  allowUnprotectedTxs: false,
 };
 
 /** A running node. */
@@ -59,6 +74,8 @@ export interface LuxNode {
   rpcUrl: string;
   /** ws://host:port */
   wsUrl: string;
+  /** The peer-to-peer layer (when started with `p2p` options). */
+  p2p?: Networking;
   /** Stops producing, closes the server and the database. */
   stop(): Promise<void>;
 }
@@ -71,11 +88,14 @@ const AUTOMINE_MIN_WAIT_MS = 10_000;
 // Waits for a transaction that can run now; one behind a nonce gap cannot be mined yet and returns at once.
 function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<void> {
   const waiter = new InclusionWaiter(chain);
+  pool.on("drop", (t: PoolTx) => waiter.cancel(t.hash));
   const timeoutMs = Math.max(AUTOMINE_MIN_WAIT_MS, AUTOMINE_WAIT_SLOTS * slotTimeMs);
   return async (tx) => {
     if (pool.get(tx.hash) === undefined) return; // already mined (or dropped)
     // The pool's queue knows the sender's state nonce: a gap before this nonce means it cannot run yet.
     if (pool.pendingNonce(tx.from, 0n) <= tx.nonce) return;
+    // A fee cap below the next base fee waits in the pool until the base fee falls: answer now.
+    if (tx.maxFee < chain.head.block.header.calcNextBaseFee()) return;
     await waiter.wait(tx.hash, timeoutMs);
   };
 }
@@ -128,7 +148,11 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       },
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
+      store.txJournal(),
     );
+    // Pending transactions of the previous run come back, revalidated against the head.
+    const replay = await pool.restore();
+    if (replay.restored + replay.dropped > 0) log.info(`txpool: restored ${replay.restored} pending transactions from the journal (${replay.dropped} no longer valid)`);
     metrics.headNumber.set(Number(chain.head.block.header.number));
     chain.on("head", (h: NewHead) => {
       const txs = h.record.block.transactions.map((tx, i) => ({ tx, sender: new Address(h.record.senders[i]) }));
@@ -157,6 +181,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, limits.gasCap, log) : undefined;
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
+      simulations: new Semaphore(limits.maxConcurrentCalls),
       totalBurned: () => chain.totalBurned, dev,
     };
     if (opts.automine || dev) {
@@ -171,13 +196,18 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       log,
     );
     const port = await server.listen();
+    const p2p = opts.p2p
+      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined })
+      : undefined;
+    ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
+    if (p2p) producer.setReady(() => p2p.syncer.inSync());
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port,
+      config, chain, pool, metrics, port, p2p,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {
@@ -186,10 +216,12 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         dev?.stop();
         await producer.stop();
         await follower?.stop();
+        await p2p?.stop();
         filters.close();
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();
+        await pool.close();
         await store.close();
       },
     };

@@ -1,4 +1,5 @@
 import type { Logger } from "./chain/types";
+import type { P2POptions } from "./p2p";
 import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
 import type { TxPoolOptions } from "./txpool/types";
@@ -46,4 +47,6 @@ export interface NodeOptions {
    * on-demand mining. Absent on a validator of a real network.
    */
   dev?: DevOptions;
+  /** Peer-to-peer networking (libp2p gossip and range sync); off when absent. */
+  p2p?: P2POptions;
 }

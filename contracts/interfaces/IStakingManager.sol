@@ -11,8 +11,28 @@ interface IStakingManager {
     event Unstaked(address indexed validator, address indexed account, uint256 amount, uint256 shares, uint256 releaseEpoch);
     /// @notice `account` withdrew `amount` MDT of matured unbonding entries.
     event Withdrawn(address indexed account, uint256 amount);
-    /// @notice `fraction` (WAD) of `validator`'s stake, `amount` MDT, was slashed: `burned` + `recycled`.
-    event Slashed(address indexed validator, uint256 fraction, uint256 amount, uint256 burned, uint256 recycled, bytes32 reason);
+    /**
+     * @notice `fraction` (WAD) of `validator`'s stake was slashed for an offence in `infractionEpoch`:
+     * `bonded` MDT of its pool and `unbonding` MDT of stake that left it since, `burned` + `recycled` in all.
+     */
+    event Slashed(
+        address indexed validator,
+        uint256 indexed infractionEpoch,
+        uint256 fraction,
+        uint256 bonded,
+        uint256 unbonding,
+        uint256 burned,
+        uint256 recycled,
+        bytes32 reason
+    );
+    /// @notice `validator` set its commission to `commission` (WAD), in force from `fromEpoch`.
+    event CommissionChanged(address indexed validator, uint256 commission, uint256 fromEpoch);
+    /// @notice `validator` rotated its block-signing key from `previous` to `signer`, in force from `fromEpoch`.
+    event SignerRotated(address indexed validator, address indexed previous, address indexed signer, uint256 fromEpoch);
+    /// @notice `validator` left the registered list (`reason`: "exit", "pruned" or "displaced").
+    event ValidatorDeregistered(address indexed validator, bytes32 reason);
+    /// @notice The votes `account` has from bonded MDT changed (ERC-5805 naming, self-delegated).
+    event DelegateVotesChanged(address indexed delegate, uint256 previousVotes, uint256 newVotes);
     /// @notice `validator` is jailed (out of the active set) until at least `untilEpoch`.
     event ValidatorJailed(address indexed validator, uint256 untilEpoch);
     /// @notice `validator` left jail.
@@ -54,6 +74,14 @@ interface IStakingManager {
     error InvalidParameter(bytes32 name, uint256 value, uint256 min, uint256 max);
     /// @notice `epoch` has not started yet.
     error FutureEpoch(uint256 epoch, uint256 current);
+    /// @notice A commission of `commission` (WAD) is above the maximum `max`.
+    error CommissionTooHigh(uint256 commission, uint256 max);
+    /// @notice `validator` still has `selfStake` MDT of its own bonded; unbond it all first.
+    error ValidatorNotExited(address validator, uint256 selfStake);
+    /// @notice `validator` cannot be pruned yet: own stake `selfStake` (minimum `minimum`); prunable from epoch `prunableFrom`.
+    error NotPrunable(address validator, uint256 selfStake, uint256 minimum, uint256 prunableFrom);
+    /// @notice Votes are looked up at `timepoint`, not before the current clock `clock`.
+    error FutureLookup(uint256 timepoint, uint256 clock);
 
     /// @notice The active set of the current epoch, ordered by total stake (descending).
     /// @return validators validator (operator) addresses
@@ -78,4 +106,23 @@ interface IStakingManager {
 
     /// @notice Records the active set of the current epoch, if pending; makes later lookups cheap.
     function checkpoint() external;
+
+    /// @notice The commission (WAD) `validator`'s operator keeps of its reward for `epoch` (0 if never registered).
+    function commissionAt(address validator, uint256 epoch) external view returns (uint256);
+
+    /// @notice The block-signing key of `validator` in `epoch` (zero if none).
+    function signerAt(address validator, uint256 epoch) external view returns (address);
+
+    /// @notice The validator whose block-signing key is or was `signer` (zero if none); keys are never reused.
+    function validatorOfSigner(address signer) external view returns (address);
+
+    /**
+     * @notice Slashes `fraction` (WAD, in (0, 1e18]) of the stake that was bonded to `validator` in
+     * `infractionEpoch` and is still held here: its bonded pool and every unbonding that left the pool in
+     * or after that epoch and has not matured yet. SLASHER_ROLE only.
+     */
+    function slash(address validator, uint256 fraction, uint256 infractionEpoch, bytes32 reason) external;
+
+    /// @notice `slash`, then jail `validator` if registered: the entry point for consensus evidence.
+    function slashAndJail(address validator, uint256 fraction, uint256 infractionEpoch, bytes32 reason) external;
 }

@@ -8,7 +8,7 @@ import type { NewHead } from "./types";
  * read the receipt right after sending (Hardhat's chai matchers) work against this node.
  */
 export class InclusionWaiter {
-  private readonly waiting = new Map<string, () => void>();
+  private readonly waiting = new Map<string, (included: boolean) => void>();
 
   constructor(chain: Chain) {
     chain.on("head", (head: NewHead) => this.onHead(head));
@@ -22,11 +22,20 @@ export class InclusionWaiter {
         this.waiting.delete(key);
         resolve(false);
       }, timeoutMs);
-      this.waiting.set(key, () => {
+      this.waiting.set(key, (included) => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(included);
       });
     });
+  }
+
+  /** Stops waiting for `hash` (it left the pool without being included): the waiter resolves false. */
+  cancel(hash: string): void {
+    const key = hash.toLowerCase();
+    const done = this.waiting.get(key);
+    if (!done) return;
+    this.waiting.delete(key);
+    done(false);
   }
 
   private onHead(head: NewHead): void {
@@ -36,7 +45,7 @@ export class InclusionWaiter {
       const done = this.waiting.get(key);
       if (done === undefined) continue;
       this.waiting.delete(key);
-      done();
+      done(true);
     }
   }
 }

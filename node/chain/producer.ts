@@ -27,6 +27,8 @@ export interface ProducerOptions {
    * validators with random keys). A validator of a real network waits instead.
    */
   fallbackProposer?: Validator;
+  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
+  ready?: () => boolean;
 }
 
 /**
@@ -59,6 +61,11 @@ export class Producer {
     this.stopped = false;
     if (this.opts.produceOnTx) this.pool.on("tx", this.onTx);
     this.schedule();
+  }
+
+  /** Builds only while `ready()` (networking: not while syncing). */
+  setReady(ready: () => boolean): void {
+    this.opts.ready = ready;
   }
 
   /** Dev mode (evm_setAutomine): build as soon as transactions wait, or only when asked. */
@@ -184,6 +191,7 @@ export class Producer {
   }
 
   private async produceAt(slot: bigint, rethrow = false): Promise<NewHead | undefined> {
+    if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
       const { duty, key } = this.sealer(await this.chain.engine.duty(this.chain.parentInfo(), slot));
       if (!key) {

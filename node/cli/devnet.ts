@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createNode } from "../node";
 import { bannerText, devnetInfo, metamaskText } from "./banner";
 import { ensureDeployed, npx, run } from "./deploy";
+import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
 import { buildCommand, nodeOptions, readFlags } from "./options";
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   cmd.parse(process.argv);
   const flags = readFlags(cmd);
   const log = cliLogger(flags);
+  installCrashGuard(log);
   const quietChildren = flags.quiet || flags.json;
   if (flags.reset) {
     fs.rmSync(flags.dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import { createNode } from "../node";
+import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
 import { buildCommand, nodeOptions, readFlags } from "./options";
 
@@ -13,10 +14,15 @@ async function main(): Promise<void> {
   const flags = readFlags(cmd);
   if (flags.reset) fs.rmSync(flags.dataDir, { recursive: true, force: true });
   const log = cliLogger(flags);
+  installCrashGuard(log);
   const node = await createNode({ ...nodeOptions(flags), log, logBlocks: !flags.quiet });
   // Always printed (even with --quiet): parents and tests wait for this line.
-  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "listening", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, chainId: node.config.chainId.toString() })}\n`);
-  else process.stdout.write(`Listening on ${flags.host}:${node.port}\n`);
+  const p2p = node.p2p ? { peerId: node.p2p.net.peerId, p2pAddresses: node.p2p.net.addresses } : {};
+  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "listening", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, chainId: node.config.chainId.toString(), ...p2p })}\n`);
+  else {
+    process.stdout.write(`Listening on ${flags.host}:${node.port}\n`);
+    if (node.p2p) process.stdout.write(`P2P listening on ${node.p2p.net.addresses.join(" ")}\n`);
+  }
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

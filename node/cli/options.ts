@@ -2,10 +2,13 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
+import type { RpcLimits } from "../rpc/types";
+import { addLimitFlags, readLimitFlags } from "./limitFlags";
 
 /** Parsed command-line flags shared by `node` and `devnet`. */
-export interface CliFlags {
+export interface CliFlags extends NetworkFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -28,6 +31,8 @@ export interface CliFlags {
   dev: boolean;
   /** Dev mode: no block per slot, only on demand (transactions with automine, evm_mine). */
   onDemand: boolean;
+  /** RPC limits given on the command line. */
+  limits: Partial<RpcLimits>;
 }
 
 const int = (v: string): number => {
@@ -65,6 +70,8 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  addNetworkOptions(cmd, withDeploy);
+  addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
   cmd
     .addOption(new Option("--quiet", "print nothing but errors").default(false))
@@ -81,8 +88,10 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
+  applyConfigFile(cmd);
   const o = cmd.opts() as Partial<CliFlags>;
   return {
+    ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
     host: o.host ?? "127.0.0.1",
     dataDir: path.resolve(o.dataDir ?? ".devnet"),
@@ -103,6 +112,7 @@ export function readFlags(cmd: Command): CliFlags {
     compile: o.compile ?? true,
     dev: o.dev ?? false,
     onDemand: o.onDemand ?? false,
+    limits: readLimitFlags(cmd),
   };
 }
 
@@ -116,7 +126,7 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
     chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
     host: f.host,
     port: f.port,
-    signerKeys: devAccounts().map((a) => a.privateKey),
+    signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine || f.dev,
@@ -125,6 +135,8 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
     // `node --dev` mines like Hardhat's automine: every transaction at once, no batching gap.
     blockBatchMs: f.dev ? 0 : f.blockBatchMs,
     txpool,
+    limits: f.limits,
     logTxs: f.logTxs,
+    p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }

@@ -4,6 +4,7 @@ import { bytesToHex, createZeroAddress, type Address } from "@ethereumjs/util";
 import { AbiCoder } from "ethers";
 import { LuxError, errorMessage } from "../errors";
 import { envBlock } from "./executor";
+import { ExecutionGuard } from "./guard";
 import type { BlockEnv } from "./types";
 
 /** A call or transaction to simulate (eth_call / eth_estimateGas). */
@@ -75,7 +76,9 @@ function buildTx(vm: VM, req: CallRequest, gasLimit: bigint, nonce: bigint): Typ
  * Runs a request as a transaction in `env` (base fee 0, so no gas price is needed) inside a state
  * checkpoint that is always reverted: nothing of a simulation ever reaches the trie.
  */
-export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit: bigint): Promise<RunTxResult> {
+export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit: bigint, guard?: ExecutionGuard): Promise<RunTxResult> {
+  guard?.attach(vm);
+  guard?.check();
   const sm = vm.stateManager;
   const from = req.from ?? createZeroAddress();
   const nonce = (await sm.getAccount(from))?.nonce ?? 0n;
@@ -84,6 +87,7 @@ export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit
   try {
     return await runTx(vm, { tx: buildTx(vm, req, gasLimit, nonce), block, skipBalance: true, skipNonce: true, skipHardForkValidation: true, skipBlockGasLimitValidation: true });
   } catch (err) {
+    if (err instanceof LuxError) throw err;
     throw new LuxError("EXECUTION_FAILED", errorMessage(err).split(" (")[0], { cause: err });
   } finally {
     await sm.revert();
@@ -101,9 +105,18 @@ export function throwIfFailed(res: RunTxResult): void {
   throw new LuxError("EXECUTION_FAILED", ex.error);
 }
 
-/** eth_call: the return data, or a revert error. */
-export async function call(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint): Promise<Uint8Array> {
-  const res = await simulate(vm, env, req, req.gas ?? gasCap);
+/** The gas a simulation runs with: the caller's, but never above the cap (geth: --rpc.gascap, 50M). */
+export function cappedGas(req: CallRequest, gasCap: bigint): bigint {
+  return req.gas === undefined || req.gas > gasCap ? gasCap : req.gas;
+}
+
+/**
+ * eth_call: the return data, or a revert error. The caller's gas is capped at `gasCap`, which also
+ * bounds memory (expansion costs quadratic gas: 50M gas buys at most ~5 MB per frame); `guard`
+ * bounds wall-clock time and lets other work run in between.
+ */
+export async function call(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint, guard?: ExecutionGuard): Promise<Uint8Array> {
+  const res = await simulate(vm, env, req, cappedGas(req, gasCap), guard);
   throwIfFailed(res);
   return res.execResult.returnValue;
 }
@@ -113,15 +126,17 @@ export async function call(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigi
  * cap (a revert there is reported with its reason), then brackets from gas used plus refund plus the
  * 63/64 call margin and bisects: deployments and calls sized by it never run out of gas.
  */
-export async function estimateGas(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint): Promise<bigint> {
-  const cap = req.gas ?? gasCap;
-  const first = await simulate(vm, env, req, cap);
+export async function estimateGas(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint, guard?: ExecutionGuard): Promise<bigint> {
+  const cap = cappedGas(req, gasCap);
+  const first = await simulate(vm, env, req, cap, guard);
   throwIfFailed(first);
   const ok = async (gas: bigint): Promise<boolean> => {
     try {
-      const r = await simulate(vm, env, req, gas);
+      const r = await simulate(vm, env, req, gas, guard);
       return r.execResult.exceptionError === undefined;
-    } catch {
+    } catch (err) {
+      // A time-out or cancellation ends the whole estimate; anything else means "fails at this gas".
+      if (err instanceof LuxError && (err.code === "EXECUTION_TIMEOUT" || err.code === "CANCELLED" || err.code === "TIMEOUT")) throw err;
       return false;
     }
   };

@@ -9,4 +9,5 @@ export { loadNativeCrypto, keccak } from "./crypto";
 export { executeBlock, assembleBlock, envBlock, effectiveGasPrice, strictSource } from "./executor";
 export { createStateManager, LuxStateManager } from "./stateManager";
 export { orderedTrieRoot, EMPTY_TRIE_ROOT } from "./orderedTrieRoot";
-export { call, estimateGas, simulate, revertReason, type CallRequest } from "./call";
+export { call, cappedGas, estimateGas, simulate, revertReason, type CallRequest } from "./call";
+export { ExecutionGuard, type GuardOptions } from "./guard";

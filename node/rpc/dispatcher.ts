@@ -1,7 +1,8 @@
 import { LuxError, errorMessage } from "../errors";
 import { RpcCode, toRpcError } from "./errors";
 import type { Json } from "./format";
-import type { Connection, MethodSpec, RpcContext, RpcHandler } from "./types";
+import { abortReason } from "./semaphore";
+import type { Connection, MethodSpec, RequestScope, RpcContext, RpcHandler } from "./types";
 
 type RpcId = string | number | null;
 
@@ -11,10 +12,22 @@ function errorResponse(id: RpcId, code: number, message: string, data?: unknown)
   return { jsonrpc: "2.0", id, error };
 }
 
+/** A promise that rejects when the signal fires (never resolves); already handled, so never "unhandled". */
+function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = (): void => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortReason(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
+}
+
 /**
- * Validates JSON-RPC envelopes, enforces the batch limit, parses each method's declared params and
- * maps every failure to a JSON-RPC error: no input reaches a handler unvalidated, and no input can
- * crash the node.
+ * Validates JSON-RPC envelopes, enforces the batch limit and the request time-out, parses each
+ * method's declared params and maps every failure to a JSON-RPC error: no input reaches a handler
+ * unvalidated, and no input can crash the node. Notifications (no `id`) run but get no answer.
  */
 export class RpcDispatcher implements RpcHandler {
   constructor(
@@ -22,20 +35,31 @@ export class RpcDispatcher implements RpcHandler {
     private readonly methods: Map<string, MethodSpec>,
   ) {}
 
-  async handle(body: unknown, conn: Connection | undefined): Promise<Json | undefined> {
-    if (Array.isArray(body)) {
-      if (body.length === 0) return errorResponse(null, RpcCode.INVALID_REQUEST, "empty batch");
-      if (body.length > this.ctx.limits.maxBatch) {
-        return errorResponse(null, RpcCode.LIMIT_EXCEEDED, `batch too large: ${body.length} requests, limit ${this.ctx.limits.maxBatch}`);
+  async handle(body: unknown, conn: Connection | undefined, outer: AbortSignal): Promise<Json | undefined> {
+    const limit = this.ctx.limits.requestTimeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new LuxError("TIMEOUT", `request timed out after ${limit} ms (limit: --rpc-timeout)`)), limit);
+    const signal = AbortSignal.any([outer, timeout.signal]);
+    const aborted = rejectOnAbort(signal);
+    const scope: RequestScope = { signal };
+    try {
+      if (Array.isArray(body)) {
+        if (body.length === 0) return errorResponse(null, RpcCode.INVALID_REQUEST, "empty batch");
+        if (body.length > this.ctx.limits.maxBatch) {
+          return errorResponse(null, RpcCode.LIMIT_EXCEEDED, `batch too large: ${body.length} requests, limit ${this.ctx.limits.maxBatch} (--rpc-batch-limit)`);
+        }
+        const out = await Promise.all(body.map((r) => this.one(r, conn, scope, aborted.promise)));
+        const responses = out.filter((r): r is Json => r !== undefined);
+        return responses.length > 0 ? responses : undefined;
       }
-      const out = await Promise.all(body.map((r) => this.one(r, conn)));
-      const responses = out.filter((r): r is Json => r !== undefined);
-      return responses.length > 0 ? responses : undefined;
+      return await this.one(body, conn, scope, aborted.promise);
+    } finally {
+      clearTimeout(timer);
+      aborted.dispose();
     }
-    return this.one(body, conn);
   }
 
-  private async one(req: unknown, conn: Connection | undefined): Promise<Json | undefined> {
+  private async one(req: unknown, conn: Connection | undefined, scope: RequestScope, aborted: Promise<never>): Promise<Json | undefined> {
     if (req === null || typeof req !== "object" || Array.isArray(req)) {
       return errorResponse(null, RpcCode.INVALID_REQUEST, "invalid request");
     }
@@ -49,16 +73,19 @@ export class RpcDispatcher implements RpcHandler {
     if (r.jsonrpc !== "2.0") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: jsonrpc must be \"2.0\"");
     if (typeof r.method !== "string") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: method must be a string");
     if (r.params !== undefined && !Array.isArray(r.params)) {
-      return errorResponse(rid, RpcCode.INVALID_PARAMS, "invalid params: expected an array");
+      return hasId ? errorResponse(rid, RpcCode.INVALID_PARAMS, "invalid params: expected an array") : undefined;
     }
-    const result = await this.invoke(r.method, (r.params as unknown[] | undefined) ?? [], conn);
+    const result = await this.invoke(r.method, (r.params as unknown[] | undefined) ?? [], conn, scope, aborted);
+    // A notification gets no answer, not even an error (JSON-RPC 2.0 §4.1).
     if (!hasId) return undefined;
     return "error" in result ? { jsonrpc: "2.0", id: rid, error: result.error } : { jsonrpc: "2.0", id: rid, result: result.result };
   }
 
-  private async invoke(name: string, raw: unknown[], conn: Connection | undefined): Promise<{ result: Json } | { error: Json }> {
+  private async invoke(
+    name: string, raw: unknown[], conn: Connection | undefined, scope: RequestScope, aborted: Promise<never>,
+  ): Promise<{ result: Json } | { error: Json }> {
     const spec = this.methods.get(name);
-    if (!spec) return { error: { code: RpcCode.METHOD_NOT_FOUND, message: `the method ${name} does not exist/is not available` } };
+    if (!spec) return { error: { code: RpcCode.METHOD_NOT_FOUND, message: `the method ${name.slice(0, 100)} does not exist/is not available` } };
     this.ctx.metrics?.rpcRequests.inc({ method: name });
     try {
       if (raw.length > spec.params.length) {
@@ -72,7 +99,9 @@ export class RpcDispatcher implements RpcHandler {
         }
         return p.parse(v);
       });
-      return { result: await spec.handler(this.ctx, args, conn) };
+      // The race answers a timed-out or abandoned request at once even if its handler cannot stop.
+      const result = await Promise.race([Promise.resolve().then(() => spec.handler(this.ctx, args, conn, scope)), aborted]);
+      return { result };
     } catch (err) {
       if (!(err instanceof LuxError)) this.ctx.log.error(`rpc ${name} failed: ${errorMessage(err)}`);
       return { error: toRpcError(err) as unknown as Json };

@@ -10,6 +10,10 @@ export const RpcCode = {
   /** geth's generic server error: txpool rejections and failed executions. */
   SERVER_ERROR: -32000,
   RESOURCE_NOT_FOUND: -32001,
+  /** geth: the request ran past the server's time-out (or its client went away). */
+  TIMEOUT: -32002,
+  /** geth: the response (or batch response) exceeds the size limit. */
+  RESPONSE_TOO_LARGE: -32003,
   LIMIT_EXCEEDED: -32005,
   /** Execution reverted; `data` carries the revert data. */
   EXECUTION_REVERTED: 3,
@@ -33,6 +37,9 @@ const CODE_OF: Partial<Record<LuxErrorCode, number>> = {
   PARSE_ERROR: RpcCode.PARSE_ERROR,
   LIMIT_EXCEEDED: RpcCode.LIMIT_EXCEEDED,
   RESOURCE_NOT_FOUND: RpcCode.RESOURCE_NOT_FOUND,
+  TIMEOUT: RpcCode.TIMEOUT,
+  CANCELLED: RpcCode.TIMEOUT,
+  RESPONSE_TOO_LARGE: RpcCode.RESPONSE_TOO_LARGE,
   STORAGE_CORRUPT: RpcCode.INTERNAL_ERROR,
 };
 

@@ -131,6 +131,7 @@ export class FilterManager {
   subscribe(conn: Connection, kind: SubKind, criteria?: LogCriteria): string {
     const id = newId();
     this.subs.set(id, { kind, conn, criteria });
+    conn.subscriptions++;
     conn.onClose(() => this.subs.delete(id));
     return id;
   }
@@ -139,6 +140,7 @@ export class FilterManager {
   unsubscribe(conn: Connection, id: string): boolean {
     const s = this.subs.get(id);
     if (!s || s.conn.id !== conn.id) return false;
+    conn.subscriptions--;
     return this.subs.delete(id);
   }
 }

@@ -5,7 +5,8 @@ import type { StoredLog, StoredReceipt } from "../storage/types";
 import { LuxError } from "../errors";
 import { formatLog, type Json } from "./format";
 import { address, blockRef, hash, type BlockRef } from "./params";
-import type { RpcContext } from "./types";
+import { abortReason } from "./semaphore";
+import type { RequestScope, RpcContext, RpcLimits } from "./types";
 
 /** A parsed log filter: addresses (any of) and per-position topic alternatives (null = any). */
 export interface LogCriteria {
@@ -23,16 +24,28 @@ export interface LogCriteria {
 
 const MAX_TOPICS = 4;
 
-/** Parses the filter object of eth_getLogs / eth_newFilter / logs subscriptions. */
-export function parseLogCriteria(o: Record<string, unknown>): LogCriteria {
+function checkCount(what: string, n: number, limit: number): void {
+  if (limit > 0 && n > limit) throw new LuxError("LIMIT_EXCEEDED", `too many ${what} in the filter: ${n}, limit ${limit} (--rpc-logs-max-criteria)`);
+}
+
+/**
+ * Parses the filter object of eth_getLogs / eth_newFilter / logs subscriptions. Counts are checked
+ * before anything is parsed: 70,000 topic alternatives are refused at once instead of being matched
+ * against every log of the range.
+ */
+export function parseLogCriteria(o: Record<string, unknown>, limits: Pick<RpcLimits, "maxLogCriteria">): LogCriteria {
   const addrRaw = o.address;
-  const addresses = addrRaw === undefined || addrRaw === null ? [] : (Array.isArray(addrRaw) ? addrRaw : [addrRaw]).map((a) => address("address").parse(a).bytes);
+  const addrList = addrRaw === undefined || addrRaw === null ? [] : Array.isArray(addrRaw) ? addrRaw : [addrRaw];
+  checkCount("addresses", addrList.length, limits.maxLogCriteria);
+  const addresses = addrList.map((a) => address("address").parse(a).bytes);
   const topicsRaw = o.topics ?? [];
   if (!Array.isArray(topicsRaw)) throw new LuxError("INVALID_PARAMS", "invalid argument topics: expected an array");
   if (topicsRaw.length > MAX_TOPICS) throw new LuxError("INVALID_PARAMS", "invalid argument topics: at most 4 topic positions");
-  const topics = topicsRaw.map((t) => {
+  const topics = topicsRaw.map((t: unknown, i) => {
     if (t === null) return null;
-    return (Array.isArray(t) ? t : [t]).map((x) => hash("topic").parse(x));
+    const alts = Array.isArray(t) ? t : [t];
+    checkCount(`alternatives for topic ${i}`, alts.length, limits.maxLogCriteria);
+    return alts.map((x) => hash("topic").parse(x));
   });
   const blockHash = o.blockHash === undefined || o.blockHash === null ? undefined : hash("blockHash").parse(o.blockHash);
   if (blockHash && (o.fromBlock !== undefined || o.toBlock !== undefined)) {
@@ -92,8 +105,27 @@ async function refNumber(ctx: RpcContext, ref: BlockRef | undefined, fallback: b
   return h.number;
 }
 
+/** Yields to the event loop every `sliceMs` and stops when the request's signal fires. */
+export class WorkSlicer {
+  private sliceStart = performance.now();
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly sliceMs = 10,
+  ) {}
+
+  /** Call often: cheap unless the slice is used up. */
+  async step(): Promise<void> {
+    if (this.signal?.aborted) throw abortReason(this.signal);
+    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+    if (this.signal?.aborted) throw abortReason(this.signal);
+  }
+}
+
 /** eth_getLogs over a range (or one block by hash), with range and result limits. */
-export async function queryLogs(ctx: RpcContext, c: LogCriteria): Promise<Json[]> {
+export async function queryLogs(ctx: RpcContext, c: LogCriteria, scope?: RequestScope): Promise<Json[]> {
   if (c.blockHash) {
     const h = await ctx.chain.getHeader(c.blockHash);
     if (!h) throw new LuxError("RESOURCE_NOT_FOUND", "unknown block");
@@ -103,13 +135,16 @@ export async function queryLogs(ctx: RpcContext, c: LogCriteria): Promise<Json[]
   const head = ctx.chain.head.block.header.number;
   const from = await refNumber(ctx, c.fromBlock, head);
   let to = await refNumber(ctx, c.toBlock, head);
-  if (to >= from && to - from + 1n > ctx.limits.maxLogRange) {
-    throw new LuxError("LIMIT_EXCEEDED", `block range too large: ${to - from + 1n} blocks, limit ${ctx.limits.maxLogRange}`);
+  const maxRange = ctx.limits.maxLogRange;
+  if (maxRange > 0n && to >= from && to - from + 1n > maxRange) {
+    throw new LuxError("LIMIT_EXCEEDED", `block range too large: ${to - from + 1n} blocks, limit ${maxRange} (--rpc-logs-max-range)`);
   }
   if (to > head) to = head;
   if (from > to) return [];
+  const slicer = new WorkSlicer(scope?.signal);
   const out: Json[] = [];
   for (let n = from; n <= to; n++) {
+    await slicer.step();
     const bh = await ctx.chain.store.getCanonicalHash(n);
     if (!bh) continue;
     const header = await ctx.chain.getHeader(bh);
@@ -117,7 +152,7 @@ export async function queryLogs(ctx: RpcContext, c: LogCriteria): Promise<Json[]
     const receipts = (await ctx.chain.getReceipts(bh)) ?? [];
     out.push(...blockLogs(receipts, bh, n, c));
     if (out.length > ctx.limits.maxLogs) {
-      throw new LuxError("LIMIT_EXCEEDED", `query returned more than ${ctx.limits.maxLogs} results`);
+      throw new LuxError("LIMIT_EXCEEDED", `query returned more than ${ctx.limits.maxLogs} results (--rpc-logs-max-results): narrow the block range or the filter`);
     }
   }
   return out;

@@ -22,6 +22,8 @@ const DATA = /^0x([0-9a-fA-F]{2})*$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 const TAGS = new Set(["latest", "pending", "earliest", "safe", "finalized"]);
+/** Block numbers are int64 in geth; larger ones would wrap in 8-byte keys (0x1_0000_0000_0000_0001 → 1). */
+export const MAX_BLOCK_NUMBER = (1n << 63n) - 1n;
 
 function fail(name: string, why: string): never {
   throw invalidParams(`invalid argument ${name}: ${why}`);
@@ -63,10 +65,19 @@ export const str = (name: string): Param<string> => ({
   parse: (v) => (typeof v === "string" ? v : fail(name, "expected a string")),
 });
 
+/** A block number: a hex quantity no larger than int64, like geth. */
+export const blockNumber = (name: string): Param<bigint> => ({
+  name,
+  parse: (v) => {
+    const n = quantity(name).parse(v);
+    return n > MAX_BLOCK_NUMBER ? fail(name, "block number larger than int64") : n;
+  },
+});
+
 /** Parses a block tag or number (no hash). */
 export function parseBlockTag(name: string, v: unknown): BlockRef {
   if (typeof v === "string" && TAGS.has(v)) return { kind: "tag", tag: v as "latest" };
-  if (typeof v === "string" && QUANTITY.test(v)) return { kind: "number", number: BigInt(v) };
+  if (typeof v === "string" && QUANTITY.test(v)) return { kind: "number", number: blockNumber(name).parse(v) };
   return fail(name, "expected a block number or tag");
 }
 

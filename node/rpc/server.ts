@@ -2,9 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Registry } from "prom-client";
-import { errorMessage } from "../errors";
+import { LuxError, errorMessage } from "../errors";
 import type { Logger } from "../chain/types";
 import { RpcCode } from "./errors";
+import { encodeResponse } from "./encode";
 import type { Json } from "./format";
 import type { Connection, RpcHandler, RpcLimits, RpcServerOptions } from "./types";
 
@@ -15,9 +16,21 @@ function parseError(message: string): Json {
   return { jsonrpc: "2.0", id: null, error: { code: RpcCode.PARSE_ERROR, message } };
 }
 
+/** The id of a parsed request, for answering it with an error before dispatching it. */
+function requestId(parsed: unknown): Json {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+  const id = (parsed as Record<string, unknown>).id;
+  return typeof id === "string" || typeof id === "number" ? id : null;
+}
+
+const disconnected = (): LuxError => new LuxError("CANCELLED", "request cancelled: the client disconnected");
+
 /**
  * HTTP and WebSocket on one port: POST bodies and WS messages go to the handler, GET /metrics serves
- * Prometheus, OPTIONS answers CORS preflight. Oversized bodies and malformed JSON get JSON-RPC errors.
+ * Prometheus, OPTIONS answers CORS preflight. Oversized bodies and malformed JSON get JSON-RPC errors;
+ * responses are serialised within the size limit; a client that disconnects cancels its requests; a
+ * WebSocket connection is limited in message size, requests in flight, subscriptions and unread bytes.
+ * Nothing a client sends can throw out of here.
  */
 export class RpcServer {
   private readonly http: http.Server;
@@ -39,9 +52,14 @@ export class RpcServer {
       });
     });
     this.http.keepAliveTimeout = 60_000;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxMessageBytes });
     this.http.on("upgrade", (req, socket, head) => {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+      try {
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+      } catch (err) {
+        this.log.warn(`websocket upgrade failed: ${errorMessage(err)}`);
+        socket.destroy();
+      }
     });
   }
 
@@ -68,7 +86,7 @@ export class RpcServer {
   }
 
   private send(res: http.ServerResponse, status: number, body: Json | undefined): void {
-    const text = body === undefined ? "" : JSON.stringify(body);
+    const text = body === undefined ? "" : encodeResponse(body, this.limits.maxResponseBytes);
     res.writeHead(status, { "Content-Type": JSON_TYPE, "Content-Length": Buffer.byteLength(text) });
     res.end(text);
   }
@@ -112,8 +130,15 @@ export class RpcServer {
       this.send(res, 200, parseError("parse error"));
       return;
     }
-    const out = await this.handler.handle(parsed, undefined);
-    this.send(res, 200, out ?? []);
+    const abort = new AbortController();
+    // "close" before the answer is written means the client went away: stop its work.
+    res.once("close", () => {
+      if (!res.writableFinished) abort.abort(disconnected());
+    });
+    const out = await this.handler.handle(parsed, undefined, abort.signal);
+    if (res.destroyed) return;
+    // Only notifications: nothing to answer (JSON-RPC 2.0), so an empty body.
+    this.send(res, 200, out);
   }
 
   /** Reads the body up to the limit; undefined when it is larger. */
@@ -139,10 +164,19 @@ export class RpcServer {
 
   private onSocket(ws: WebSocket): void {
     const closers: (() => void)[] = [];
+    const inFlight = new Set<AbortController>();
     const conn: Connection = {
       id: this.nextConnId++,
+      subscriptions: 0,
       send: (msg) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+        if (ws.readyState !== ws.OPEN) return;
+        // A client that reads nothing while subscriptions stream would grow this buffer forever.
+        if (ws.bufferedAmount > this.limits.wsMaxBufferedBytes) {
+          this.log.warn(`websocket client ${conn.id} disconnected: more than ${this.limits.wsMaxBufferedBytes} bytes unread (--ws-max-buffered)`);
+          ws.terminate();
+          return;
+        }
+        ws.send(encodeResponse(msg, this.limits.maxResponseBytes));
       },
       onClose: (fn) => closers.push(fn),
     };
@@ -154,14 +188,33 @@ export class RpcServer {
         conn.send(parseError("parse error"));
         return;
       }
-      this.handler.handle(parsed, conn).then(
+      if (inFlight.size >= this.limits.wsMaxPending) {
+        conn.send({
+          jsonrpc: "2.0", id: requestId(parsed),
+          error: { code: RpcCode.LIMIT_EXCEEDED, message: `too many requests in flight on this connection: limit ${this.limits.wsMaxPending} (--ws-max-pending)` },
+        });
+        return;
+      }
+      const abort = new AbortController();
+      inFlight.add(abort);
+      this.handler.handle(parsed, conn, abort.signal).then(
         (out) => {
           if (out !== undefined) conn.send(out);
         },
         (err) => this.log.error(`ws handler failed: ${errorMessage(err)}`),
-      );
+      ).catch((err) => this.log.error(`ws send failed: ${errorMessage(err)}`)).finally(() => inFlight.delete(abort));
     });
-    ws.on("close", () => closers.forEach((fn) => fn()));
+    ws.on("close", () => {
+      for (const a of inFlight) a.abort(disconnected());
+      inFlight.clear();
+      for (const fn of closers) {
+        try {
+          fn();
+        } catch (err) {
+          this.log.error(`websocket cleanup failed: ${errorMessage(err)}`);
+        }
+      }
+    });
     ws.on("error", () => ws.terminate());
   }
 }

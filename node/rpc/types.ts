@@ -1,3 +1,4 @@
+import type { PeerInfo } from "../p2p/types";
 import type { PoolTx } from "../txpool/types";
 import type { DevMode } from "../dev/devMode";
 import type { Chain } from "../chain/chain";
@@ -8,6 +9,7 @@ import type { TxPool } from "../txpool/pool";
 import type { FilterManager } from "./filters";
 import type { Json } from "./format";
 import type { Param } from "./params";
+import type { Semaphore } from "./semaphore";
 
 /** A client connection able to receive notifications (WebSocket); HTTP requests have none. */
 export interface Connection {
@@ -17,6 +19,8 @@ export interface Connection {
   send(msg: Json): void;
   /** Registers cleanup for when the connection closes. */
   onClose(fn: () => void): void;
+  /** Subscriptions this connection holds (counted against wsMaxSubscriptions). */
+  subscriptions: number;
 }
 
 /** What RPC methods read and act on. */
@@ -35,14 +39,24 @@ export interface RpcContext {
   clientVersion: string;
   /** Limits enforced by methods. */
   limits: RpcLimits;
+  /** Slots for simulations (eth_call, eth_estimateGas, tracing): at most limits.maxConcurrentCalls at once. */
+  simulations: Semaphore;
   /** Logger. */
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
   /** Development mode (`--dev` node, devnet): absent on a validator of a real network. */
   dev?: DevMode;
+  /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */
+  network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
   awaitMined?: (tx: PoolTx) => Promise<void>;
+}
+
+/** One request in flight: long-running handlers watch its signal and stop when it fires. */
+export interface RequestScope {
+  /** Aborted (with a LuxError as reason) when the client disconnects or the request times out. */
+  signal: AbortSignal;
 }
 
 /** A registered method: declared params and a handler receiving them parsed. */
@@ -50,29 +64,56 @@ export interface MethodSpec {
   /** Declared parameters in order. */
   params: Param<unknown>[];
   /** Handler. */
-  handler(ctx: RpcContext, args: unknown[], conn: Connection | undefined): Promise<Json> | Json;
+  handler(ctx: RpcContext, args: unknown[], conn: Connection | undefined, scope: RequestScope): Promise<Json> | Json;
 }
 
 /** Declares a method with typed parsed arguments. */
 export function method<T extends unknown[]>(
   params: { [K in keyof T]: Param<T[K]> },
-  handler: (ctx: RpcContext, args: T, conn: Connection | undefined) => Promise<Json> | Json,
+  handler: (ctx: RpcContext, args: T, conn: Connection | undefined, scope: RequestScope) => Promise<Json> | Json,
 ): MethodSpec {
   return { params: params as Param<unknown>[], handler: handler as MethodSpec["handler"] };
 }
 
-/** Request and range limits. */
+/**
+ * Request, response and execution limits (defaults in node.ts, flags in cli/options.ts, the table in
+ * node/README.md). Each one, when hit, is a JSON-RPC error that names the limit and its value.
+ */
 export interface RpcLimits {
-  /** Max HTTP body / WebSocket message bytes. */
+  /** Max HTTP body bytes. */
   maxBodyBytes: number;
   /** Max requests in a batch. */
   maxBatch: number;
-  /** Max blocks an eth_getLogs range may span. */
+  /** Max bytes of one response or of a whole batch response (geth: 25 MB). */
+  maxResponseBytes: number;
+  /** Wall-clock budget of one request or batch, in ms (geth's HTTP write time-out: 30 s). */
+  requestTimeoutMs: number;
+  /** Max blocks an eth_getLogs range may span; 0 = no limit (results are limited instead). */
   maxLogRange: bigint;
   /** Max logs eth_getLogs returns. */
   maxLogs: number;
-  /** Gas cap of eth_call / eth_estimateGas. */
+  /** Max addresses, and max alternatives per topic position, of a log filter (geth: 1000). */
+  maxLogCriteria: number;
+  /** Max blocks eth_feeHistory covers (larger counts are clipped, like geth). */
+  maxFeeHistoryBlocks: bigint;
+  /** Max reward percentiles of eth_feeHistory (geth: 100). */
+  maxFeeHistoryPercentiles: number;
+  /** Gas cap of eth_call / eth_estimateGas (geth: 50M); bounds their memory too. */
   gasCap: bigint;
+  /** Wall-clock budget of one eth_call / eth_estimateGas, in ms (geth: 5 s). */
+  evmTimeoutMs: number;
+  /** Simulations (eth_call, eth_estimateGas) running at once; the rest wait their turn. */
+  maxConcurrentCalls: number;
+  /** Max bytes of one WebSocket message. */
+  wsMaxMessageBytes: number;
+  /** Max requests one WebSocket connection may have in flight. */
+  wsMaxPending: number;
+  /** Max subscriptions of one WebSocket connection. */
+  wsMaxSubscriptions: number;
+  /** A WebSocket client that lets this many bytes pile up unread is disconnected. */
+  wsMaxBufferedBytes: number;
+  /** Accept legacy transactions without EIP-155 replay protection (geth: --rpc.allow-unprotected-txs). */
+  allowUnprotectedTxs: boolean;
 }
 
 /** Options of the RPC server. */
@@ -87,6 +128,6 @@ export interface RpcServerOptions {
 
 /** The transport seam: something that answers a parsed JSON-RPC body. */
 export interface RpcHandler {
-  /** Answers a request or batch; undefined when only notifications were sent. */
-  handle(body: unknown, conn: Connection | undefined): Promise<Json | undefined>;
+  /** Answers a request or batch; undefined when only notifications were sent. `signal` cancels the work. */
+  handle(body: unknown, conn: Connection | undefined, signal: AbortSignal): Promise<Json | undefined>;
 }

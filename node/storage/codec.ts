@@ -16,6 +16,7 @@ export const KeyPrefix = {
   epoch: 0x65, // 'e' + u64 epoch → boundary hash
   trie: 0x54, // 'T' + trie key → node
   meta: 0x6d, // 'm' + name → value
+  txpool: 0x70, // 'p' + tx hash → raw pooled transaction (the txpool journal)
 } as const;
 
 /** A table key: prefix byte + body. */
@@ -26,8 +27,11 @@ export function key(prefix: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Big-endian 8-byte encoding, so numeric keys sort in order. */
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Big-endian 8-byte encoding, so numeric keys sort in order; refuses values that would wrap. */
 export function u64(n: bigint): Uint8Array {
+  if (n < 0n || n > U64_MAX) throw new RangeError(`key number out of range: ${n}`);
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, n);
   return out;

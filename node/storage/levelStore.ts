@@ -4,6 +4,7 @@ import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
 } from "./codec";
+import type { TxJournalStore } from "../txpool/types";
 import type { BlockWrite, ChainStore, HeadRewind, StoredReceipt, TxLocation } from "./types";
 
 type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array }>;
@@ -48,6 +49,7 @@ export class LevelChainStore implements ChainStore {
   }
 
   getCanonicalHash(number: bigint): Promise<Uint8Array | undefined> {
+    if (number < 0n || number >= 1n << 64n) return Promise.resolve(undefined);
     return this.get(key(KeyPrefix.canonical, u64(number)));
   }
 
@@ -153,5 +155,22 @@ export class LevelChainStore implements ChainStore {
 
   async putMeta(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)), value);
+  }
+
+  /** The txpool journal: pooled transactions by hash, in the same database (the `p` table). */
+  txJournal(): TxJournalStore {
+    return {
+      load: async () => {
+        const out: Uint8Array[] = [];
+        const range = { gte: Uint8Array.of(KeyPrefix.txpool), lt: Uint8Array.of(KeyPrefix.txpool + 1) };
+        for await (const v of this.db.values(range)) out.push(v);
+        return out;
+      },
+      write: async (put, del) => {
+        const ops: Batch = put.map((p) => ({ type: "put" as const, key: key(KeyPrefix.txpool, p.hash), value: p.raw }));
+        for (const h of del) ops.push({ type: "del", key: key(KeyPrefix.txpool, h) });
+        await this.db.batch(ops);
+      },
+    };
   }
 }

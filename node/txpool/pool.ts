@@ -4,8 +4,12 @@ import { bytesToHex, type Address } from "@ethereumjs/util";
 import { LuxError, errorMessage } from "../errors";
 import type { SenderTx, TxSource } from "../execution/types";
 import type { Logger } from "../chain/types";
+import { keccak } from "../execution/crypto";
+import { TxJournal } from "./journal";
+import { classifyRejection } from "./rejection";
+import { createBlockSource, effectiveTip } from "./source";
 import { decodeRawTx, feesOf, pinSender } from "./validate";
-import type { PoolChainView, PoolTx, TxPoolOptions } from "./types";
+import type { PoolChainView, PoolContent, PoolDropReason, PoolTx, SenderQueue, TxJournalStore, TxPoolOptions } from "./types";
 
 /** Default pool limits. */
 export const DEFAULT_TXPOOL_OPTIONS: TxPoolOptions = {
@@ -15,23 +19,19 @@ export const DEFAULT_TXPOOL_OPTIONS: TxPoolOptions = {
   priceBumpPercent: 10n,
 };
 
-interface SenderQueue {
-  /** Next nonce the chain expects from this sender. */
-  stateNonce: bigint;
-  /** Held transactions by nonce (gaps allowed; only the contiguous run from stateNonce is executable). */
-  txs: Map<bigint, PoolTx>;
-}
-
 const PERCENT = 100n;
 
 /**
  * Transaction pool: validates once at entry (recovering the sender once and carrying it), keeps each
- * sender's transactions by nonce, holds back gaps, replaces on a ≥10% fee bump, and hands the builder
- * executable transactions ordered by tip across senders and by nonce within one.
+ * sender's transactions by nonce, holds back gaps, replaces on a ≥10% fee bump, checks that a sender's
+ * held transactions together fit its balance, evicts the cheapest when full, journals what it holds,
+ * and hands the builder executable transactions ordered by tip across senders and by nonce within one.
+ * Events: "tx" (PoolTx accepted), "drop" (PoolTx, PoolDropReason).
  */
 export class TxPool extends EventEmitter {
   private readonly senders = new Map<string, SenderQueue>();
   private readonly byHash = new Map<string, PoolTx>();
+  private readonly journal?: TxJournal;
   private seq = 0;
 
   constructor(
@@ -39,8 +39,10 @@ export class TxPool extends EventEmitter {
     private readonly chain: PoolChainView,
     private readonly opts: TxPoolOptions,
     private readonly log: Logger,
+    journalStore?: TxJournalStore,
   ) {
     super();
+    if (journalStore) this.journal = new TxJournal(journalStore, log);
   }
 
   /** Number of held transactions. */
@@ -58,11 +60,27 @@ export class TxPool extends EventEmitter {
     return [...this.byHash.values()];
   }
 
+  /** Held transactions split into pending (no nonce gap before them) and queued (behind a gap). */
+  content(): PoolContent {
+    const out: PoolContent = { pending: [], queued: [] };
+    for (const q of this.senders.values()) {
+      const run = this.runEnd(q);
+      for (const t of [...q.txs.values()].sort((a, b) => (a.nonce < b.nonce ? -1 : 1))) (t.nonce < run ? out.pending : out.queued).push(t);
+    }
+    return out;
+  }
+
   /** Next nonce for a sender counting its contiguous pooled transactions ("pending" nonce). */
   pendingNonce(from: string, stateNonce: bigint): bigint {
     const q = this.senders.get(from.toLowerCase());
-    let n = q && q.stateNonce > stateNonce ? q.stateNonce : stateNonce;
-    while (q?.txs.has(n)) n++;
+    if (!q) return stateNonce;
+    return this.runEnd(q, stateNonce);
+  }
+
+  // First nonce after the contiguous run starting at the state nonce.
+  private runEnd(q: SenderQueue, stateNonce = 0n): bigint {
+    let n = q.stateNonce > stateNonce ? q.stateNonce : stateNonce;
+    while (q.txs.has(n)) n++;
     return n;
   }
 
@@ -89,42 +107,115 @@ export class TxPool extends EventEmitter {
     if (tx.gasLimit < minGas) throw new LuxError("INTRINSIC_GAS_TOO_LOW", `intrinsic gas too low: have ${tx.gasLimit}, want ${minGas}`);
     const { maxFee, tip } = feesOf(tx);
     if (tip > maxFee) throw new LuxError("TIP_ABOVE_FEE_CAP", "max priority fee per gas higher than max fee per gas");
-    const baseFee = this.chain.nextBaseFee();
-    if (maxFee < baseFee) {
-      throw new LuxError("FEE_CAP_BELOW_BASE_FEE", `max fee per gas less than block base fee: maxFeePerGas: ${maxFee}, baseFee: ${baseFee}`);
-    }
+    // A fee cap below the next base fee is held (queued), not refused: the base fee falls on quiet blocks.
     const from = sender.toString().toLowerCase();
     const account = await this.chain.account(sender);
     const q = this.queueOf(from, account.nonce);
     if (tx.nonce < q.stateNonce) throw new LuxError("NONCE_TOO_LOW", `nonce too low: next nonce ${q.stateNonce}, tx nonce ${tx.nonce}`);
     const cost = tx.gasLimit * maxFee + tx.value;
-    if (account.balance < cost) {
-      throw new LuxError("INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}, overshot ${cost - account.balance}`);
+    const balance = account.balance;
+    if (balance < cost) {
+      throw new LuxError("INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${balance}, tx cost ${cost}, overshot ${cost - balance}`);
     }
     const existing = q.txs.get(tx.nonce);
+    const entry: PoolTx = { tx, sender, raw, hash, from, nonce: tx.nonce, maxFee, tip, cost, size: raw.length, seq: this.seq };
     if (existing) {
       const bump = PERCENT + this.opts.priceBumpPercent;
       if (maxFee * PERCENT < existing.maxFee * bump || tip * PERCENT < existing.tip * bump) {
         throw new LuxError("REPLACEMENT_UNDERPRICED", "replacement transaction underpriced");
       }
+      // Same wording as geth: the sender's held transactions together must fit its balance.
+      const bumped = cost - existing.cost;
+      if (balance < q.cost + bumped) {
+        throw new LuxError("INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${balance}, queued cost ${q.cost}, tx bumped ${bumped}, overshot ${q.cost + bumped - balance}`);
+      }
     } else {
+      if (balance < q.cost + cost) {
+        throw new LuxError("INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${balance}, queued cost ${q.cost}, tx cost ${cost}, overshot ${q.cost + cost - balance}`);
+      }
       if (q.txs.size >= this.opts.maxPerSender) {
         throw new LuxError("SENDER_LIMIT", `account limit exceeded: ${q.txs.size} transactions held for ${from}`);
       }
-      if (this.byHash.size >= this.opts.maxTotal) throw new LuxError("TXPOOL_FULL", "txpool is full");
+      if (this.byHash.size >= this.opts.maxTotal) this.evictFor(entry, q);
     }
-    const entry: PoolTx = { tx, sender, raw, hash, from, nonce: tx.nonce, maxFee, tip, size: raw.length, seq: this.seq++ };
-    if (existing) this.byHash.delete(existing.hash);
+    this.seq++;
+    if (existing) this.remove(existing, "replaced");
     q.txs.set(tx.nonce, entry);
+    q.cost += cost;
     this.byHash.set(hash, entry);
     this.emit("tx", entry);
+    await this.journal?.add(hash, raw);
     return entry;
+  }
+
+  /**
+   * Makes room for `incoming` by evicting the cheapest evictable transaction, or refuses it. Only a
+   * sender's highest nonce can go (never a lower nonce before its higher ones), never one of the
+   * incoming sender's own, and transactions behind a nonce gap rank below executable ones, so neither a
+   * flood of cheap transactions nor far-future nonces can push out better-paying executable ones.
+   */
+  private evictFor(incoming: PoolTx, own: SenderQueue): void {
+    const baseFee = this.chain.nextBaseFee();
+    const rank = (t: PoolTx, q: SenderQueue): [number, bigint] => [t.nonce < this.runEnd(q) ? 1 : 0, effectiveTip(t, baseFee)];
+    const below = (a: [number, bigint], b: [number, bigint]): boolean => (a[0] === b[0] ? a[1] < b[1] : a[0] < b[0]);
+    let victim: PoolTx | undefined;
+    let victimRank: [number, bigint] | undefined;
+    for (const q of this.senders.values()) {
+      if (q === own || q.txs.size === 0) continue;
+      let tail: PoolTx | undefined;
+      for (const t of q.txs.values()) if (!tail || t.nonce > tail.nonce) tail = t;
+      const r = rank(tail as PoolTx, q);
+      if (!victimRank || below(r, victimRank)) {
+        victim = tail;
+        victimRank = r;
+      }
+    }
+    const mine: [number, bigint] = [incoming.nonce <= this.runEnd(own) ? 1 : 0, effectiveTip(incoming, baseFee)];
+    if (!victim || !victimRank || !below(victimRank, mine)) {
+      throw new LuxError("TXPOOL_FULL", `txpool is full: transaction underpriced (it must pay more than the cheapest evictable one held, tip ${victimRank?.[1] ?? "n/a"} wei per gas)`);
+    }
+    this.remove(victim, "evicted");
+    this.log.warn(`txpool: evicted ${victim.hash} (nonce ${victim.nonce} of ${victim.from}) for ${incoming.hash}`);
+  }
+
+  /** Replays the journal: every journaled transaction is revalidated against the current head. */
+  async restore(): Promise<{ restored: number; dropped: number }> {
+    if (!this.journal) return { restored: 0, dropped: 0 };
+    const raws = await this.journal.load();
+    // Lower nonces first, so each sender's run rebuilds in order and the balance check adds up as before.
+    const decoded = raws.map((raw) => {
+      try {
+        return { raw, nonce: decodeRawTx(raw, this.common, this.chain.chainId).nonce };
+      } catch {
+        return { raw, nonce: -1n };
+      }
+    });
+    decoded.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    let restored = 0;
+    let dropped = 0;
+    for (const { raw } of decoded) {
+      try {
+        await this.add(raw);
+        restored++;
+      } catch (err) {
+        dropped++;
+        this.journal.remove(bytesToHex(keccak(raw)));
+        if (!(err instanceof LuxError && err.code === "NONCE_TOO_LOW")) this.log.warn(`txpool journal: dropped a transaction on replay: ${errorMessage(err)}`);
+      }
+    }
+    await this.journal.flush();
+    return { restored, dropped };
+  }
+
+  /** Writes out the journal (on shutdown). */
+  async close(): Promise<void> {
+    await this.journal?.flush();
   }
 
   private queueOf(from: string, stateNonce: bigint): SenderQueue {
     let q = this.senders.get(from);
     if (!q) {
-      q = { stateNonce, txs: new Map() };
+      q = { stateNonce, txs: new Map(), cost: 0n };
       this.senders.set(from, q);
     } else if (stateNonce > q.stateNonce) {
       this.advance(q, stateNonce);
@@ -132,20 +223,29 @@ export class TxPool extends EventEmitter {
     return q;
   }
 
+  // The sender's nonce moved to `stateNonce`: everything below it was included (or replaced on chain).
   private advance(q: SenderQueue, stateNonce: bigint): void {
     q.stateNonce = stateNonce;
-    for (const [n, t] of q.txs) {
-      if (n < stateNonce) {
-        q.txs.delete(n);
-        this.byHash.delete(t.hash);
-      }
+    for (const [n, t] of q.txs) if (n < stateNonce) this.remove(t, undefined);
+  }
+
+  // Takes a transaction out of every index and the journal; emits "drop" unless it was included.
+  private remove(t: PoolTx, reason: PoolDropReason | undefined): void {
+    const q = this.senders.get(t.from);
+    if (q?.txs.get(t.nonce) === t) {
+      q.txs.delete(t.nonce);
+      q.cost -= t.cost;
+      if (q.txs.size === 0 && reason !== "replaced") this.senders.delete(t.from);
     }
+    if (this.byHash.get(t.hash) === t) this.byHash.delete(t.hash);
+    this.journal?.remove(t.hash);
+    if (reason) this.emit("drop", t, reason);
   }
 
   /** Dev mode (evm_revert, hardhat_setNonce): forgets every transaction and cached sender nonce. */
   clear(): void {
+    for (const t of [...this.byHash.values()]) this.remove(t, undefined);
     this.senders.clear();
-    this.byHash.clear();
   }
 
   /** True when some sender has an executable transaction. */
@@ -173,96 +273,37 @@ export class TxPool extends EventEmitter {
     }
   }
 
-  /** Removes one transaction (it failed in a block) and, since it leaves a gap, nothing else. */
+  /** Removes one transaction that can never run; the sender's later nonces stay (behind a gap). */
   drop(hash: string, reason: string): void {
     const t = this.byHash.get(hash);
     if (!t) return;
-    this.byHash.delete(hash);
-    this.senders.get(t.from)?.txs.delete(t.nonce);
+    this.remove(t, "invalid");
     this.log.warn(`txpool: dropped ${hash}: ${reason}`);
   }
 
   /**
-   * Executable transactions for a block with `baseFee`: repeatedly the highest-tip head among senders
-   * (ties to the earliest arrival), walking each sender's nonces in order.
+   * Executable transactions for a block with `baseFee`. A transaction the builder rejects for a reason
+   * that can pass (block gas, balance, base fee) stays and its sender sits out the rest of the block;
+   * only a permanent failure drops it, and then only it.
    */
   source(baseFee: bigint): TxSource {
-    const heads: PoolTx[] = [];
-    const cursor = new Map<string, bigint>();
-    for (const [from, q] of this.senders) {
-      const t = q.txs.get(q.stateNonce);
-      if (t && t.maxFee >= baseFee) {
-        heads.push(t);
-        cursor.set(from, q.stateNonce);
+    return createBlockSource(this.senders, baseFee, (t, reason) => {
+      const verdict = classifyRejection(reason);
+      const q = this.senders.get(t.from);
+      switch (verdict.kind) {
+        case "skip":
+          return;
+        case "stale":
+          if (q && verdict.accountNonce > q.stateNonce) this.advance(q, verdict.accountNonce);
+          if (this.byHash.get(t.hash) === t) this.remove(t, "stale");
+          return;
+        case "ahead":
+          // The chain expects a lower nonce than the pool thought (e.g. after a reorg): wait for it.
+          if (q) q.stateNonce = verdict.accountNonce;
+          return;
+        case "drop":
+          this.drop(t.hash, errorMessage(reason));
       }
-    }
-    const tipOf = (t: PoolTx): bigint => (t.tip < t.maxFee - baseFee ? t.tip : t.maxFee - baseFee);
-    const better = (a: PoolTx, b: PoolTx): boolean => {
-      const ta = tipOf(a);
-      const tb = tipOf(b);
-      return ta === tb ? a.seq < b.seq : ta > tb;
-    };
-    const heap = new BinaryHeap<PoolTx>(better, heads);
-    return {
-      next: () => {
-        const top = heap.pop();
-        if (!top) return undefined;
-        const q = this.senders.get(top.from);
-        const nextNonce = top.nonce + 1n;
-        const following = q?.txs.get(nextNonce);
-        if (following && following.maxFee >= baseFee) heap.push(following);
-        cursor.set(top.from, nextNonce);
-        return top;
-      },
-      reject: (item, reason) => {
-        // The sender's later nonces cannot run in this block: they are simply not pushed again.
-        const t = item as PoolTx;
-        if (reason instanceof LuxError && reason.code === "GAS_LIMIT_EXCEEDED") return;
-        this.drop(t.hash, errorMessage(reason));
-      },
-    };
-  }
-}
-
-/** Minimal binary heap; `better(a, b)` is true when a should come out first. */
-class BinaryHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly better: (a: T, b: T) => boolean, initial: T[]) {
-    for (const i of initial) this.push(i);
-  }
-
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.better(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-
-  pop(): T | undefined {
-    const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0];
-    const last = a.pop() as T;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.better(a[l], a[m])) m = l;
-        if (r < a.length && this.better(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
+    });
   }
 }

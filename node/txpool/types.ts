@@ -13,17 +13,29 @@ export interface PoolTx extends SenderTx {
   maxFee: bigint;
   /** Max priority fee per gas (gasPrice for legacy). */
   tip: bigint;
+  /** Most it can cost its sender: gasLimit × maxFee + value (wei). */
+  cost: bigint;
   /** Serialized size in bytes. */
   size: number;
   /** Arrival sequence number (ties in ordering go to the earlier). */
   seq: number;
 }
 
+/** One sender's held transactions. */
+export interface SenderQueue {
+  /** Next nonce the chain expects from this sender. */
+  stateNonce: bigint;
+  /** Held transactions by nonce (gaps allowed; only the contiguous run from stateNonce is executable). */
+  txs: Map<bigint, PoolTx>;
+  /** Sum of the held transactions' `cost` (the cumulative balance check). */
+  cost: bigint;
+}
+
 /** Limits and policy of the pool. */
 export interface TxPoolOptions {
   /** Max transactions held for one sender. */
   maxPerSender: number;
-  /** Max transactions held in total. */
+  /** Max transactions held in total (when full, the cheapest are evicted for better-paying ones). */
   maxTotal: number;
   /** Max serialized transaction size. */
   maxTxBytes: number;
@@ -41,4 +53,23 @@ export interface PoolChainView {
   nextBaseFee(): bigint;
   /** Nonce and balance of an account at the head. */
   account(address: Address): Promise<{ nonce: bigint; balance: bigint }>;
+}
+
+/** Where the pool journals its transactions so they survive a restart (LevelDB in the node). */
+export interface TxJournalStore {
+  /** Every journaled raw transaction. */
+  load(): Promise<Uint8Array[]>;
+  /** Adds and removes entries (keyed by 32-byte transaction hash) in one atomic write. */
+  write(put: { hash: Uint8Array; raw: Uint8Array }[], del: Uint8Array[]): Promise<void>;
+}
+
+/** Why a transaction left the pool without being included. */
+export type PoolDropReason = "replaced" | "evicted" | "invalid" | "stale";
+
+/** Pool contents in geth's txpool terms: pending = executable nonce run, queued = behind a gap. */
+export interface PoolContent {
+  /** Transactions whose nonces follow the sender's state nonce without a gap. */
+  pending: PoolTx[];
+  /** Transactions behind a nonce gap. */
+  queued: PoolTx[];
 }

@@ -31,6 +31,8 @@ export interface SuiteConfig {
     maxActiveValidators: bigint;
     jailEpochs: bigint;
     slashBurnShare: bigint;
+    /** Epochs without operator action after which a validator below the minimum own stake can be pruned. */
+    inactivityEpochs: bigint;
   };
   registry: { registrationFee: bigint; feeBurnShare: bigint; maxMiners: bigint };
   /** Epochs during which an epoch's rewards can be claimed. */
@@ -71,6 +73,7 @@ export function defaultSuiteConfig(deployer: string): SuiteConfig {
       maxActiveValidators: 64n,
       jailEpochs: 4n,
       slashBurnShare: parseEther("0.5"),
+      inactivityEpochs: 7n,
     },
     registry: { registrationFee: parseEther("1"), feeBurnShare: parseEther("0.5"), maxMiners: 4096n },
     claimWindow: 1000n,

@@ -139,12 +139,12 @@ async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
       break;
     }
     case "slash": {
-      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, encodeBytes32String("prop")));
+      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, 0n, encodeBytes32String("prop")));
       if (tx !== null) {
         const receipt = await tx.wait();
         for (const log of receipt!.logs) {
           const parsed = f.staking.interface.parseLog(log);
-          if (parsed?.name === "Slashed") model.slashed += parsed.args.amount as bigint;
+          if (parsed?.name === "Slashed") model.slashed += (parsed.args.bonded as bigint) + (parsed.args.unbonding as bigint);
         }
       }
       break;

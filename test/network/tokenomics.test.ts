@@ -154,9 +154,10 @@ describe("tokenomics suite on the connected network", function () {
       const before = (await suite.staking.validatorInfo(validator.address)).totalStake;
       const expected = sdkSlash(before, WAD / 10n);
       const supply = await suite.token.totalSupply();
-      await expect(suite.staking.slash(validator.address, WAD / 10n, ethers.encodeBytes32String("double-sign")))
+      const infraction = await suite.clock.currentEpoch();
+      await expect(suite.staking.slash(validator.address, WAD / 10n, infraction, ethers.encodeBytes32String("double-sign")))
         .to.emit(suite.staking, "Slashed")
-        .withArgs(validator.address, WAD / 10n, expected.slashed, expected.burned, expected.recycled, ethers.encodeBytes32String("double-sign"));
+        .withArgs(validator.address, infraction, WAD / 10n, expected.slashed, 0n, expected.burned, expected.recycled, ethers.encodeBytes32String("double-sign"));
       expect(await suite.burnPool.burnedBy(SLASHING)).to.equal(expected.burned);
       expect(await suite.recyclingPool.recycledBy(SLASHING)).to.equal(expected.recycled);
       expect(await suite.token.totalSupply()).to.equal(supply - expected.burned);

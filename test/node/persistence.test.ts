@@ -109,10 +109,11 @@ describe("node: persistence across restart and kill -9", function () {
     expect(BigInt(await rpc<string>(node.url, "eth_getBalance", [to, "latest"]))).to.equal(BigInt(total));
     await node.stop();
 
-    // And the chain goes on from there.
+    // And the chain goes on from there (transactions pending at the kill come back from the txpool
+    // journal, so the next nonce is the pending one).
     node = await startNode({ dataDir, args: ["--quiet"] });
     const s0 = senders[0];
-    const n0 = Number(await rpc<string>(node.url, "eth_getTransactionCount", [s0.address, "latest"]));
+    const n0 = Number(await rpc<string>(node.url, "eth_getTransactionCount", [s0.address, "pending"]));
     const h = await rpc<string>(node.url, "eth_sendRawTransaction", [await s0.signTransaction({ type: 2, chainId: CHAIN_ID, nonce: n0, to, value: 1n, gasLimit: 21_000n, maxFeePerGas: 20_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n })]);
     const r = await waitFor(() => rpc<{ status: string; blockNumber: string } | null>(node!.url, "eth_getTransactionReceipt", [h]), 30_000, "post-restart receipt");
     expect(Number(r.blockNumber)).to.be.greaterThan(headNumber);

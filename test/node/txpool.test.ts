@@ -81,12 +81,12 @@ describe("node: txpool rejections and malformed RPC input", function () {
     expect(await sendErr(raw)).to.deep.equal({ code: -32000, message: "intrinsic gas too low: have 20000, want 21000" });
   });
 
-  it("max fee below base fee", async () => {
+  it("a fee cap below the next base fee is held (queued), not refused", async () => {
     const raw = await w[3].signTransaction(tx({ nonce: await nonceOf(w[3]), maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }));
-    const e = await sendErr(raw);
-    expect(e.code).to.equal(-32000);
-    expect(e.message).to.match(/^max fee per gas less than block base fee: maxFeePerGas: 1, baseFee: \d+$/);
+    const hash = await rpc<string>(node.url, "eth_sendRawTransaction", [raw]);
     expect(baseFee > 1n).to.equal(true);
+    const held = await rpc<{ blockNumber: string | null }>(node.url, "eth_getTransactionByHash", [hash]);
+    expect(held.blockNumber).to.equal(null);
   });
 
   it("wrong chain id", async () => {
@@ -132,9 +132,11 @@ describe("node: txpool rejections and malformed RPC input", function () {
     const e = await sendErr(await w[4].signTransaction(tx({ nonce: base + 4 })));
     expect(e.code).to.equal(-32000);
     expect(e.message).to.equal(`account limit exceeded: 4 transactions held for ${w[4].address.toLowerCase()}`);
-    // 1 (w2) + 4 (w4) held; one more fits the total of 6, the next does not.
-    await rpc(node.url, "eth_sendRawTransaction", [await w[5].signTransaction(tx({ nonce: (await nonceOf(w[5])) + 10 }))]);
-    expect(await sendErr(await w[6].signTransaction(tx({ nonce: (await nonceOf(w[6])) + 10 })))).to.deep.equal({ code: -32000, message: "txpool is full" });
+    // 1 (w2, gapped) + 1 (w3, fee cap below the base fee) + 4 (w4, gapped) fill the total of 6; a gapped
+    // transaction paying no more than the cheapest gapped one held cannot evict anything.
+    const full = await sendErr(await w[6].signTransaction(tx({ nonce: (await nonceOf(w[6])) + 10 })));
+    expect(full.code).to.equal(-32000);
+    expect(full.message).to.match(/^txpool is full: transaction underpriced/);
   });
 
   describe("malformed JSON-RPC input", () => {
@@ -161,7 +163,7 @@ describe("node: txpool rejections and malformed RPC input", function () {
       expect(await err("eth_sendRawTransaction", ["xyz"])).to.deep.equal({ code: -32602, message: "invalid argument transaction: expected 0x-prefixed hex data" });
       expect(await err("eth_call", [{ to: "0x1" }])).to.deep.equal({ code: -32602, message: "invalid argument to: expected a 20-byte hex address" });
       expect(await err("eth_chainId", { a: 1 })).to.deep.equal({ code: -32602, message: "invalid params: expected an array" });
-      expect(await err("eth_getLogs", [{ fromBlock: "0x0", toBlock: "0x100000" }])).to.deep.equal({ code: -32005, message: "block range too large: 1048577 blocks, limit 10000" });
+      expect(await err("eth_getLogs", [{ fromBlock: "0x10000000000000001" }])).to.deep.equal({ code: -32602, message: "invalid argument fromBlock: block number larger than int64" });
       expect(await err("eth_getLogs", [{ topics: [null, null, null, null, null] }])).to.deep.equal({ code: -32602, message: "invalid argument topics: at most 4 topic positions" });
       expect(await err("eth_subscribe", ["newHeads"])).to.deep.equal({ code: -32601, message: "notifications not supported over HTTP: use a WebSocket" });
       expect(await err("eth_feeHistory", ["0x2", "latest", [90, 10]])).to.deep.equal({ code: -32602, message: "invalid argument rewardPercentiles: must be ascending" });
@@ -171,7 +173,7 @@ describe("node: txpool rejections and malformed RPC input", function () {
       const mixed = (await call([1, { jsonrpc: "2.0", id: 9, method: "eth_chainId" }, { jsonrpc: "2.0", method: "eth_chainId" }])).json as unknown[];
       expect(mixed).to.deep.equal([{ jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request" } }, { jsonrpc: "2.0", id: 9, result: "0x22c2" }]);
       const big = Array.from({ length: 1001 }, (_, id) => ({ jsonrpc: "2.0", id, method: "eth_chainId" }));
-      expect((await call(big)).json).to.deep.equal({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "batch too large: 1001 requests, limit 1000" } });
+      expect((await call(big)).json).to.deep.equal({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "batch too large: 1001 requests, limit 1000 (--rpc-batch-limit)" } });
       const huge = await call({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: ["x".repeat(6 * 1024 * 1024)] });
       expect(huge.status).to.equal(413);
       expect((huge.json as { error: RpcError }).error.code).to.equal(-32005);

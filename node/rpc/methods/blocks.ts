@@ -68,5 +68,5 @@ export const blockMethods: Record<string, MethodSpec> = {
       return out;
     });
   }),
-  eth_getLogs: method([object("filter")], async (ctx, [f]) => queryLogs(ctx, parseLogCriteria(f))),
+  eth_getLogs: method([object("filter")], async (ctx, [f], _conn, scope) => queryLogs(ctx, parseLogCriteria(f, ctx.limits), scope)),
 };

@@ -1,4 +1,5 @@
-import { bytesToHex } from "@ethereumjs/util";
+import { RLP } from "@ethereumjs/rlp";
+import { bytesToBigInt, bytesToHex } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
 import { keccak } from "../../execution/crypto";
 import { hexQ, type Json } from "../format";
@@ -8,9 +9,21 @@ import { method, type MethodSpec } from "../types";
 
 /** Tip suggested to wallets (1 gwei, like Hardhat and geth's default). */
 export const SUGGESTED_TIP = 1_000_000_000n;
-/** Max blocks eth_feeHistory covers. */
-const MAX_FEE_HISTORY = 1024n;
 const MAX_PERCENTILE = 100;
+/** EIP-155 `v` values of an unprotected legacy signature (27/28; protected ones are chainId*2+35/36). */
+const UNPROTECTED_V = new Set([27n, 28n]);
+
+/** Whether a raw transaction is a legacy one signed without a chain id (replayable on every chain). */
+export function isUnprotected(raw: Uint8Array): boolean {
+  // Typed transactions (first byte < 0xc0) always carry their chain id.
+  if (raw.length === 0 || raw[0] < 0xc0) return false;
+  try {
+    const fields = RLP.decode(raw) as Uint8Array[];
+    return Array.isArray(fields) && fields[6] instanceof Uint8Array && UNPROTECTED_V.has(bytesToBigInt(fields[6]));
+  } catch {
+    return false; // malformed: the pool rejects it with its own message
+  }
+}
 
 /** Fees, transaction submission, and chain identity. */
 export const txMethods: Record<string, MethodSpec> = {
@@ -19,6 +32,10 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_maxPriorityFeePerGas: method([], () => hexQ(SUGGESTED_TIP)),
   eth_blobBaseFee: method([], () => "0x1"),
   eth_sendRawTransaction: method([data("transaction")], async (ctx, [raw]) => {
+    // geth refuses these over RPC by default: the same signature is valid on every chain.
+    if (!ctx.limits.allowUnprotectedTxs && isUnprotected(raw)) {
+      throw new LuxError("UNPROTECTED_TX", "only replay-protected (EIP-155) transactions allowed over RPC (start the node with --allow-unprotected-txs to accept them)");
+    }
     const t = await ctx.pool.add(raw);
     await ctx.awaitMined?.(t);
     return t.hash;
@@ -26,6 +43,10 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_feeHistory: method(
     [quantity("blockCount"), blockRef("newestBlock"), optional<unknown[]>({ name: "rewardPercentiles", parse: (v) => (Array.isArray(v) ? v : (() => { throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: expected an array"); })()) })],
     async (ctx, [countRaw, ref, pctRaw]) => {
+      const maxPcts = ctx.limits.maxFeeHistoryPercentiles;
+      if (pctRaw && pctRaw.length > maxPcts) {
+        throw new LuxError("LIMIT_EXCEEDED", `too many reward percentiles: ${pctRaw.length}, limit ${maxPcts}`);
+      }
       const pcts = (pctRaw ?? []).map((p) => {
         if (typeof p !== "number" || p < 0 || p > MAX_PERCENTILE) throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: numbers in [0, 100]");
         return p;
@@ -33,7 +54,8 @@ export const txMethods: Record<string, MethodSpec> = {
       for (let i = 1; i < pcts.length; i++) if (pcts[i] < pcts[i - 1]) throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: must be ascending");
       const newest = await resolveBlock(ctx, ref);
       if (!newest) throw new LuxError("RESOURCE_NOT_FOUND", "header not found");
-      const count = countRaw > MAX_FEE_HISTORY ? MAX_FEE_HISTORY : countRaw;
+      // Like geth, a larger count is clipped (the answer says which blocks it covers), not refused.
+      const count = countRaw > ctx.limits.maxFeeHistoryBlocks ? ctx.limits.maxFeeHistoryBlocks : countRaw;
       const last = newest.block.header.number;
       const first = last + 1n > count ? last + 1n - count : 0n;
       const baseFees: Json[] = [];
@@ -68,8 +90,9 @@ export const txMethods: Record<string, MethodSpec> = {
     },
   ),
   net_version: method([], (ctx) => ctx.config.chainId.toString()),
-  net_listening: method([], () => true),
-  net_peerCount: method([], () => "0x0"),
+  // Truthful: listening means the peer-to-peer host is up; the count is of connected peers.
+  net_listening: method([], (ctx) => ctx.network?.().listening ?? false),
+  net_peerCount: method([], (ctx) => hexQ(BigInt(ctx.network?.().peers.filter((p) => p.connected).length ?? 0))),
   web3_clientVersion: method([], (ctx) => ctx.clientVersion),
   web3_sha3: method([data("data")], (_ctx, [d]) => bytesToHex(keccak(d))),
   eth_syncing: method([], () => false),

@@ -2,7 +2,7 @@ import { bytesToHex } from "@ethereumjs/util";
 import { epochOf } from "../../consensus/schedule";
 import { LuxError } from "../../errors";
 import { hexQ, type Json } from "../format";
-import { data, quantity } from "../params";
+import { blockNumber, data } from "../params";
 import { method, type MethodSpec, type RpcContext } from "../types";
 
 async function currentDuty(ctx: RpcContext) {
@@ -51,7 +51,23 @@ export const luxMethods: Record<string, MethodSpec> = {
     stakingContract: ctx.config.stakingContract,
     genesisHash: bytesToHex(ctx.chain.genesisHash),
   })),
-  lux_getBlockEnvelope: method([quantity("number")], async (ctx, [n]) => {
+  lux_peers: method([], (ctx): Json => {
+    const n = ctx.network?.();
+    return {
+      listening: n?.listening ?? false,
+      peerId: n?.peerId ?? null,
+      addresses: n?.addresses ?? [],
+      peers: (n?.peers ?? []).map((p) => ({
+        peerId: p.peerId,
+        connected: p.connected,
+        addresses: p.addresses,
+        penalty: p.penalty,
+        banned: p.bannedUntil !== undefined,
+        head: p.status ? { number: hexQ(p.status.headNumber), hash: p.status.headHash, finalized: hexQ(p.status.finalizedNumber) } : null,
+      })),
+    };
+  }),
+  lux_getBlockEnvelope: method([blockNumber("number")], async (ctx, [n]) => {
     const env = await ctx.chain.getEnvelopeByNumber(n);
     return env ? bytesToHex(env) : null;
   }),

@@ -1,10 +1,11 @@
 import { bytesToHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
 import { call, estimateGas, type CallRequest } from "../../execution/call";
+import { ExecutionGuard } from "../../execution/guard";
 import { LuxError } from "../../errors";
 import { hexQ } from "../format";
 import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
 import { requireBlock, simulationVm, stateAt } from "../resolve";
-import { method, type MethodSpec } from "../types";
+import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
 
@@ -25,6 +26,11 @@ function callRequest(o: Record<string, unknown>): CallRequest {
     data: input,
     accessList,
   };
+}
+
+/** A time-out and cancellation guard for one simulation, started when its slot is granted. */
+function guardFor(ctx: RpcContext, scope: RequestScope): ExecutionGuard {
+  return new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
 }
 
 /** Account and contract state reads, eth_call and eth_estimateGas. */
@@ -56,13 +62,21 @@ export const stateMethods: Record<string, MethodSpec> = {
     const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
     return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
   }),
-  eth_call: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
-    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref), isPending(ref));
-    return bytesToHex(await call(vm, env, callRequest(tx), ctx.limits.gasCap));
+  eth_call: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref], _conn, scope) => {
+    const req = callRequest(tx);
+    const rec = await requireBlock(ctx, ref);
+    return ctx.simulations.run(scope.signal, async () => {
+      const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
+      return bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
+    });
   }),
-  eth_estimateGas: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref]) => {
-    // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
-    const { vm, env } = await simulationVm(ctx, await requireBlock(ctx, ref), ref === undefined || isPending(ref));
-    return hexQ(await estimateGas(vm, env, callRequest(tx), ctx.limits.gasCap));
+  eth_estimateGas: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref], _conn, scope) => {
+    const req = callRequest(tx);
+    const rec = await requireBlock(ctx, ref);
+    return ctx.simulations.run(scope.signal, async () => {
+      // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
+      const { vm, env } = await simulationVm(ctx, rec, ref === undefined || isPending(ref));
+      return hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
+    });
   }),
 };

@@ -87,7 +87,7 @@ describe("Governance", function () {
       await expect(f.controller.connect(f.deployer).setPolicy(DEFAULT_POLICY))
         .to.be.revertedWithCustomError(f.controller, "AccessControlUnauthorizedAccount")
         .withArgs(f.deployer.address, await f.controller.GOVERNOR_ROLE());
-      await expect(f.staking.connect(f.deployer).slash(f.voters[0].address, WAD, encodeBytes32String("x")))
+      await expect(f.staking.connect(f.deployer).slash(f.voters[0].address, WAD, 0n, encodeBytes32String("x")))
         .to.be.revertedWithCustomError(f.staking, "AccessControlUnauthorizedAccount")
         .withArgs(f.deployer.address, await f.staking.SLASHER_ROLE());
       await expect(f.token.connect(f.deployer).mint(f.deployer.address, 1n))

@@ -6,6 +6,8 @@ import { delegate, epochOfNextTx, mdt, registerValidator, toEpoch, toLastBlockOf
 import { stakingFixture } from "./helpers";
 
 const REASON = encodeBytes32String("double-sign");
+/** The epoch of the offence in these tests (the fixture runs in epoch 3). */
+const INFRACTION = 2n;
 enum Source {
   RegistrationFee,
   Slashing,
@@ -29,8 +31,8 @@ describe("StakingManager slashing and jailing", function () {
       it("takes the fraction of the pool, burns and recycles it per slashBurnShare, and emits Slashed", async function () {
         const { staking, token, burnPool, recyclingPool, v, slasher, addr } = await loadFixture(slashFixture);
         const supply = await token.totalSupply();
-        const tx = staking.connect(slasher).slash(v.address, mdt("0.1"), REASON);
-        await expect(tx).to.emit(staking, "Slashed").withArgs(v.address, mdt("0.1"), mdt(40), mdt(20), mdt(20), REASON);
+        const tx = staking.connect(slasher).slash(v.address, mdt("0.1"), INFRACTION, REASON);
+        await expect(tx).to.emit(staking, "Slashed").withArgs(v.address, INFRACTION, mdt("0.1"), mdt(40), 0n, mdt(20), mdt(20), REASON);
         await expect(tx).to.emit(burnPool, "Burned").withArgs(addr.staking, Source.Slashing, mdt(20));
         await expect(tx).to.emit(recyclingPool, "Deposited").withArgs(addr.staking, Source.Slashing, mdt(20));
         expect(await token.totalSupply()).to.equal(supply - mdt(20));
@@ -42,7 +44,7 @@ describe("StakingManager slashing and jailing", function () {
 
       it("makes the validator and its delegators lose pro rata", async function () {
         const { staking, v, d, w, slasher } = await loadFixture(slashFixture);
-        await staking.connect(slasher).slash(v.address, mdt("0.25"), REASON);
+        await staking.connect(slasher).slash(v.address, mdt("0.25"), INFRACTION, REASON);
         expect(await staking.stakeOf(v.address, v.address)).to.equal(mdt(75));
         expect(await staking.stakeOf(v.address, d.address)).to.equal(mdt(225));
         expect(await staking.sharesOf(v.address, d.address)).to.equal(mdt(300));
@@ -51,22 +53,25 @@ describe("StakingManager slashing and jailing", function () {
         expect(await staking.stakeOf(w.address, w.address)).to.equal(mdt(50));
       });
 
-      it("leaves unbonding entries alone", async function () {
-        const { staking, v, d, slasher } = await loadFixture(slashFixture);
+      it("leaves unbonding that started before the infraction epoch alone", async function () {
+        const { staking, clock, v, d, slasher } = await loadFixture(slashFixture);
         await staking.connect(d).undelegate(v.address, mdt(100));
-        await staking.connect(slasher).slash(v.address, WAD, REASON);
+        await toEpoch(clock, 4n);
+        await expect(staking.connect(slasher).slash(v.address, WAD, 4n, REASON))
+          .to.emit(staking, "Slashed")
+          .withArgs(v.address, 4n, WAD, mdt(300), 0n, mdt(150), mdt(150), REASON);
         expect(await staking.totalUnbonding()).to.equal(mdt(100));
       });
 
       it("burns everything with slashBurnShare 1 and recycles everything with 0", async function () {
         const { staking, burnPool, recyclingPool, v, w, slasher } = await loadFixture(slashFixture);
         await staking.connect(slasher).setSlashBurnShare(WAD);
-        const all = staking.connect(slasher).slash(v.address, mdt("0.5"), REASON);
-        await expect(all).to.emit(staking, "Slashed").withArgs(v.address, mdt("0.5"), mdt(200), mdt(200), 0n, REASON);
+        const all = staking.connect(slasher).slash(v.address, mdt("0.5"), INFRACTION, REASON);
+        await expect(all).to.emit(staking, "Slashed").withArgs(v.address, INFRACTION, mdt("0.5"), mdt(200), 0n, mdt(200), 0n, REASON);
         await expect(all).to.not.emit(recyclingPool, "Deposited");
         await staking.connect(slasher).setSlashBurnShare(0n);
-        const none = staking.connect(slasher).slash(w.address, mdt("0.5"), REASON);
-        await expect(none).to.emit(staking, "Slashed").withArgs(w.address, mdt("0.5"), mdt(25), 0n, mdt(25), REASON);
+        const none = staking.connect(slasher).slash(w.address, mdt("0.5"), INFRACTION, REASON);
+        await expect(none).to.emit(staking, "Slashed").withArgs(w.address, INFRACTION, mdt("0.5"), mdt(25), 0n, 0n, mdt(25), REASON);
         await expect(none).to.not.emit(burnPool, "Burned");
       });
 
@@ -75,14 +80,14 @@ describe("StakingManager slashing and jailing", function () {
         const [u] = f.accounts;
         await f.staking.connect(f.deployer).setMinSelfStake(1n);
         await registerValidator(f, u, 3n);
-        await expect(f.staking.connect(f.deployer).slash(u.address, WAD, REASON))
+        await expect(f.staking.connect(f.deployer).slash(u.address, WAD, INFRACTION, REASON))
           .to.emit(f.staking, "Slashed")
-          .withArgs(u.address, WAD, 3n, 1n, 2n, REASON);
+          .withArgs(u.address, INFRACTION, WAD, 3n, 0n, 1n, 2n, REASON);
       });
 
       it("lowers the stake in the active set from the next epoch only", async function () {
         const { staking, clock, v, w, slasher } = await loadFixture(slashFixture);
-        await staking.connect(slasher).slash(v.address, mdt("0.5"), REASON);
+        await staking.connect(slasher).slash(v.address, mdt("0.5"), INFRACTION, REASON);
         expect((await staking.activeValidatorsAt(await clock.currentEpoch()))[2]).to.deep.equal([mdt(400), mdt(50)]);
         await toEpoch(clock, 4n);
         await ethers.provider.send("evm_mine", []);
@@ -97,7 +102,7 @@ describe("StakingManager slashing and jailing", function () {
     describe("of 100%", function () {
       async function wipedFixture() {
         const f = await slashFixture();
-        await f.staking.connect(f.slasher).slash(f.v.address, WAD, REASON);
+        await f.staking.connect(f.slasher).slash(f.v.address, WAD, INFRACTION, REASON);
         return f;
       }
 
@@ -127,7 +132,7 @@ describe("StakingManager slashing and jailing", function () {
 
       it("drops the validator from the next epoch's set; a further slash takes nothing", async function () {
         const { staking, clock, v, w, slasher } = await loadFixture(wipedFixture);
-        await expect(staking.connect(slasher).slash(v.address, WAD, REASON)).to.emit(staking, "Slashed").withArgs(v.address, WAD, 0n, 0n, 0n, REASON);
+        await expect(staking.connect(slasher).slash(v.address, WAD, INFRACTION, REASON)).to.emit(staking, "Slashed").withArgs(v.address, INFRACTION, WAD, 0n, 0n, 0n, 0n, REASON);
         await toEpoch(clock, 4n);
         await ethers.provider.send("evm_mine", []);
         expect((await staking.getActiveValidators())[0]).to.deep.equal([w.address]);
@@ -138,7 +143,7 @@ describe("StakingManager slashing and jailing", function () {
       for (const bad of [0n, WAD + 1n]) {
         it(`reverts with InvalidFraction for ${bad}`, async function () {
           const { staking, v, slasher } = await loadFixture(slashFixture);
-          await expect(staking.connect(slasher).slash(v.address, bad, REASON)).to.be.revertedWithCustomError(staking, "InvalidFraction").withArgs(bad);
+          await expect(staking.connect(slasher).slash(v.address, bad, INFRACTION, REASON)).to.be.revertedWithCustomError(staking, "InvalidFraction").withArgs(bad);
         });
       }
     });
@@ -146,14 +151,14 @@ describe("StakingManager slashing and jailing", function () {
     describe("of an unregistered address", function () {
       it("reverts with NotRegistered", async function () {
         const { staking, d, slasher } = await loadFixture(slashFixture);
-        await expect(staking.connect(slasher).slash(d.address, WAD, REASON)).to.be.revertedWithCustomError(staking, "NotRegistered").withArgs(d.address);
+        await expect(staking.connect(slasher).slash(d.address, WAD, INFRACTION, REASON)).to.be.revertedWithCustomError(staking, "NotRegistered").withArgs(d.address);
       });
     });
 
     describe("by anyone else", function () {
       it("reverts with AccessControlUnauthorizedAccount", async function () {
         const { staking, v, d, SLASHER_ROLE } = await loadFixture(slashFixture);
-        await expect(staking.connect(d).slash(v.address, WAD, REASON))
+        await expect(staking.connect(d).slash(v.address, WAD, INFRACTION, REASON))
           .to.be.revertedWithCustomError(staking, "AccessControlUnauthorizedAccount")
           .withArgs(d.address, SLASHER_ROLE);
       });
@@ -222,11 +227,11 @@ describe("StakingManager slashing and jailing", function () {
     });
 
     describe("with a jail period of zero", function () {
-      it("can leave jail in the same epoch", async function () {
-        const { staking, v, slasher } = await loadFixture(slashFixture);
-        await staking.connect(slasher).setJailEpochs(0n);
-        await staking.connect(slasher).jail(v.address);
-        await expect(staking.connect(v).unjail()).to.emit(staking, "ValidatorUnjailed");
+      it("cannot be configured: setJailEpochs(0) reverts with InvalidParameter", async function () {
+        const { staking, slasher } = await loadFixture(slashFixture);
+        await expect(staking.connect(slasher).setJailEpochs(0n))
+          .to.be.revertedWithCustomError(staking, "InvalidParameter")
+          .withArgs(encodeBytes32String("jailEpochs"), 0n, 1n, 100_000n);
       });
     });
   });

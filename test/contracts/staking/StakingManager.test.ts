@@ -167,7 +167,7 @@ describe("StakingManager", function () {
       it("prices shares after a slash: the same MDT buys more shares", async function () {
         const f = await loadFixture(validatorFixture);
         const { staking, v1, d1, deployer } = f;
-        await f.staking.connect(deployer).slash(v1.address, WAD / 2n, encodeBytes32String("test"));
+        await f.staking.connect(deployer).slash(v1.address, WAD / 2n, 0n, encodeBytes32String("test"));
         // v1's pool: 100 shares worth 50 MDT, a share costs 0.5 MDT.
         await f.token.connect(d1).approve(staking, mdt(25));
         await expect(staking.connect(d1).delegate(v1.address, mdt(25)))
@@ -225,7 +225,7 @@ describe("StakingManager", function () {
         expect(await staking.stakeOf(v1.address, v1.address)).to.equal(MIN_SELF_STAKE);
         expect(await staking.totalBonded()).to.equal(MIN_SELF_STAKE);
         expect(await staking.totalUnbonding()).to.equal(mdt(68));
-        expect(await staking.unbondingOf(v1.address)).to.deep.equal([[mdt(68), epoch + UNBONDING]]);
+        expect(await staking.unbondingOf(v1.address)).to.deep.equal([[mdt(68), epoch + UNBONDING, v1.address]]);
         expect(await staking.withdrawable(v1.address)).to.equal(0n);
       });
     });
@@ -309,7 +309,7 @@ describe("StakingManager", function () {
     it("burns shares rounded up, so the remaining holders never lose", async function () {
       const f = await loadFixture(delegatedFixture);
       // Price 2/3 after a third is slashed: 160 shares hold 106.66.. MDT.
-      await f.staking.connect(f.deployer).slash(f.v1.address, WAD / 3n, encodeBytes32String("x"));
+      await f.staking.connect(f.deployer).slash(f.v1.address, WAD / 3n, 0n, encodeBytes32String("x"));
       const before = await f.staking.stakeOf(f.v1.address, f.v1.address);
       await f.staking.connect(f.d1).undelegate(f.v1.address, 1n);
       // 1 wei of stake costs ceil(1 * 3/2) = 2 shares.
@@ -319,7 +319,7 @@ describe("StakingManager", function () {
 
     it("lets the last holder out take the whole remaining stake", async function () {
       const f = await loadFixture(delegatedFixture);
-      await f.staking.connect(f.deployer).slash(f.v1.address, WAD / 3n, encodeBytes32String("x"));
+      await f.staking.connect(f.deployer).slash(f.v1.address, WAD / 3n, 0n, encodeBytes32String("x"));
       await f.staking.connect(f.v1).unstake(await f.staking.stakeOf(f.v1.address, f.v1.address));
       const rest = (await f.staking.validatorInfo(f.v1.address)).totalStake;
       const value = await f.staking.stakeOf(f.v1.address, f.d1.address);
@@ -348,9 +348,9 @@ describe("StakingManager", function () {
         .withArgs(d2.address, 0n, 1n);
     });
 
-    it("reverts with NotRegistered / ZeroAmount", async function () {
+    it("reverts with InsufficientStake from a validator it never bonded to / ZeroAmount", async function () {
       const { staking, v1, v2, d1 } = await loadFixture(delegatedFixture);
-      await expect(staking.connect(d1).undelegate(v2.address, 1n)).to.be.revertedWithCustomError(staking, "NotRegistered").withArgs(v2.address);
+      await expect(staking.connect(d1).undelegate(v2.address, 1n)).to.be.revertedWithCustomError(staking, "InsufficientStake").withArgs(d1.address, 0n, 1n);
       await expect(staking.connect(d1).undelegate(v1.address, 0n)).to.be.revertedWithCustomError(staking, "ZeroAmount");
     });
 
@@ -383,14 +383,14 @@ describe("StakingManager", function () {
 
     describe("from the release epoch on", function () {
       it("pays the matured entries only and emits Withdrawn", async function () {
-        const { staking, token, clock, d1, start, addr } = await loadFixture(unbondingFixture);
+        const { staking, token, clock, d1, v1, start, addr } = await loadFixture(unbondingFixture);
         await toEpoch(clock, start + UNBONDING);
         await ethers.provider.send("evm_mine", []);
         expect(await staking.withdrawable(d1.address)).to.equal(mdt(10));
         const tx = staking.connect(d1).withdraw();
         await expect(tx).to.emit(staking, "Withdrawn").withArgs(d1.address, mdt(10));
         await expect(tx).to.changeTokenBalances(token, [d1, { getAddress: async () => addr.staking }], [mdt(10), -mdt(10)]);
-        expect(await staking.unbondingOf(d1.address)).to.deep.equal([[mdt(20), start + 1n + UNBONDING]]);
+        expect(await staking.unbondingOf(d1.address)).to.deep.equal([[mdt(20), start + 1n + UNBONDING, v1.address]]);
         expect(await staking.totalUnbonding()).to.equal(mdt(20));
         await expect(staking.connect(d1).withdraw()).to.be.revertedWithCustomError(staking, "NothingToWithdraw");
       });
@@ -411,11 +411,14 @@ describe("StakingManager", function () {
       });
     });
 
-    describe("with an unbonding period of zero", function () {
-      it("pays in the same epoch", async function () {
-        const { staking, v1, deployer } = await loadFixture(validatorFixture);
-        await staking.connect(deployer).setUnbondingEpochs(0n);
+    describe("with the shortest unbonding period (one epoch)", function () {
+      it("pays from the next epoch, never in the same one", async function () {
+        const { staking, clock, v1, deployer } = await loadFixture(validatorFixture);
+        await staking.connect(deployer).setUnbondingEpochs(1n);
+        const epoch = await epochOfNextTx(clock);
         await staking.connect(v1).unstake(mdt(10));
+        await expect(staking.connect(v1).withdraw()).to.be.revertedWithCustomError(staking, "NothingToWithdraw");
+        await toEpoch(clock, epoch + 1n);
         await expect(staking.connect(v1).withdraw()).to.emit(staking, "Withdrawn").withArgs(v1.address, mdt(10));
       });
     });
@@ -426,9 +429,10 @@ describe("StakingManager", function () {
     const U256 = 2n ** 256n - 1n;
     const setters = [
       { fn: "setMinSelfStake", name: "minSelfStake", prev: MIN_SELF_STAKE, ok: [1n, U256], bad: [[0n, 1n, U256]] },
-      { fn: "setUnbondingEpochs", name: "unbondingEpochs", prev: 7n, ok: [0n, MAXP], bad: [[MAXP + 1n, 0n, MAXP]] },
+      { fn: "setUnbondingEpochs", name: "unbondingEpochs", prev: 7n, ok: [1n, 1000n], bad: [[0n, 1n, 1000n], [1001n, 1n, 1000n]] },
       { fn: "setMaxActiveValidators", name: "maxActiveValidators", prev: 64n, ok: [1n, 256n], bad: [[0n, 1n, 256n], [257n, 1n, 256n]] },
-      { fn: "setJailEpochs", name: "jailEpochs", prev: 4n, ok: [0n, MAXP], bad: [[MAXP + 1n, 0n, MAXP]] },
+      { fn: "setJailEpochs", name: "jailEpochs", prev: 4n, ok: [1n, MAXP], bad: [[0n, 1n, MAXP], [MAXP + 1n, 1n, MAXP]] },
+      { fn: "setInactivityEpochs", name: "inactivityEpochs", prev: 7n, ok: [1n, MAXP], bad: [[0n, 1n, MAXP], [MAXP + 1n, 1n, MAXP]] },
       { fn: "setSlashBurnShare", name: "slashBurnShare", prev: WAD / 2n, ok: [0n, WAD], bad: [[WAD + 1n, 0n, WAD]] },
     ] as const;
 

@@ -45,9 +45,9 @@ describe("sdk/tokenomics agrees with the contracts on slashes and registration f
           if (delegated > 0n) await (await staking.connect(delegator).delegate(validator.address, delegated)).wait();
 
           const expected = slash(selfStake + delegated, fraction, burnShare);
-          const receipt = await (await staking.slash(validator.address, fraction, ethers.ZeroHash)).wait();
+          const receipt = await (await staking.slash(validator.address, fraction, 0n, ethers.ZeroHash)).wait();
           const event = receipt?.logs.map((l) => staking.interface.parseLog(l)).find((e) => e?.name === "Slashed");
-          expect(event?.args.amount).to.equal(expected.slashed);
+          expect(event?.args.bonded).to.equal(expected.slashed);
           expect(event?.args.burned).to.equal(expected.burned);
           expect(event?.args.recycled).to.equal(expected.recycled);
           expect(await burnPool.burnedBy(SLASHING)).to.equal(expected.burned);
