@@ -21,6 +21,7 @@ import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
 import type { NodeOptions } from "./types";
 import { DevMode } from "./dev/devMode";
+import { minedRevertError } from "./dev/minedRevert";
 
 export type { NodeOptions } from "./types";
 
@@ -186,7 +187,15 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     };
     if (opts.automine || dev) {
       const waitMined = automine(chain, pool, config.slotTimeMs);
-      ctx.awaitMined = dev ? async (tx) => (dev.automine ? waitMined(tx) : undefined) : waitMined;
+      ctx.awaitMined = dev
+        ? async (tx) => {
+            if (!dev.automine) return;
+            await waitMined(tx);
+            // Like `hardhat node`: a transaction mined but reverted is answered with its revert.
+            const reverted = await minedRevertError(chain, tx.hash);
+            if (reverted) throw reverted;
+          }
+        : waitMined;
     }
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods({ dev: dev !== undefined })),

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { Block, createBlockHeaderFromRLP } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
-import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
+import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
 import {
   Address, bytesToHex, concatBytes, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
 } from "@ethereumjs/util";
@@ -33,6 +33,7 @@ const ACTIVE_SET_CALL_GAS = 30_000_000n;
 /** Empty dev blocks written per LevelDB batch at most. */
 const EMPTY_BATCH = 256;
 const BOUNDARY_CACHE = 16;
+const EDITED_BASES = 4096;
 const BLOOM_BYTES = 256;
 
 /**
@@ -55,6 +56,8 @@ export class Chain extends EventEmitter {
   devHooks?: DevBlockHooks;
   /** Dev mode only: the head's state after hardhat_set* edits (the header keeps the root it was sealed with). */
   private editedRoot?: Uint8Array;
+  /** Dev mode only: blocks built on an edited state, by hash → the root they started from (replays need it). */
+  private readonly editedBases = new LruMap<string, Uint8Array>(EDITED_BASES);
 
   private constructor(
     readonly config: ChainConfig,
@@ -204,6 +207,7 @@ export class Chain extends EventEmitter {
         await this.store.commitBlocks(pending.map((p) => p.write));
         for (const p of pending) {
           this.head = p.head.record;
+          if (this.editedRoot) this.editedBases.set(bytesToHex(p.write.hash), this.editedRoot);
           this.editedRoot = undefined;
           this.blocks.set(bytesToHex(p.write.hash), p.head.record);
           this.receipts.set(bytesToHex(p.write.hash), []);
@@ -238,6 +242,11 @@ export class Chain extends EventEmitter {
       await flush();
       return last;
     });
+  }
+
+  /** Dev mode: observes every message the block-building EVM runs (contracts' console.log). */
+  observeMessages(listener: (m: Message) => void): void {
+    this.vm.evm.events?.on("beforeMessage", listener);
   }
 
   /** Base fee of the next block: EIP-1559 from the parent, unless dev mode overrides it once. */
@@ -366,6 +375,7 @@ export class Chain extends EventEmitter {
     }
     const record: BlockRecord = { block, hash, slot: envelope.slot, signature: envelope.signature, senders };
     this.head = record;
+    if (this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
     this.editedRoot = undefined;
     this.totalBurned = totalBurned;
     this.blocks.set(bytesToHex(hash), record);
@@ -435,6 +445,16 @@ export class Chain extends EventEmitter {
     const root = this.headStateRoot();
     if (this.headStateCache?.root !== root) this.headStateCache = { root, sm: this.stateAt(this.head) };
     return this.headStateCache.sm;
+  }
+
+  /** A read-only state at the start of a block: its parent's post-state, or the dev-edited state it was built on. */
+  async stateBefore(record: BlockRecord): Promise<LuxStateManager> {
+    const copy = this.sm.shallowCopy();
+    const edited = this.editedBases.get(bytesToHex(record.hash));
+    const parent = edited ? undefined : await this.getBlockByHash(record.block.header.parentHash);
+    if (!edited && !parent) throw new LuxError("RESOURCE_NOT_FOUND", `parent of block ${record.block.header.number} not found`);
+    await copy.setStateRoot(edited ?? (parent as BlockRecord).block.header.stateRoot, true);
+    return copy;
   }
 
   /** A read-only state at a block's post-state (the head's includes dev-mode edits). */

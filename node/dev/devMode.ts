@@ -6,6 +6,7 @@ import type { Logger } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { DevClock } from "./clock";
+import { consoleLogger } from "./console";
 import { sendTransaction, type SendRequest } from "./send";
 import type { DevOptions, DevProducer, Snapshot } from "./types";
 
@@ -45,6 +46,7 @@ export class DevMode {
       this.keys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
     }
     chain.devHooks = this.clock;
+    chain.observeMessages(consoleLogger(log));
     producer.setProduceOnTx(opts.automine);
     producer.setSlotTimer(opts.slotBlocks);
   }

@@ -14,7 +14,7 @@ function isPending(ref: BlockRef | undefined): boolean {
   return ref?.kind === "tag" && ref.tag === "pending";
 }
 
-function callRequest(o: Record<string, unknown>): CallRequest {
+export function callRequest(o: Record<string, unknown>): CallRequest {
   const input = member(o, "input", data) ?? member(o, "data", data);
   const accessList = o.accessList as CallRequest["accessList"] | undefined;
   if (accessList !== undefined && !Array.isArray(accessList)) throw new LuxError("INVALID_PARAMS", "invalid argument accessList: expected an array");
