@@ -2,19 +2,26 @@
  * Composition root: opens the store, the chain (genesis or resume), the txpool, the producer, the
  * filters, the RPC dispatcher and server, and the metrics, and wires their events together.
  */
+import path from "node:path";
 import { Registry } from "prom-client";
 import { Address, bytesToHex, hexToBytes, privateToAddress, utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
 import { Chain } from "./chain/chain";
 import { Follower } from "./chain/follower";
 import { InclusionWaiter } from "./chain/inclusion";
 import { Producer } from "./chain/producer";
-import type { Logger, NewHead } from "./chain/types";
+import type { Logger, NewHead, ReorgEvent } from "./chain/types";
 import { chainConfigFromJson, chainConfigToJson } from "./config";
 import type { ChainConfig } from "./config/types";
-import { LuxError } from "./errors";
+import { LuxError, errorMessage } from "./errors";
+import { VoteService } from "./chain/votes";
+import { validateSlotClock } from "./consensus/time";
+import { ChainNetworkAdapter } from "./chain/network";
+import type { ConsensusNetwork } from "./chain/types";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { parseLogCriteria } from "./rpc/logs";
 import { peerList, startNetworking, type Networking } from "./p2p";
+import { consensusPort } from "./p2p/consensusPort";
 import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
@@ -35,7 +42,11 @@ export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
 export const DEV_CLIENT_VERSION = `HardhatNetwork-compatible/${CLIENT_VERSION}`;
 /** Default RPC port. */
 export const DEFAULT_PORT = 8545;
-/** Default min interval between transaction-triggered blocks under load. */
+/**
+ * Default min interval between transaction-triggered blocks under load without automine. With automine
+ * there is none: every sender waits for its block, so a block starts as soon as the previous one is
+ * done and holds whatever arrived meanwhile.
+ */
 export const DEFAULT_BLOCK_BATCH_MS = 50;
 const MIB = 1024 * 1024;
 /** Default RPC limits (geth's where geth has one; the table is in node/README.md). */
@@ -69,6 +80,10 @@ export interface LuxNode {
   pool: TxPool;
   /** Metrics. */
   metrics: NodeMetrics;
+  /** The consensus seam the peer-to-peer transport plugs into (import from peers, gossip out, sync). */
+  network: ConsensusNetwork;
+  /** The block producer (dev helpers: `mineNow`, `devTime`). */
+  producer: Producer;
   /** Bound port. */
   port: number;
   /** http://host:port */
@@ -82,6 +97,8 @@ export interface LuxNode {
 }
 
 const CONFIG_META = "chainConfig";
+/** The txpool journal's file name inside the data dir (LevelDB ignores files it does not own). */
+export const TXPOOL_JOURNAL_FILE = "txpool.journal";
 /** Automine gives up waiting (the transaction stays pooled) after this many slots, at least AUTOMINE_MIN_WAIT_MS. */
 const AUTOMINE_WAIT_SLOTS = 3;
 const AUTOMINE_MIN_WAIT_MS = 10_000;
@@ -118,8 +135,9 @@ async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promi
   if (config.chainId !== requested.chainId) {
     throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
   }
-  // Slot time is a production cadence, not part of the chain's validity rules: it may change on restart.
-  return { ...config, slotTimeMs: requested.slotTimeMs };
+  // On a network the slot time fixes every block's timestamp: it is part of the chain. In dev mode it is
+  // only the production cadence (blocks may run ahead of the clock anyway), so a restart may change it.
+  return config.devMode ? { ...config, slotTimeMs: requested.slotTimeMs } : config;
 }
 
 function blockLine(h: NewHead): string {
@@ -133,8 +151,28 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
   const store = new LevelChainStore(opts.dataDir);
   await store.open();
   try {
+    validateSlotClock(opts.chain);
     const config = await loadConfig(store, opts.chain);
+    validateSlotClock(config);
     const chain = await Chain.open({ config, store, log });
+    const signerKeys = new Map<string, Uint8Array>();
+    for (const k of opts.signerKeys ?? []) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    const network = new ChainNetworkAdapter(chain);
+    const votes = await VoteService.open(chain, signerKeys, (m) => network.publish(m), log);
+    chain.votes = votes;
+    chain.on("head", (h: NewHead) => {
+      votes.onHead(h).catch((err: unknown) => log.warn(`voting on block ${h.record.block.header.number} failed: ${errorMessage(err)}`));
+    });
+    // Transactions of blocks a reorg removed go back to the pool (those the new branch holds are dropped
+    // again by its "head" events).
+    chain.on("reorg", (r: ReorgEvent) => {
+      // A dev-mode evm_revert discards them (the snapshot's own pending transactions come back instead).
+      if (r.rewind) return;
+      for (const { record } of r.removed) for (const tx of record.block.transactions) pool.add(tx.serialize()).catch(() => undefined);
+    });
     const metrics = createMetrics(new Registry());
     const pool = new TxPool(
       chain.common,
@@ -149,7 +187,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       },
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
-      store.txJournal(),
+      path.join(opts.dataDir, TXPOOL_JOURNAL_FILE),
     );
     // Pending transactions of the previous run come back, revalidated against the head.
     const replay = await pool.restore();
@@ -168,15 +206,13 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       if (opts.logTxs) log.info(`tx ${t.hash} from ${t.from} nonce ${t.nonce}`);
     });
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const filters = new FilterManager(chain, pool);
-    const signerKeys = new Map<string, Uint8Array>();
-    for (const k of opts.signerKeys ?? []) {
-      const bytes = hexToBytes(k as `0x${string}`);
-      signerKeys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
-    }
+    const filters = await FilterManager.open(chain, pool, (raw) => parseLogCriteria(raw, limits), log);
+    // Logs of blocks a reorg removed go to filters and subscribers again, with removed: true.
+    chain.on("reorg", (r: ReorgEvent) => filters.onRemoved(r.removed.map(({ record, receipts }) => ({ hash: record.hash, number: record.block.header.number, receipts }))));
     const fallbackProposer = opts.dev ? config.genesisValidators.find((v) => signerKeys.has(v.signer.toLowerCase())) : undefined;
     const producer = new Producer(chain, pool, {
-      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS, signerKeys, log,
+      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log,
+      extras: (duty) => votes.extras(duty.epoch.validators),
       fallbackProposer: fallbackProposer && { ...fallbackProposer },
     });
     const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, limits.gasCap, log) : undefined;
@@ -184,6 +220,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
       totalBurned: () => chain.totalBurned, dev,
+      allowImportBlock: opts.allowImportBlock ?? false,
     };
     if (opts.automine || dev) {
       const waitMined = automine(chain, pool, config.slotTimeMs);
@@ -206,17 +243,22 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     );
     const port = await server.listen();
     const p2p = opts.p2p
-      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined })
+      ? await startNetworking({ chain, pool, log, options: opts.p2p, signerKey: signerKeys.size === 1 ? [...signerKeys.values()][0] : undefined, port: consensusPort(chain, network) })
       : undefined;
+    // Own votes and fresh evidence go out by gossip (produced blocks are published by the p2p layer).
+    if (p2p) network.onGossip((m) => {
+      if (m.topic !== "block") void p2p.net.publish(m.topic, m.data);
+    });
     ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
-    if (p2p) producer.setReady(() => p2p.syncer.inSync());
+    // A dev node is its chain's only producer (and evm_revert moves its head below what peers saw).
+    if (p2p && !dev) producer.setReady(() => p2p.syncer.inSync());
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port, p2p,
+      config, chain, pool, metrics, port, p2p, network, producer,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {
@@ -224,13 +266,14 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         stopped = true;
         dev?.stop();
         await producer.stop();
+        network.close();
         await follower?.stop();
         await p2p?.stop();
-        filters.close();
+        await filters.close();
         await server.close();
         // Wait for any in-flight import, then close: every committed block is already on disk.
         await chain.importBlockIdle();
-        await pool.close();
+        pool.close();
         await store.close();
       },
     };

@@ -21,14 +21,16 @@ export interface NodeOptions {
   produce?: boolean;
   /** RPC URL of a node to follow: import (and re-validate) its blocks instead of producing. */
   follow?: string;
-  /** Build as soon as transactions wait (default true). */
+  /** Enable `lux_importBlock` (default false: blocks come from peers, which validate the same way). */
+  allowImportBlock?: boolean;
+  /** Build as soon as transactions wait (default true; dev mode only). */
   produceOnTx?: boolean;
   /**
    * Answer eth_sendRawTransaction only once the transaction is mined, like Hardhat's and Anvil's
    * automine (default false). A transaction held back by a nonce gap is answered at once.
    */
   automine?: boolean;
-  /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50). */
+  /** Min ms between transaction-triggered blocks under load, so arrivals gather into fuller blocks (default 50; 0 with automine). */
   blockBatchMs?: number;
   /** Txpool limits. */
   txpool?: Partial<TxPoolOptions>;

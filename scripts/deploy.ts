@@ -9,7 +9,6 @@
  *                            signers as validators (signer key = own address), keep the deployer's
  *                            governance and slasher roles.
  *   DEPLOY_EPOCH_LENGTH      blocks per tokenomics epoch (default 32)
- *   DEPLOY_DISTRIBUTOR       account allowed to submit distributions (default: the deployer)
  */
 import { ethers, network } from "hardhat";
 import { parseEther } from "ethers";
@@ -27,7 +26,6 @@ async function main(): Promise<void> {
   const devMode = process.env.DEPLOY_DEV_MODE === "1";
   const config = defaultSuiteConfig(deployer.address);
   if (process.env.DEPLOY_EPOCH_LENGTH) config.epochLength = BigInt(process.env.DEPLOY_EPOCH_LENGTH);
-  if (process.env.DEPLOY_DISTRIBUTOR) config.distributor = ethers.getAddress(process.env.DEPLOY_DISTRIBUTOR);
   if (devMode) {
     const each = parseEther(process.env.DEPLOY_DEV_MDT ?? DEFAULT_DEV_MDT);
     config.genesisAllocations = signers.map((s) => ({ account: s.address, amount: each }));

@@ -48,6 +48,8 @@ export type ClientErrorCode =
   | "NOTHING_TO_CLAIM"
   /** The reward tree of an epoch is not in the data directory. */
   | "TREE_NOT_FOUND"
+  /** No stored weight commitment (salt) for the epoch in the data directory. */
+  | "COMMIT_NOT_FOUND"
   /** The SDK's computation disagrees with the contract's view of the same quantity. */
   | "CHAIN_MISMATCH"
   /** An epoch was distributed with a root that no stored tree has. */

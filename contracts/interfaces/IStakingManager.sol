@@ -101,6 +101,12 @@ interface IStakingManager {
     /// @notice True when `validator` is in the active set of `epoch`.
     function isActiveAt(address validator, uint256 epoch) external view returns (bool);
 
+    /**
+     * @notice `validator`'s stake in the active set of `epoch` (0 when not in it) and the set's total stake:
+     * what stake-weighted epoch metrics and reward attestations count. O(1) once the set is recorded.
+     */
+    function activeStakeAt(address validator, uint256 epoch) external view returns (uint256 stake, uint256 total);
+
     /// @notice Number of validators in the active set of `epoch`.
     function activeCountAt(uint256 epoch) external view returns (uint256);
 

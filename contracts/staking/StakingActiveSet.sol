@@ -19,6 +19,7 @@ abstract contract StakingActiveSet is StakingSigners {
         address[] validators;
         uint256[] stakes;
         mapping(address validator => uint256 stake) stakeOf;
+        uint256 totalStake;
     }
 
     address[] private _validatorList;
@@ -75,6 +76,21 @@ abstract contract StakingActiveSet is StakingSigners {
         if (!live) return id == 0 ? 0 : _snapshots[id - 1].validators.length;
         (address[] memory validators, ) = _computeActiveSet();
         return validators.length;
+    }
+
+    /// @inheritdoc IStakingManager
+    function activeStakeAt(address validator, uint256 epoch) external view returns (uint256 held, uint256 total) {
+        (bool live, uint256 id) = _setFor(epoch);
+        if (!live) {
+            if (id == 0) return (0, 0);
+            ActiveSet storage set = _snapshots[id - 1];
+            return (set.stakeOf[validator], set.totalStake);
+        }
+        (address[] memory validators, uint256[] memory stakes) = _computeActiveSet();
+        for (uint256 i = 0; i < validators.length; ++i) {
+            total += stakes[i];
+            if (validators[i] == validator) held = stakes[i];
+        }
     }
 
     /// @notice Every registered validator (registration order, except that a removal moves the last one into its place).
@@ -149,6 +165,7 @@ abstract contract StakingActiveSet is StakingSigners {
             set.stakeOf[vals[i]] = stakes[i];
             total += stakes[i];
         }
+        set.totalStake = total;
         _snapshotIndex.push(SafeCast.toUint48(fromEpoch), SafeCast.toUint208(id + 1));
         _dirty = false;
         emit ActiveSetRecorded(fromEpoch, vals.length, total);

@@ -4,37 +4,50 @@ import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
 import {
-  Address, bytesToHex, concatBytes, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
+  Address, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
 } from "@ethereumjs/util";
 import { createChainCommon } from "../config";
 import type { ChainConfig } from "../config/types";
 import { GET_ACTIVE_VALIDATORS_SELECTOR, decodeActiveSet } from "../consensus/activeSet";
-import { decodeEnvelope, encodeEnvelope } from "../consensus/envelope";
+import { consensusCommitment, decodeEnvelope, encodeEnvelope } from "../consensus/envelope";
 import { PosEngine } from "../consensus/pos";
-import type { ConsensusEngine, Duty, Envelope, ParentInfo, Validator } from "../consensus/types";
+import { slotTimestamp } from "../consensus/time";
+import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, Validator, Vote } from "../consensus/types";
+import { evidenceId } from "../consensus/messages";
 import { LuxError, errorMessage } from "../errors";
-import { keccak } from "../execution/crypto";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
-import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "../storage/types";
+import type { ChainStore, StoredReceipt, TxLocation } from "../storage/types";
 import { EXTRA_DATA, buildGenesis } from "./genesis";
+import { checkBlockAgainstExecution } from "./validate";
+import { BlockTree } from "./forkChoice";
+import { runSystemCalls, type Conviction } from "./system";
+import type { CountedVote } from "../consensus/finality";
+import type { VoteService } from "./votes";
 import { LruMap } from "./lru";
-import { rewindPlan } from "./rewind";
-import type { BlockRecord, ChainOptions, DevBlockHooks, EmptyRun, HeadRewound, Logger, NewHead } from "./types";
-import { epochOf } from "../consensus/schedule";
-import { EMPTY_TRIE_ROOT } from "../execution/orderedTrieRoot";
+import type { BlockId, BlockRecord, ChainOptions, DevBlockHooks, HeadRewound, Logger, NewHead, ReorgEvent } from "./types";
 
 /** Decoded blocks kept in memory (a full block holds ~1,400 transfer objects: keep this small). */
 const BLOCK_CACHE = 64;
+const EDITED_BASES = 4096;
 const RECEIPT_CACHE = 128;
 /** Gas given to the deterministic read of the active validator set. */
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
-/** Empty dev blocks written per LevelDB batch at most. */
-const EMPTY_BATCH = 256;
-const BOUNDARY_CACHE = 16;
-const EDITED_BASES = 4096;
-const BLOOM_BYTES = 256;
+/** Consensus views of blocks kept in memory (the engine walks up to two epochs back). */
+const META_CACHE = 4096;
+/** At startup the fork-choice tree is rebuilt from at most this many canonical blocks below the head. */
+const TREE_RELOAD = 1024n;
+
+/** Options of `Chain.produce`. */
+export interface ProduceOptions {
+  /** Dev mode only: the header timestamp (must exceed the parent's); default max(now, parent + 1). */
+  timestamp?: bigint;
+  /** Votes to carry in the envelope. */
+  votes?: Vote[];
+  /** Evidence to include (slashed at the end of the block). */
+  evidence?: Evidence[];
+}
 
 /**
  * The canonical chain: head, head state, block production and import. Every head change runs under
@@ -48,16 +61,25 @@ export class Chain extends EventEmitter {
   /** Base fees burned up to the head (wei). */
   totalBurned = 0n;
   private vm!: VM;
+  /** Parent of the side-branch block being executed (BLOCKHASH follows its branch). */
+  private branchTip?: Uint8Array;
   private sm!: LuxStateManager;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly blocks = new LruMap<string, BlockRecord>(BLOCK_CACHE);
   private readonly receipts = new LruMap<string, StoredReceipt[]>(RECEIPT_CACHE);
+  private readonly metas = new LruMap<string, BlockMeta>(META_CACHE);
   /** Dev mode only: timestamp rule and base-fee override of produced blocks. */
   devHooks?: DevBlockHooks;
   /** Dev mode only: the head's state after hardhat_set* edits (the header keeps the root it was sealed with). */
   private editedRoot?: Uint8Array;
   /** Dev mode only: blocks built on an edited state, by hash → the root they started from (replays need it). */
   private readonly editedBases = new LruMap<string, Uint8Array>(EDITED_BASES);
+  /** Blocks above the last final block, for the fork choice. */
+  readonly tree = new BlockTree();
+  private justifiedCp!: Checkpoint;
+  private finalizedCp!: Checkpoint;
+  /** Votes, finality and evidence; attached by the node (blocks carrying votes need it). */
+  votes?: VoteService;
 
   private constructor(
     readonly config: ChainConfig,
@@ -68,21 +90,10 @@ export class Chain extends EventEmitter {
     this.common = createChainCommon(config);
     this.engine = new PosEngine({
       config,
-      genesisHash: new Uint8Array(32),
-      storedBoundary: (epoch) => this.storedBoundary(epoch),
+      genesisHash: () => this.genesisHash,
+      blockMeta: (hash) => this.blockMeta(hash),
       readActiveSet: (hash) => this.readActiveSet(hash),
     });
-  }
-
-  /** Epoch boundaries read from the store (a boundary never changes, except by a dev-mode rewind, which clears this). */
-  private readonly boundaries = new LruMap<bigint, Uint8Array>(BOUNDARY_CACHE);
-
-  private async storedBoundary(epoch: bigint): Promise<Uint8Array | undefined> {
-    const hit = this.boundaries.get(epoch);
-    if (hit) return hit;
-    const stored = await this.store.getEpochBoundary(epoch);
-    if (stored) this.boundaries.set(epoch, stored);
-    return stored;
   }
 
   /** Opens the chain on a store: creates genesis on an empty one, else resumes from the head pointer. */
@@ -97,14 +108,14 @@ export class Chain extends EventEmitter {
     const scratch = createStateManager(this.common, trieDb);
     const genesis = await buildGenesis(this.config, this.common, scratch);
     this.genesisHash = genesis.hash();
-    (this.engine as PosEngine)["deps"].genesisHash = this.genesisHash;
     const headHash = await this.store.getHead();
     if (!headHash) {
       await this.store.commitBlock({
-        hash: this.genesisHash, number: 0n, envelope: encodeEnvelope({ block: genesis, slot: 0n, signature: new Uint8Array(0) }),
+        hash: this.genesisHash, number: 0n, slot: 0n,
+        envelope: encodeEnvelope({ block: genesis, slot: 0n, signature: new Uint8Array(0), reveal: new Uint8Array(0), votes: [], evidence: [] }),
         header: genesis.header.serialize(), senders: [], receipts: [], totalBurned: 0n,
       });
-      this.head = { block: genesis, hash: this.genesisHash, slot: 0n, signature: new Uint8Array(0), senders: [] };
+      this.head = { block: genesis, hash: this.genesisHash, slot: 0n, signature: new Uint8Array(0), reveal: new Uint8Array(0), votes: [], evidence: [], senders: [] };
     } else {
       const stored = await this.store.getCanonicalHash(0n);
       if (!stored || !equalsBytes(stored, this.genesisHash)) {
@@ -118,13 +129,63 @@ export class Chain extends EventEmitter {
       this.totalBurned = await this.store.getTotalBurned();
     }
     this.sm = createStateManager(this.common, trieDb, this.head.block.header.stateRoot);
-    this.vm = await this.createVm(this.sm);
+    this.vm = await this.createVm(this.sm, () => this.branchTip);
+    const genesisCp = { hash: this.genesisHash, number: 0n, slot: 0n };
+    this.justifiedCp = genesisCp;
+    this.finalizedCp = genesisCp;
+    const headN = this.head.block.header.number;
+    for (let n = headN > TREE_RELOAD ? headN - TREE_RELOAD : 0n; n <= headN; n++) {
+      const hash = await this.store.getCanonicalHash(n);
+      const m = hash ? await this.blockMeta(hash) : undefined;
+      if (m) this.tree.add({ hash: bytesToHex(m.hash), parent: bytesToHex(m.parentHash), number: m.number });
+    }
   }
 
-  /** A VM over a state manager, whose BLOCKHASH reads the canonical chain. */
-  async createVm(sm: LuxStateManager): Promise<VM> {
+  /** Records the highest justified and the last final block (from the vote service). */
+  setFinality(justified: Checkpoint, finalized: Checkpoint): void {
+    this.justifiedCp = justified;
+    if (finalized.number > this.finalizedCp.number || this.finalizedCp.number === 0n) {
+      this.finalizedCp = finalized;
+      this.tree.prune(finalized);
+    }
+  }
+
+  /** The last final block as a checkpoint. */
+  get finalized(): Checkpoint {
+    return this.finalizedCp;
+  }
+
+  /** The highest justified block as a checkpoint. */
+  get justified(): Checkpoint {
+    return this.justifiedCp;
+  }
+
+  /** True when `a` is `d` or an ancestor of it (walks `d`'s branch back). */
+  async isAncestor(a: Checkpoint, d: Checkpoint): Promise<boolean> {
+    if (a.number > d.number) return false;
+    let cur: BlockMeta | undefined = await this.blockMeta(d.hash);
+    while (cur && cur.number > a.number) cur = await this.blockMeta(cur.parentHash);
+    return cur !== undefined && equalsBytes(cur.hash, a.hash);
+  }
+
+  /** True when evidence with this id is in a canonical block. */
+  async evidenceIncluded(id: Uint8Array): Promise<boolean> {
+    return (await this.store.getMeta(`evidence:${bytesToHex(id)}`)) !== undefined;
+  }
+
+  /**
+   * A VM over a state manager. BLOCKHASH reads the canonical chain, or — for a block of a side branch —
+   * that branch, walked back from `tip` (the block's parent).
+   */
+  async createVm(sm: LuxStateManager, tip?: () => Uint8Array | undefined): Promise<VM> {
     const blockchain: EVMMockBlockchainInterface = {
       getBlock: async (n: number) => {
+        const from = tip?.();
+        if (from) {
+          let cur = await this.blockMeta(from);
+          while (cur && cur.number > BigInt(n)) cur = await this.blockMeta(cur.parentHash);
+          return { hash: () => (cur && cur.number === BigInt(n) ? cur.hash : new Uint8Array(32)) };
+        }
         const hash = await this.store.getCanonicalHash(BigInt(n));
         return { hash: () => hash ?? new Uint8Array(32) };
       },
@@ -146,20 +207,38 @@ export class Chain extends EventEmitter {
     return run;
   }
 
-  /** Consensus view of the head. */
+  /** Consensus view of a block. */
   parentInfo(head: BlockRecord = this.head): ParentInfo {
-    return { hash: head.hash, number: head.block.header.number, slot: head.slot, timestamp: head.block.header.timestamp };
+    const h = head.block.header;
+    return { hash: head.hash, number: h.number, slot: head.slot, timestamp: h.timestamp, mixHash: h.mixHash };
   }
 
-  /** PREVRANDAO of a child block: derived from the parent hash and slot (deterministic, not biasable by txs). */
-  private prevRandao(parent: BlockRecord, slot: bigint): Uint8Array {
-    const s = new Uint8Array(8);
-    new DataView(s.buffer).setBigUint64(0, slot);
-    return keccak(concatBytes(parent.hash, s));
+  /** Consensus view of any stored block (any branch), for walking a branch back. */
+  async blockMeta(hash: Uint8Array): Promise<BlockMeta | undefined> {
+    const k = bytesToHex(hash);
+    const hit = this.metas.get(k) ?? this.blocks.get(k);
+    if (hit && "parentHash" in hit) return hit;
+    let meta: BlockMeta | undefined;
+    if (hit && "block" in hit) {
+      meta = { ...this.parentInfo(hit), parentHash: hit.block.header.parentHash };
+    } else {
+      const header = await this.store.getHeader(hash);
+      if (!header) return undefined;
+      const h = createBlockHeaderFromRLP(header, { common: this.common });
+      const slot = (await this.store.getSlot(hash)) ?? (await this.loadBlock(hash))?.slot;
+      if (slot === undefined) return undefined;
+      meta = { hash, number: h.number, slot, timestamp: h.timestamp, mixHash: h.mixHash, parentHash: h.parentHash };
+    }
+    this.metas.set(k, meta);
+    return meta;
   }
 
-  /** The block environment of a child of `parent`. */
-  childEnv(parent: BlockRecord, slot: bigint, coinbase: Address, timestamp: bigint): BlockEnv {
+  /**
+   * The block environment of a child of `parent`. PREVRANDAO and extraData are the proposal's RANDAO
+   * mix and consensus commitment; simulations (eth_call) get the parent's mix and the plain extraData.
+   */
+  childEnv(parent: BlockRecord, slot: bigint, coinbase: Address, timestamp: bigint, fields?: { prevRandao: Uint8Array; extraData: Uint8Array }): BlockEnv {
+    void slot;
     const ph = parent.block.header;
     return {
       parentHash: parent.hash,
@@ -168,24 +247,39 @@ export class Chain extends EventEmitter {
       coinbase,
       baseFeePerGas: ph.calcNextBaseFee(),
       gasLimit: this.config.gasLimit,
-      prevRandao: this.prevRandao(parent, slot),
-      extraData: EXTRA_DATA,
+      prevRandao: fields?.prevRandao ?? ph.mixHash,
+      extraData: fields?.extraData ?? EXTRA_DATA,
     };
   }
 
-  /** Builds, seals and commits a block for `slot` with transactions from `source`. */
-  produce(duty: Duty, signerKey: Uint8Array, source: TxSource, nowMs = Date.now()): Promise<NewHead> {
+  /** Header timestamp of a block for `slot` on `parent`: the slot's start; in dev mode on demand. */
+  timestampFor(parent: BlockRecord, slot: bigint, nowMs: number, requested?: bigint): bigint {
+    const pts = parent.block.header.timestamp;
+    if (!this.config.devMode) return slotTimestamp(this.config, slot);
+    if (requested !== undefined) {
+      if (requested <= pts) throw new LuxError("BAD_TIMESTAMP", `timestamp ${requested} must exceed the parent's ${pts}`);
+      return requested;
+    }
+    const nowSec = BigInt(Math.floor(nowMs / 1000));
+    return nowSec > pts ? nowSec : pts + 1n;
+  }
+
+  /** Builds, seals and commits a block for `duty.slot` with transactions from `source`. */
+  produce(duty: Duty, signerKey: Uint8Array, source: TxSource, opts: ProduceOptions = {}, nowMs = Date.now()): Promise<NewHead> {
     return this.exclusive(async () => {
       const started = performance.now();
       const parent = this.head;
-      const nowSec = BigInt(Math.floor(nowMs / 1000));
+      const info = this.parentInfo(parent);
       const dev = this.devHooks;
-      const ts = dev ? dev.timestamp(parent, nowMs) : nowSec > parent.block.header.timestamp ? nowSec : parent.block.header.timestamp;
-      const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts);
+      const ts = this.timestampFor(parent, duty.slot, nowMs, opts.timestamp ?? dev?.timestamp(parent, nowMs));
+      const proposal = this.engine.propose(info, duty.slot, signerKey);
+      const fields = { slot: duty.slot, reveal: proposal.reveal, votes: opts.votes ?? [], evidence: opts.evidence ?? [] };
+      const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
+      const convicted = this.votes && fields.evidence.length > 0 ? (await this.votes.checkEnvelope({ ...fields, block: envBlock(this.common, env), signature: new Uint8Array(0) }, duty.epoch.validators)).convicted : [];
       env.baseFeePerGas = this.nextBaseFee(parent);
-      const res = await this.execute(env, source);
+      const res = await this.execute(env, source, convicted);
       const block = assembleBlock(this.common, env, res);
-      const envelope = this.engine.seal(block, duty.slot, signerKey);
+      const envelope = this.engine.seal(block, fields, signerKey);
       const head = await this.commit(envelope, res, duty, started, "produced");
       dev?.produced(head.record);
       return head;
@@ -193,55 +287,84 @@ export class Chain extends EventEmitter {
   }
 
   /**
-   * Dev mode (hardhat_mine of many blocks): appends `run.count` empty blocks. An empty block runs
-   * nothing and changes no state, so it is assembled without execution; the blocks reach disk in
-   * batches, each flushed before a block opens a new epoch (whose schedule reads the boundary block
-   * from the store). Every block is still sealed by its proposer and announced as a new head.
+   * Verifies and imports an envelope on any known branch above the last final block; throws a LuxError
+   * with the reason (nothing is written then). A block extending the head becomes head at once; a block
+   * of another branch is stored by hash, and the fork choice decides (possibly a reorg). The envelope's
+   * votes are counted once the block is stored.
    */
-  produceEmpty(run: EmptyRun): Promise<NewHead | undefined> {
-    return this.exclusive(async () => {
-      let pending: { write: BlockWrite; head: NewHead }[] = [];
-      let last: NewHead | undefined;
-      const flush = async (): Promise<void> => {
-        if (pending.length === 0) return;
-        await this.store.commitBlocks(pending.map((p) => p.write));
-        for (const p of pending) {
-          this.head = p.head.record;
-          if (this.editedRoot) this.editedBases.set(bytesToHex(p.write.hash), this.editedRoot);
-          this.editedRoot = undefined;
-          this.blocks.set(bytesToHex(p.write.hash), p.head.record);
-          this.receipts.set(bytesToHex(p.write.hash), []);
-          this.emit("head", p.head);
-        }
-        pending = [];
-      };
-      let parent = this.head;
-      const stateRoot = this.headStateRoot();
-      for (let i = 0; i < run.count; i++) {
-        const started = performance.now();
-        const slot = run.slot(parent);
-        if (epochOf(slot, this.config.slotsPerEpoch) > epochOf(parent.slot, this.config.slotsPerEpoch)) await flush();
-        const { duty, key } = run.proposer(await this.engine.duty(this.parentInfo(parent), slot));
-        const env = this.childEnv(parent, slot, createAddressFromString(duty.proposer.address), run.timestamp(parent));
-        env.baseFeePerGas = parent.block.header.calcNextBaseFee();
-        const empty: ExecutionResult = { txs: [], receipts: [], gasUsed: 0n, stateRoot, transactionsTrie: EMPTY_TRIE_ROOT, receiptTrie: EMPTY_TRIE_ROOT, logsBloom: new Uint8Array(BLOOM_BYTES) };
-        const block = assembleBlock(this.common, env, empty);
-        const envelope = this.engine.seal(block, slot, key);
-        const hash = block.hash();
-        const record: BlockRecord = { block, hash, slot, signature: envelope.signature, senders: [] };
-        const write: BlockWrite = {
-          hash, number: block.header.number, envelope: encodeEnvelope(envelope), header: block.header.serialize(), senders: [], receipts: [], totalBurned: this.totalBurned,
-          epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
-        };
-        last = { record, receipts: [], proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
-        pending.push({ write, head: last });
-        // The next block's schedule reads this epoch's boundary from the store.
-        if (duty.opensEpoch || pending.length >= EMPTY_BATCH) await flush();
-        parent = record;
+  async importBlock(data: Uint8Array | Envelope, nowMs?: number): Promise<NewHead> {
+    const { out, votes } = await this.exclusive(() => this.importLocked(data, nowMs));
+    if (this.votes) {
+      for (const cv of votes) await this.votes.count(cv);
+      await this.updateHead(this.justifiedCp, this.votes.tracker.latest.values());
+    }
+    return out;
+  }
+
+  private async importLocked(data: Uint8Array | Envelope, nowMs?: number): Promise<{ out: NewHead; votes: CountedVote[] }> {
+    const started = performance.now();
+    const envelope = data instanceof Uint8Array ? decodeEnvelope(data, this.common) : data;
+    const h = envelope.block.header;
+    const hash = envelope.block.hash();
+    if (await this.hasBlock(hash)) throw new LuxError("ALREADY_IMPORTED", `block ${h.number} ${bytesToHex(hash)} is already known`);
+    const parent = await this.loadBlock(h.parentHash);
+    if (!parent) throw new LuxError("UNKNOWN_PARENT", `parent ${bytesToHex(h.parentHash)} of block ${h.number} is unknown`);
+    const onHead = equalsBytes(parent.hash, this.head.hash);
+    const fin = this.finalizedCp;
+    if (!onHead && (h.number <= fin.number || !(await this.isAncestor(fin, { hash: parent.hash, number: parent.block.header.number, slot: parent.slot })))) {
+      throw new LuxError("FINALITY_CONFLICT", `block ${h.number} is on a branch that does not contain the final block #${fin.number}`);
+    }
+    const duty = await this.engine.verify(envelope, this.parentInfo(parent), nowMs ?? Date.now());
+    if (!this.votes && (envelope.votes.length > 0 || envelope.evidence.length > 0)) {
+      throw new LuxError("INVALID_BLOCK", "this chain has no vote service to check the envelope's votes and evidence");
+    }
+    const checked = this.votes ? await this.votes.checkEnvelope(envelope, duty.epoch.validators) : { votes: [], convicted: [] };
+    const env = this.childEnv(parent, envelope.slot, h.coinbase, h.timestamp, { prevRandao: h.mixHash, extraData: h.extraData });
+    if (h.baseFeePerGas !== env.baseFeePerGas) throw new LuxError("INVALID_BLOCK", `base fee ${h.baseFeePerGas} != expected ${env.baseFeePerGas}`);
+    if (h.gasLimit !== env.gasLimit) throw new LuxError("INVALID_BLOCK", `gas limit ${h.gasLimit} != ${env.gasLimit}`);
+    if (h.gasUsed > h.gasLimit) throw new LuxError("INVALID_BLOCK", `gas used ${h.gasUsed} exceeds the gas limit ${h.gasLimit}`);
+    let txs: SenderTx[];
+    try {
+      txs = envelope.block.transactions.map((tx) => ({ tx, sender: tx.getSenderAddress() }));
+    } catch (err) {
+      throw new LuxError("INVALID_BLOCK", `invalid transaction signature: ${errorMessage(err)}`, { cause: err });
+    }
+    if (!onHead) {
+      await this.sm.setStateRoot(parent.block.header.stateRoot, true);
+      this.branchTip = parent.hash;
+    }
+    try {
+      const res = await this.execute(env, strictSource(txs), checked.convicted);
+      const mismatch = checkBlockAgainstExecution(envelope.block, assembleBlock(this.common, env, res), res);
+      if (mismatch) {
+        await this.resetState();
+        throw mismatch;
       }
-      await flush();
-      return last;
-    });
+      if (onHead) return { out: await this.commit(envelope, res, duty, started, "imported"), votes: checked.votes };
+      return { out: await this.storeSide(envelope, res, duty, started), votes: checked.votes };
+    } finally {
+      this.branchTip = undefined;
+    }
+  }
+
+  /** Stores a valid block of a side branch by hash (state by root) and puts the head state back. */
+  private async storeSide(envelope: Envelope, res: ExecutionResult, duty: Duty, started: number): Promise<NewHead> {
+    const block = envelope.block;
+    const hash = block.hash();
+    const senders = res.txs.map((t) => t.sender.bytes);
+    try {
+      await this.store.storeSideBlock({
+        hash, number: block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
+        senders, receipts: res.receipts, totalBurned: 0n,
+      });
+    } finally {
+      await this.resetState();
+    }
+    const record: BlockRecord = { ...envelope, hash, senders };
+    this.blocks.set(bytesToHex(hash), record);
+    this.receipts.set(bytesToHex(hash), res.receipts);
+    this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
+    return { record, receipts: res.receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "imported", sideBranch: true };
   }
 
   /** Dev mode: observes every message the block-building EVM runs (contracts' console.log). */
@@ -279,78 +402,118 @@ export class Chain extends EventEmitter {
   }
 
   /**
-   * Dev mode: moves the head back to canonical block `hash` (evm_revert), optionally onto an edited
-   * state root of it. The dropped blocks' canonical, tx-index and epoch entries are deleted in one batch;
-   * their bodies stay addressable by hash like any side-chain block. State is addressed by root in the
-   * unpruned trie, so switching is a setStateRoot.
+   * Dev mode (evm_revert): the head goes back to canonical block `hash` through the reorg machinery (the
+   * canonical and tx indexes are rewritten, the state switches by root), optionally onto an edited
+   * state of it. A dev chain has one trusted validator: the blocks above the target leave the fork
+   * choice's tree, and finality restarts from the target when it was above.
    */
   rewindTo(hash: Uint8Array, stateRoot?: Uint8Array): Promise<HeadRewound> {
     return this.exclusive(async () => {
       const from = this.head;
-      const target = await this.getBlockByHash(hash);
+      const target = await this.loadBlock(hash);
       const canonical = target ? await this.store.getCanonicalHash(target.block.header.number) : undefined;
       if (!target || !canonical || !equalsBytes(canonical, hash)) {
         throw new LuxError("RESOURCE_NOT_FOUND", `block ${bytesToHex(hash)} is not on the canonical chain`);
       }
-      const plan = await rewindPlan(this, target, from);
-      this.boundaries.clear();
-      await this.store.rewindHead({ ...plan, hash, number: target.block.header.number, oldNumber: from.block.header.number });
-      this.head = target;
-      this.totalBurned = plan.totalBurned;
+      const cp = { hash: target.hash, number: target.block.header.number, slot: target.slot };
+      if (this.finalizedCp.number > cp.number) this.finalizedCp = cp;
+      if (this.justifiedCp.number > cp.number) this.justifiedCp = cp;
+      if (!equalsBytes(from.hash, target.hash)) await this.reorgTo(target, true);
+      this.tree.cut(bytesToHex(target.hash));
       this.editedRoot = stateRoot && !equalsBytes(stateRoot, target.block.header.stateRoot) ? stateRoot : undefined;
       await this.resetState();
-      const out: HeadRewound = { head: target, from: from.block.header.number };
-      this.emit("rewind", out);
-      return out;
+      return { head: target, from: from.block.header.number };
     });
   }
 
-  /** Verifies and imports a serialized envelope on top of the head; throws a LuxError with the reason. */
-  importBlock(data: Uint8Array | Envelope): Promise<NewHead> {
+  /** Runs the fork choice from `start` with the validators' latest votes; reorganizes when it moves. */
+  updateHead(start: Checkpoint, latest: Iterable<{ target: Checkpoint; stake: bigint }>): Promise<void> {
+    const votes = [...latest].map((v) => ({ target: bytesToHex(v.target.hash), stake: v.stake }));
     return this.exclusive(async () => {
-      const started = performance.now();
-      const envelope = data instanceof Uint8Array ? decodeEnvelope(data, this.common) : data;
-      const parent = this.head;
-      const duty = await this.engine.verify(envelope, this.parentInfo(parent), Date.now());
-      const h = envelope.block.header;
-      const env = this.childEnv(parent, envelope.slot, h.coinbase, h.timestamp);
-      if (h.baseFeePerGas !== env.baseFeePerGas) throw new LuxError("INVALID_BLOCK", `base fee ${h.baseFeePerGas} != expected ${env.baseFeePerGas}`);
-      if (h.gasLimit !== env.gasLimit) throw new LuxError("INVALID_BLOCK", `gas limit ${h.gasLimit} != ${env.gasLimit}`);
-      if (!equalsBytes(h.mixHash, env.prevRandao)) throw new LuxError("INVALID_BLOCK", "prevRandao mismatch");
-      if (!equalsBytes(h.extraData, env.extraData)) throw new LuxError("INVALID_BLOCK", "unexpected extraData");
-      let txs: SenderTx[];
-      try {
-        txs = envelope.block.transactions.map((tx) => ({ tx, sender: tx.getSenderAddress() }));
-      } catch (err) {
-        throw new LuxError("INVALID_BLOCK", `invalid transaction signature: ${errorMessage(err)}`, { cause: err });
-      }
-      const res = await this.execute(env, strictSource(txs));
-      const mismatch = this.compareRoots(envelope.block, res);
-      if (mismatch) {
-        await this.resetState();
-        throw new LuxError("INVALID_BLOCK", `block ${h.number} ${mismatch}`);
-      }
-      return this.commit(envelope, res, duty, started, "imported");
+      // A dev node with the evm_* methods is its chain's only producer: its head is what it built or
+      // rewound to (evm_revert), never an abandoned branch its own earlier votes still point at.
+      if (this.devHooks) return;
+      const from = bytesToHex(start.hash);
+      if (!this.tree.has(from)) return;
+      const best = this.tree.head(from, votes);
+      if (best === bytesToHex(this.head.hash)) return;
+      const rec = await this.loadBlock(hexToBytes(best as `0x${string}`));
+      if (!rec) return;
+      const headCp = { hash: this.head.hash, number: this.head.block.header.number, slot: this.head.slot };
+      // The head is never rolled back to one of its own ancestors: a leaf is only replaced by another leaf.
+      if (await this.isAncestor({ hash: rec.hash, number: rec.block.header.number, slot: rec.slot }, headCp)) return;
+      await this.reorgTo(rec);
     });
   }
 
-  private async execute(env: BlockEnv, source: TxSource): Promise<ExecutionResult> {
+  private async parentRecord(rec: BlockRecord): Promise<BlockRecord> {
+    const p = await this.loadBlock(rec.block.header.parentHash);
+    if (!p) throw new LuxError("STORAGE_CORRUPT", `parent of block ${rec.block.header.number} missing`);
+    return p;
+  }
+
+  /** Switches the canonical chain to the branch ending at `target` (one atomic batch), then announces it. */
+  private async reorgTo(target: BlockRecord, rewind = false): Promise<void> {
+    const old = this.head;
+    const removed: BlockRecord[] = [];
+    const adopted: BlockRecord[] = [];
+    let x = old;
+    let y = target;
+    while (x.block.header.number > y.block.header.number) {
+      removed.push(x);
+      x = await this.parentRecord(x);
+    }
+    while (y.block.header.number > x.block.header.number) {
+      adopted.push(y);
+      y = await this.parentRecord(y);
+    }
+    while (!equalsBytes(x.hash, y.hash)) {
+      removed.push(x);
+      adopted.push(y);
+      x = await this.parentRecord(x);
+      y = await this.parentRecord(y);
+    }
+    if (x.block.header.number < this.finalizedCp.number) {
+      throw new LuxError("FINALITY_CONFLICT", `refusing a reorg below the final block #${this.finalizedCp.number}`);
+    }
+    adopted.reverse();
+    const fee = (r: BlockRecord): bigint => (r.block.header.baseFeePerGas ?? 0n) * r.block.header.gasUsed;
+    const adoptedTx = new Set(adopted.flatMap((r) => r.block.transactions.map((t) => bytesToHex(t.hash()))));
+    const dropTxHashes = removed.flatMap((r) => r.block.transactions.map((t) => t.hash())).filter((h) => !adoptedTx.has(bytesToHex(h)));
+    const totalBurned = this.totalBurned - removed.reduce((s, r) => s + fee(r), 0n) + adopted.reduce((s, r) => s + fee(r), 0n);
+    const oldN = old.block.header.number;
+    const newN = target.block.header.number;
+    const adoptedReceipts = await Promise.all(adopted.map(async (r) => (await this.getReceipts(r.hash)) ?? []));
+    await this.store.applyReorg({
+      adopt: adopted.map((r, i) => ({ number: r.block.header.number, hash: r.hash, receipts: adoptedReceipts[i] })),
+      dropTxHashes,
+      clearAbove: oldN > newN ? { from: newN + 1n, to: oldN } : undefined,
+      head: target.hash,
+      totalBurned,
+    });
+    for (const r of adopted) for (const e of r.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
+    await this.sm.setStateRoot(target.block.header.stateRoot, true);
+    this.head = target;
+    this.totalBurned = totalBurned;
+    if (!rewind) this.log.warn(`reorg: ${removed.length} block(s) replaced by ${adopted.length} from #${x.block.header.number}; head #${newN} ${bytesToHex(target.hash).slice(0, 18)}…`);
+    const removedReceipts = await Promise.all(removed.map(async (r) => ({ record: r, receipts: (await this.getReceipts(r.hash)) ?? [] })));
+    const ev: ReorgEvent = { removed: removedReceipts, adopted, rewind };
+    this.emit("reorg", ev);
+    for (const r of adopted) {
+      const receipts = (await this.getReceipts(r.hash)) ?? [];
+      const proposer = { address: r.block.header.coinbase.toString(), signer: "", stake: 0n };
+      this.emit("head", { record: r, receipts, proposer, elapsedMs: 0, origin: "imported" } satisfies NewHead);
+    }
+  }
+
+  private async execute(env: BlockEnv, source: TxSource, convicted: Conviction[] = []): Promise<ExecutionResult> {
     try {
-      return await executeBlock(this.vm, env, source);
+      const finish = convicted.length > 0 ? async (vm: VM, block: Block): Promise<void> => void (await runSystemCalls(vm, block, this.config, convicted, this.log)) : undefined;
+      return await executeBlock(this.vm, env, source, finish);
     } catch (err) {
       await this.resetState();
       throw err;
     }
-  }
-
-  private compareRoots(block: Block, res: ExecutionResult): string | undefined {
-    const h = block.header;
-    if (h.gasUsed !== res.gasUsed) return `gasUsed ${h.gasUsed} != executed ${res.gasUsed}`;
-    if (!equalsBytes(h.stateRoot, res.stateRoot)) return `state root ${bytesToHex(h.stateRoot)} != executed ${bytesToHex(res.stateRoot)}`;
-    if (!equalsBytes(h.receiptTrie, res.receiptTrie)) return "receipts root mismatch";
-    if (!equalsBytes(h.transactionsTrie, res.transactionsTrie)) return "transactions root mismatch";
-    if (!equalsBytes(h.logsBloom, res.logsBloom)) return "logs bloom mismatch";
-    return undefined;
   }
 
   /** Puts the head state back to the head block's root (after a failed build or a rejected import). */
@@ -365,7 +528,7 @@ export class Chain extends EventEmitter {
     const totalBurned = this.totalBurned + (block.header.baseFeePerGas ?? 0n) * res.gasUsed;
     try {
       await this.store.commitBlock({
-        hash, number: block.header.number, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
+        hash, number: block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
         senders, receipts: res.receipts, totalBurned,
         epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
       });
@@ -373,11 +536,13 @@ export class Chain extends EventEmitter {
       await this.resetState();
       throw new LuxError("STORAGE_CORRUPT", `commit of block ${block.header.number} failed: ${errorMessage(err)}`, { cause: err });
     }
-    const record: BlockRecord = { block, hash, slot: envelope.slot, signature: envelope.signature, senders };
+    const record: BlockRecord = { ...envelope, hash, senders };
     this.head = record;
     if (this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
     this.editedRoot = undefined;
     this.totalBurned = totalBurned;
+    this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
+    for (const e of envelope.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
     this.blocks.set(bytesToHex(hash), record);
     this.receipts.set(bytesToHex(hash), res.receipts);
     const out: NewHead = { record, receipts: res.receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin };
@@ -385,8 +550,21 @@ export class Chain extends EventEmitter {
     return out;
   }
 
-  /** A block by hash (cached). */
+  /** A block by hash (cached); hides a block being committed above the head. */
   async getBlockByHash(hash: Uint8Array): Promise<BlockRecord | undefined> {
+    const rec = await this.loadBlock(hash);
+    // A block being committed is on disk a moment before it is head: readers must not see it yet.
+    if (rec && this.head && rec.block.header.number > this.head.block.header.number && !this.tree.has(bytesToHex(hash))) return undefined;
+    return rec;
+  }
+
+  /** Puts a block into the cache (test support writing history straight to the store). */
+  remember(rec: BlockRecord): void {
+    this.blocks.set(bytesToHex(rec.hash), rec);
+  }
+
+  /** Any stored block by hash, canonical or not (cached). */
+  async loadBlock(hash: Uint8Array): Promise<BlockRecord | undefined> {
     const k = bytesToHex(hash);
     const hit = this.blocks.get(k);
     if (hit) return hit;
@@ -394,11 +572,24 @@ export class Chain extends EventEmitter {
     if (!data) return undefined;
     const env = decodeEnvelope(data, this.common);
     const senders = (await this.store.getSenders(hash)) ?? [];
-    const rec: BlockRecord = { block: env.block, hash, slot: env.slot, signature: env.signature, senders };
-    // A block being committed is on disk a moment before it is head: readers must not see it yet.
-    if (this.head && env.block.header.number > this.head.block.header.number) return undefined;
+    const rec: BlockRecord = { ...env, hash, senders };
     this.blocks.set(k, rec);
     return rec;
+  }
+
+  /** True when a block with this hash is stored (any branch). */
+  async hasBlock(hash: Uint8Array): Promise<boolean> {
+    return this.blocks.get(bytesToHex(hash)) !== undefined || (await this.store.getHeader(hash)) !== undefined;
+  }
+
+  /** The last final block. */
+  finalizedId(): BlockId {
+    return { number: this.finalizedCp.number, hash: bytesToHex(this.finalizedCp.hash), slot: this.finalizedCp.slot };
+  }
+
+  /** The highest justified block. */
+  justifiedId(): BlockId {
+    return { number: this.justifiedCp.number, hash: bytesToHex(this.justifiedCp.hash), slot: this.justifiedCp.slot };
   }
 
   /** Where a transaction was mined, if that block is already the head or below it. */
@@ -464,16 +655,17 @@ export class Chain extends EventEmitter {
     return copy;
   }
 
+
   /** Reads the StakingManager's active set in the state of a block. */
   private async readActiveSet(blockHash: Uint8Array): Promise<Validator[] | undefined> {
-    const rec = await this.getBlockByHash(blockHash);
+    const rec = await this.loadBlock(blockHash);
     if (!rec) return undefined;
     const sm = await this.stateAt(rec);
     const to = createAddressFromString(this.config.stakingContract);
     const code = await sm.getCode(to);
     if (code.length === 0) return undefined;
     const vm = await this.createVm(sm);
-    const env = this.childEnv(rec, rec.slot + 1n, createZeroAddress(), rec.block.header.timestamp);
+    const env = this.childEnv(rec, rec.slot + 1n, createZeroAddress(), rec.block.header.timestamp + 1n);
     try {
       const res = await vm.evm.runCall({
         to, caller: createZeroAddress(), data: hexToBytes(GET_ACTIVE_VALIDATORS_SELECTOR), gasLimit: ACTIVE_SET_CALL_GAS,

@@ -1,14 +1,16 @@
 import type { Chain } from "./chain";
 import type { BlockRecord, Logger, NewHead } from "./types";
-import type { Duty, Validator } from "../consensus/types";
 import type { TxPool } from "../txpool/pool";
 import { LuxError, errorMessage } from "../errors";
+import { clockSlot, slotStartMs } from "../consensus/time";
+import { DevTime } from "./devTime";
+import type { Duty, Evidence, Validator, Vote } from "../consensus/types";
 
 /** Options of the block producer. */
 export interface ProducerOptions {
   /** Slot duration in ms. */
   slotTimeMs: number;
-  /** Build as soon as transactions wait instead of waiting for the next slot. */
+  /** Dev mode only: build as soon as transactions wait, taking the next slot (ignored on a network). */
   produceOnTx: boolean;
   /**
    * Min ms from the end of a block with transactions to the next transaction-triggered block. An idle chain still builds at once
@@ -20,23 +22,31 @@ export interface ProducerOptions {
   signerKeys: Map<string, Uint8Array>;
   /** Logger. */
   log: Logger;
-  /** Produce a block every slot (default true); dev mode turns it off to mine on demand. */
+  /** Extra consensus fields for a proposal (votes, evidence), asked right before each build. */
+  extras?: (duty: Duty) => Promise<{ votes: Vote[]; evidence: Evidence[] }>;
+  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
+  ready?: () => boolean;
+  /** Produce a block every slot (default true); dev mode's on-demand mining (`node --dev`, evm_setIntervalMining) turns it off. */
   slotTimer?: boolean;
   /**
    * Dev mode only: who seals a slot whose scheduled proposer's key this node lacks (a test registered
    * validators with random keys). A validator of a real network waits instead.
    */
   fallbackProposer?: Validator;
-  /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
-  ready?: () => boolean;
 }
 
 /**
- * Produces a block for every slot whose proposer key this node holds, and — when `produceOnTx` is set —
- * right away when transactions wait, taking the next slot ahead of the clock. Builds back to back while
- * the pool has executable transactions.
+ * Produces blocks for the slots whose proposer key this node holds.
+ * - Network mode: at the start of each slot, if the schedule names a local key, one block for that slot
+ *   (timestamp = slot start). Nothing is ever built ahead of the clock.
+ * - Dev mode (single trusted validator): additionally builds at once when transactions wait, taking the
+ *   next slot (the slot counter may then run ahead of the clock by one per block); and on every slot
+ *   tick, if no block came during the last slot, an empty one — so the chain advances every slot
+ *   forever, including right after a burst. Timestamps strictly increase (`DevTime`).
  */
 export class Producer {
+  /** Dev-mode clock control (evm_increaseTime / evm_setNextBlockTimestamp). */
+  readonly devTime = new DevTime();
   private timer?: NodeJS.Timeout;
   private building?: Promise<void>;
   private again = false;
@@ -44,23 +54,66 @@ export class Producer {
   private lastMissedSlot = -1n;
   /** When the last block holding transactions was committed. */
   private lastBusyEnd = 0;
+  /** When the last block was committed (any origin). */
+  private lastBlockAt = Date.now();
+  /** Dev mode (hardhat_mine intervals): the next block's exact timestamp. */
+  private nextTimestamp?: bigint;
 
   constructor(
     private readonly chain: Chain,
     private readonly pool: TxPool,
     private readonly opts: ProducerOptions,
-  ) {}
+  ) {
+    chain.on("head", () => {
+      this.lastBlockAt = Date.now();
+    });
+  }
+
+  private get devMode(): boolean {
+    return this.chain.config.devMode;
+  }
 
   /** The slot the wall clock is in. */
   clockSlot(nowMs = Date.now()): bigint {
-    const genesisMs = Number(this.chain.config.genesisTimestamp) * 1000;
-    return BigInt(Math.max(0, Math.floor((nowMs - genesisMs) / this.opts.slotTimeMs)));
+    return clockSlot(this.chain.config, nowMs);
   }
 
   start(): void {
     this.stopped = false;
-    if (this.opts.produceOnTx) this.pool.on("tx", this.onTx);
+    if (this.opts.produceOnTx && this.devMode) this.pool.on("tx", this.onTx);
     this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.pool.off("tx", this.onTx);
+    await this.building;
+  }
+
+  private readonly onTx = (): void => {
+    this.trigger();
+  };
+
+  private schedule(): void {
+    if (this.stopped || this.opts.slotTimer === false) return;
+    const next = Number(slotStartMs(this.chain.config, this.clockSlot() + 1n));
+    this.timer = setTimeout(() => {
+      this.trigger();
+      this.schedule();
+    }, Math.max(1, next - Date.now()));
+  }
+
+  /** Asks for a build; coalesces with one already running. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.building) {
+      this.again = true;
+      return;
+    }
+    this.building = this.run().finally(() => {
+      this.building = undefined;
+    });
   }
 
   /** Builds only while `ready()` (networking: not while syncing). */
@@ -92,97 +145,10 @@ export class Producer {
     while (this.building) await this.building;
   }
 
-  /**
-   * Dev mode (evm_mine): one block now with whatever is executable, after any build in progress, even
-   * when no transaction waits and the clock has not reached a new slot.
-   */
+  /** Dev mode (evm_mine): one block now, serialized with automine builds. */
   async mine(): Promise<NewHead> {
-    for (;;) {
-      while (this.building) await this.building;
-      const head = this.chain.head;
-      const run = this.produceAt(this.clockSlot() > head.slot ? this.clockSlot() : head.slot + 1n, true);
-      this.building = run.then(() => undefined).finally(() => {
-        this.building = undefined;
-      });
-      const produced = await run;
-      if (this.again && this.opts.produceOnTx) this.trigger();
-      if (produced) return produced;
-      if (this.chain.head === head) throw new LuxError("INVALID_BLOCK", "this node holds no key of the slot's proposer: cannot mine");
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.pool.off("tx", this.onTx);
-    await this.building;
-  }
-
-  private readonly onTx = (): void => {
-    this.trigger();
-  };
-
-  private schedule(): void {
-    if (this.stopped || this.opts.slotTimer === false) return;
-    const genesisMs = Number(this.chain.config.genesisTimestamp) * 1000;
-    const next = genesisMs + Number(this.clockSlot() + 1n) * this.opts.slotTimeMs;
-    this.timer = setTimeout(() => {
-      this.trigger();
-      this.schedule();
-    }, Math.max(1, next - Date.now()));
-  }
-
-  /** Asks for a build; coalesces with one already running. */
-  trigger(): void {
-    if (this.stopped) return;
-    if (this.building) {
-      this.again = true;
-      return;
-    }
-    this.building = this.run().finally(() => {
-      this.building = undefined;
-    });
-  }
-
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      const head = this.chain.head;
-      const clock = this.clockSlot();
-      const baseFee = this.chain.nextBaseFee();
-      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(baseFee);
-      // On the clock: one block per slot. Ahead of it only when transactions wait. Mining on demand (dev): only then.
-      if ((clock <= head.slot || this.opts.slotTimer === false) && !waiting) return;
-      const wait = this.lastBusyEnd + this.opts.batchMs - Date.now();
-      if (waiting && clock <= head.slot && wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const slot = clock > head.slot ? clock : head.slot + 1n;
-      const produced = await this.produceAt(slot);
-      if (!produced) return;
-      if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee())) this.again = true;
-    } while (this.again && !this.stopped);
-  }
-
-  /** The local key for a duty: the scheduled proposer's, else (dev mode) the fallback proposer's. */
-  private sealer(scheduled: Duty): { duty: Duty; key: Uint8Array | undefined } {
-    const key = this.opts.signerKeys.get(scheduled.proposer.signer.toLowerCase());
-    const fallback = this.opts.fallbackProposer;
-    if (key || !fallback) return { duty: scheduled, key };
-    return { duty: { ...scheduled, proposer: fallback }, key: this.opts.signerKeys.get(fallback.signer.toLowerCase()) };
-  }
-
-  /** Dev mode (hardhat_mine): `count` empty blocks at once, each at `timestamp(parent)`, after any build in progress. */
-  async mineEmpty(count: number, timestamp: (parent: BlockRecord) => bigint): Promise<NewHead | undefined> {
     await this.idle();
-    const run = this.chain.produceEmpty({
-      count,
-      timestamp,
-      slot: (parent) => (this.clockSlot() > parent.slot ? this.clockSlot() : parent.slot + 1n),
-      proposer: (d) => {
-        const { duty, key } = this.sealer(d);
-        if (!key) throw new LuxError("INVALID_BLOCK", `slot ${d.slot}: proposer ${d.proposer.address} is not a local key; cannot mine`);
-        return { duty, key };
-      },
-    });
+    const run = this.mineNow();
     this.building = run.then(() => undefined, () => undefined).finally(() => {
       this.building = undefined;
       if (this.again && this.opts.produceOnTx) this.trigger();
@@ -190,22 +156,78 @@ export class Producer {
     return run;
   }
 
-  private async produceAt(slot: bigint, rethrow = false): Promise<NewHead | undefined> {
+  /** Dev mode (hardhat_mine): `count` more blocks, each at `timestamp(parent)`. */
+  async mineEmpty(count: number, timestamp: (parent: BlockRecord) => bigint): Promise<NewHead | undefined> {
+    let last: NewHead | undefined;
+    for (let i = 0; i < count; i++) {
+      this.nextTimestamp = timestamp(this.chain.head);
+      last = await this.mine();
+    }
+    return last;
+  }
+
+  /** Dev mode (evm_mine): builds one block now with whatever is executable; resolves with it. */
+  async mineNow(): Promise<NewHead> {
+    if (!this.devMode) throw new LuxError("INVALID_PARAMS", "mining on demand needs dev mode: a network follows the clock");
+    await this.building;
+    const head = this.chain.head;
+    const clock = this.clockSlot();
+    const made = await this.produceAt(clock > head.slot ? clock : head.slot + 1n, true);
+    if (!made) throw new LuxError("WRONG_PROPOSER", "no local key may propose the next slot");
+    return made;
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.again = false;
+      const head = this.chain.head;
+      const clock = this.clockSlot();
+      if (!this.devMode) {
+        if (clock > head.slot) await this.produceAt(clock, false);
+        return;
+      }
+      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee());
+      // A tick comes every slot; 10 ms of slack so a block made right at the previous tick still counts.
+      const idleDue = this.opts.slotTimer !== false && Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
+      if (!waiting && !idleDue) return;
+      const wait = this.lastBusyEnd + this.opts.batchMs - Date.now();
+      if (waiting && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const produced = await this.produceAt(clock > head.slot ? clock : head.slot + 1n, true);
+      if (!produced) return;
+      if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee())) this.again = true;
+    } while (this.again && !this.stopped);
+  }
+
+  private async produceAt(slot: bigint, dev: boolean): Promise<NewHead | undefined> {
     if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
-      const { duty, key } = this.sealer(await this.chain.engine.duty(this.chain.parentInfo(), slot));
+      const parent = this.chain.head;
+      const scheduled = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
+      let duty = scheduled;
+      let key = this.opts.signerKeys.get(scheduled.proposer.signer.toLowerCase());
+      const fallback = this.opts.fallbackProposer;
+      if (!key && fallback) {
+        duty = { ...scheduled, proposer: fallback };
+        key = this.opts.signerKeys.get(fallback.signer.toLowerCase());
+      }
       if (!key) {
-        if (slot !== this.lastMissedSlot) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
+        // In a network other validators own most slots: only a node that owns none of them says so.
+        const ownsSome = duty.epoch.validators.some((v) => this.opts.signerKeys.has(v.signer.toLowerCase()));
+        if (slot !== this.lastMissedSlot && !ownsSome && dev) this.opts.log.warn(`slot ${slot}: proposer ${duty.proposer.address} (signer ${duty.proposer.signer}) is not a local key; waiting`);
         this.lastMissedSlot = slot;
         return undefined;
       }
       const baseFee = this.chain.nextBaseFee();
-      const head = await this.chain.produce(duty, key, this.pool.source(baseFee));
+      const extras = this.opts.extras ? await this.opts.extras(duty) : { votes: [], evidence: [] };
+      // The dev RPC's clock (chain.devHooks) decides when attached; a pinned hardhat_mine step first.
+      const pinned = this.nextTimestamp;
+      this.nextTimestamp = undefined;
+      const timestamp = pinned ?? (dev && !this.chain.devHooks ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined);
+      const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
       return head;
     } catch (err) {
       this.opts.log.error(`block production at slot ${slot} failed: ${errorMessage(err)}`);
-      if (rethrow) throw err;
       return undefined;
     }
   }

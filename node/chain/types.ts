@@ -1,6 +1,6 @@
 import type { Block } from "@ethereumjs/block";
 import type { ChainConfig } from "../config/types";
-import type { Duty, Validator } from "../consensus/types";
+import type { Evidence, Validator, Vote } from "../consensus/types";
 import type { StoredReceipt } from "../storage/types";
 import type { ChainStore } from "../storage/types";
 
@@ -14,6 +14,12 @@ export interface BlockRecord {
   slot: bigint;
   /** Proposer signature (empty for genesis). */
   signature: Uint8Array;
+  /** RANDAO reveal (VRF proof; empty for genesis). */
+  reveal: Uint8Array;
+  /** Votes the envelope carried. */
+  votes: Vote[];
+  /** Evidence the envelope carried. */
+  evidence: Evidence[];
   /** Senders of its transactions (20 bytes each). */
   senders: Uint8Array[];
 }
@@ -30,6 +36,18 @@ export interface NewHead {
   elapsedMs: number;
   /** "produced" locally or "imported". */
   origin: "produced" | "imported";
+  /** Set when an imported block was stored on a side branch (not head; the fork choice kept the head). */
+  sideBranch?: true;
+}
+
+/** A switch of the canonical chain (emitted as "reorg" before the "head" events of the adopted blocks). */
+export interface ReorgEvent {
+  /** Blocks that left the canonical chain, newest first, with their receipts (their logs are removed). */
+  removed: { record: BlockRecord; receipts: StoredReceipt[] }[];
+  /** Blocks that joined it, oldest first. */
+  adopted: BlockRecord[];
+  /** A dev-mode evm_revert: the removed blocks' transactions are discarded, not pooled again. */
+  rewind?: boolean;
 }
 
 /** Minimal logger the node's parts write to. */
@@ -70,14 +88,86 @@ export interface HeadRewound {
   from: bigint;
 }
 
-/** A run of empty dev-mode blocks (hardhat_mine): how each block's slot, time and sealer are chosen. */
-export interface EmptyRun {
-  /** Number of blocks. */
-  count: number;
-  /** Slot of the child of `parent`. */
-  slot(parent: BlockRecord): bigint;
-  /** Timestamp of the child of `parent`. */
-  timestamp(parent: BlockRecord): bigint;
-  /** The proposer that seals a slot and its key (the scheduled one, or the dev fallback). */
-  proposer(duty: Duty): { duty: Duty; key: Uint8Array };
+/** Outcome of handing a message from a peer to the chain. */
+export type ImportStatus =
+  /** Valid and stored (a block may or may not have become head); gossip it on. */
+  | "imported"
+  /** Seen before; do not gossip again. */
+  | "known"
+  /** A block for a slot the local clock has not reached (+ drift): drop it, or retry when its slot starts. */
+  | "future"
+  /** A block whose parent is unknown: sync the range below it from the peer. */
+  | "unknown-parent"
+  /** Invalid: do not gossip; `code` and `reason` say why (penalise the peer). */
+  | "invalid";
+
+/** Result of `ConsensusNetwork.import*`. */
+export interface ImportOutcome {
+  /** What happened. */
+  status: ImportStatus;
+  /** 0x hash of the block, vote target or evidence, when it could be decoded. */
+  hash?: string;
+  /** Block number, for blocks. */
+  number?: bigint;
+  /** Error code, for "future", "unknown-parent" and "invalid". */
+  code?: string;
+  /** Human-readable reason, for "future", "unknown-parent" and "invalid". */
+  reason?: string;
+}
+
+/** A block named for sync status. */
+export interface BlockId {
+  /** Block number. */
+  number: bigint;
+  /** 0x block hash. */
+  hash: string;
+  /** Slot. */
+  slot: bigint;
+}
+
+/** What a node announces to peers so they know whether to sync from it. */
+export interface ChainStatus {
+  /** 0x genesis hash (peers on another chain are dropped). */
+  genesisHash: string;
+  /** Head of the local fork choice. */
+  head: BlockId;
+  /** Last final block (never reverted). */
+  finalized: BlockId;
+  /** Highest justified block. */
+  justified: BlockId;
+  /** The slot the local clock is in. */
+  clockSlot: bigint;
+}
+
+/** Gossip topics; each message is the RLP encoding of its type (see node/README.md, "Messages"). */
+export type GossipTopic = "block" | "vote" | "evidence";
+
+/** A message the chain wants gossiped: a block it produced or imported, its own vote, new evidence. */
+export interface GossipMessage {
+  /** Topic. */
+  topic: GossipTopic;
+  /** Encoded message: envelope, vote or evidence. */
+  data: Uint8Array;
+}
+
+/** Most blocks one `getBlocksByRange` answers. */
+export const MAX_BLOCKS_BY_RANGE = 256;
+
+/**
+ * The seam between consensus and the peer-to-peer transport: everything the transport hands in comes as
+ * bytes and is fully validated here; everything to send goes out through `onGossip`.
+ */
+export interface ConsensusNetwork {
+  /** Validates and imports an encoded block envelope (gossip or sync); never throws. */
+  importEnvelope(data: Uint8Array): Promise<ImportOutcome>;
+  /** Validates and records an encoded vote; never throws. */
+  importVote(data: Uint8Array): Promise<ImportOutcome>;
+  /** Validates and pools encoded evidence for inclusion; never throws. */
+  importEvidence(data: Uint8Array): Promise<ImportOutcome>;
+  /** Head, justified and finalized blocks and the clock, for the status handshake. */
+  status(): ChainStatus;
+  /** Encoded envelopes of canonical blocks `from` .. `from + count - 1` (at most MAX_BLOCKS_BY_RANGE). */
+  getBlocksByRange(from: bigint, count: number): Promise<Uint8Array[]>;
+  /** Registers a listener for messages to gossip; returns the unsubscribe function. */
+  onGossip(listener: (msg: GossipMessage) => void): () => void;
 }

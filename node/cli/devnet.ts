@@ -10,7 +10,40 @@ import { bannerText, devnetInfo, metamaskText } from "./banner";
 import { ensureDeployed, npx, run } from "./deploy";
 import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
-import { buildCommand, nodeOptions, readFlags } from "./options";
+import { buildCommand, nodeOptions, readFlags, type CliFlags } from "./options";
+import { ensureNetworkDeployed, networkBanner, startValidators, stopValidators } from "./devnetNetwork";
+import type { Logger } from "../chain/types";
+
+/** `--validators N` with N > 1: N validator processes connected peer to peer. */
+async function runNetwork(flags: CliFlags, log: Logger, quietChildren: boolean): Promise<void> {
+  let showBlocks = false;
+  const vs = await startValidators(flags, log, () => showBlocks);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    if (!flags.json && !flags.quiet) process.stdout.write("\nStopping…\n");
+    await stopValidators(vs);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  const info = vs.map((v) => ({ index: v.index, address: v.address, rpcUrl: v.rpcUrl, wsUrl: v.wsUrl, p2pAddress: v.p2pAddress, dataDir: v.dataDir, pid: v.proc.pid, args: v.args }));
+  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "started", chainId: flags.chainId, validators: info })}\n`);
+  else if (!flags.quiet) process.stdout.write(networkBanner(vs, flags));
+  else process.stdout.write(`Listening on ${vs[0].rpcUrl.replace("http://", "")}\n`);
+  showBlocks = !flags.quiet && !flags.json;
+  if (!flags.deploy) return;
+  const dep = await ensureNetworkDeployed(vs[0], flags, log, quietChildren);
+  if (!dep) return;
+  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "deployed", ...dep })}\n`);
+  else if (!flags.quiet) {
+    const lines = ["", "Contracts", "========="];
+    for (const [name, addr] of Object.entries(dep.contracts)) lines.push(`${name.padEnd(22)} ${addr}`);
+    lines.push("", `${flags.validators} validators registered in StakingManager; they share the slots from the next epoch boundary.`);
+    process.stdout.write(`${lines.join("\n")}\n\n`);
+  }
+}
 
 async function main(): Promise<void> {
   const cmd = buildCommand("luxtensor-devnet", "Start a local Luxtensor devnet with the ModernTensor contracts deployed", true);
@@ -28,6 +61,7 @@ async function main(): Promise<void> {
     const code = await run(npx(), ["hardhat", "compile", "--quiet"], process.env, quietChildren);
     if (code !== 0) throw new Error(`hardhat compile failed with exit code ${code}`);
   }
+  if (flags.validators > 1) return runNetwork(flags, log, quietChildren);
   // Block lines wait until the banner is out, so the banner reads in one piece.
   let showBlocks = false;
   const node = await createNode({

@@ -16,6 +16,7 @@ export interface NetworkFlags {
   peer: string[];
   validatorKey?: string;
   validators: number;
+  genesisValidators: number;
 }
 
 const int = (v: string): number => {
@@ -34,6 +35,7 @@ export function addNetworkOptions(cmd: Command, withDevnet: boolean): void {
     .addOption(new Option("--p2p-host <addr>", "interface libp2p listens on").default("127.0.0.1"))
     .addOption(new Option("--peer <multiaddr>", "static bootstrap peer /ip4/…/tcp/…/p2p/<peer id> (repeatable or comma-separated)").argParser(collect))
     .addOption(new Option("--validator-key <hex>", "the one signer key (0x private key) this node proposes with; default: every dev key"))
+    .addOption(new Option("--genesis-validators <n>", "a new chain starts with dev accounts 0..n-1 as its validators (1,000 MDT weight each) until StakingManager has an active set").default(1).argParser(int))
     .addOption(new Option("--no-p2p", "no peer-to-peer networking"));
   if (withDevnet) {
     cmd.addOption(new Option("--validators <n>", "validator processes to start (each with its own key, data dir, RPC and p2p port)").default(1).argParser(int));
@@ -74,5 +76,6 @@ export function readNetworkFlags(cmd: Command): NetworkFlags {
     peer: Array.isArray(o.peer) ? o.peer.map(String) : [],
     validatorKey: key,
     validators: o.validators ?? 1,
+    genesisValidators: o.genesisValidators ?? 1,
   };
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Command, Option } from "commander";
-import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, devAccounts, devChainConfig } from "../config";
+import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
 import type { NodeOptions } from "../types";
 import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
@@ -21,7 +21,9 @@ export interface CliFlags extends NetworkFlags {
   produceOnTx: boolean;
   automine: boolean;
   follow?: string;
-  blockBatchMs: number;
+  devMode: boolean;
+  allowImportBlock: boolean;
+  blockBatchMs?: number;
   logTxs: boolean;
   txpoolPerSender?: number;
   txpoolMax?: number;
@@ -56,7 +58,9 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--slot-time <ms>", "slot time in milliseconds").default(DEFAULT_SLOT_TIME_MS).argParser(int))
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
-    .addOption(new Option("--no-produce-on-tx", "wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-produce-on-tx", "dev mode: wait for the next slot instead of building as soon as transactions wait"))
+    .addOption(new Option("--no-dev-mode", "follow the clock strictly (one block per slot, timestamp = slot start, slot time >= 1000 ms), as a network of validators does"))
+    .addOption(new Option("--allow-import-block", "enable lux_importBlock (import a signed block envelope over RPC)").default(false))
     .addOption(
       withDeploy
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
@@ -67,7 +71,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
         ? new Option("--on-demand", "mine only on demand (transactions with automine, evm_mine, hardhat_mine), no block per slot").default(false)
         : new Option("--dev", "development mode: Hardhat/anvil dev methods (evm_*, hardhat_*, anvil_*), unlocked dev accounts, automine, mining on demand").default(false),
     )
-    .addOption(new Option("--block-batch-ms <ms>", "min ms between transaction-triggered blocks under load (idle chains still mine at once)").default(DEFAULT_BLOCK_BATCH_MS).argParser(int))
+    .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
   addNetworkOptions(cmd, withDeploy);
@@ -104,7 +108,9 @@ export function readFlags(cmd: Command): CliFlags {
     produceOnTx: o.produceOnTx ?? true,
     automine: o.automine ?? false,
     follow: o.follow,
-    blockBatchMs: o.blockBatchMs ?? DEFAULT_BLOCK_BATCH_MS,
+    devMode: o.devMode ?? true,
+    allowImportBlock: o.allowImportBlock ?? false,
+    blockBatchMs: o.blockBatchMs,
     logTxs: o.logTxs ?? false,
     txpoolPerSender: o.txpoolPerSender,
     txpoolMax: o.txpoolMax,
@@ -116,6 +122,13 @@ export function readFlags(cmd: Command): CliFlags {
   };
 }
 
+// Dev accounts 0..n-1 as the genesis validator set (n = 1 is the default devnet chain).
+function genesisValidatorsOf(n: number): Partial<ChainConfig> {
+  if (n <= 1) return {};
+  if (n > DEV_ACCOUNT_COUNT) throw new Error(`--genesis-validators must be 1..${DEV_ACCOUNT_COUNT}, got ${n}`);
+  return { genesisValidators: devAccounts(n).map((a) => ({ address: a.address, signer: a.address, stake: GENESIS_VALIDATOR_STAKE })) };
+}
+
 /** Node options from flags: the dev chain, all dev keys as signer keys; dev mode for the devnet and `node --dev`. */
 export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
   const txpool: NodeOptions["txpool"] = {};
@@ -123,7 +136,8 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime }),
+    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, ...genesisValidatorsOf(f.genesisValidators) }),
+    allowImportBlock: f.allowImportBlock,
     host: f.host,
     port: f.port,
     signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),

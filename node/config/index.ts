@@ -36,6 +36,12 @@ export const DEFAULT_SLOTS_PER_EPOCH = 32;
 /** Stake weight of the devnet's genesis validator (1,000 MDT). */
 export const GENESIS_VALIDATOR_STAKE = 1_000n * LUX;
 
+/**
+ * Sender of the chain's end-of-block system calls: the EIP-4788/7002 system address. No key exists for
+ * it, so only the node itself can act as it; the deploy grants it SLASHER_ROLE on the StakingManager.
+ */
+export const DEFAULT_SYSTEM_ADDRESS = "0xfffffffffffffffffffffffffffffffffffffffe";
+
 /** Overrides accepted by `devChainConfig`. */
 export type ChainConfigOverrides = Partial<ChainConfig>;
 
@@ -49,6 +55,8 @@ export function devChainConfig(overrides: ChainConfigOverrides = {}): ChainConfi
     gasLimit: DEFAULT_GAS_LIMIT,
     initialBaseFee: DEFAULT_INITIAL_BASE_FEE,
     slotTimeMs: DEFAULT_SLOT_TIME_MS,
+    devMode: true,
+    systemAddress: DEFAULT_SYSTEM_ADDRESS,
     slotsPerEpoch: DEFAULT_SLOTS_PER_EPOCH,
     stakingContract: defaultStakingContract(),
     genesisValidators: [
@@ -92,6 +100,9 @@ export function chainConfigFromJson(json: Record<string, unknown>): ChainConfig 
     genesisTimestamp: BigInt(j.genesisTimestamp),
     gasLimit: BigInt(j.gasLimit),
     initialBaseFee: BigInt(j.initialBaseFee),
+    // Data dirs from before network mode existed were all single-validator devnets.
+    devMode: j.devMode === undefined ? true : Boolean(j.devMode),
+    systemAddress: j.systemAddress ?? DEFAULT_SYSTEM_ADDRESS,
     genesisValidators: j.genesisValidators.map((v) => ({ ...v, stake: BigInt(v.stake) })),
     alloc: j.alloc.map((a) => ({ ...a, balance: BigInt(a.balance), nonce: a.nonce === undefined ? undefined : BigInt(a.nonce) })),
   };

@@ -36,6 +36,14 @@ export interface ChainConfig {
   initialBaseFee: bigint;
   /** Target slot duration in milliseconds (the devnet may produce early when transactions wait). */
   slotTimeMs: number;
+  /**
+   * Dev mode (single trusted dev validator): blocks may be mined on demand, taking the next slot even
+   * ahead of the clock, with strictly increasing timestamps that may run ahead of it (like Hardhat).
+   * Off, the chain follows the clock: one block per slot at most, timestamp = slot start.
+   */
+  devMode: boolean;
+  /** Sender of the end-of-block system calls (evidence → StakingManager.slash); holds SLASHER_ROLE. */
+  systemAddress: string;
   /** Slots per epoch; the active validator set is read at each epoch boundary. */
   slotsPerEpoch: number;
   /** Address of the StakingManager contract, fixed by configuration. */

@@ -2,84 +2,52 @@ import { createBlockFromBytesArray, type Block } from "@ethereumjs/block";
 import type { BlockBytes } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { RLP } from "@ethereumjs/rlp";
-import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex } from "@ethereumjs/util";
-import { SigningKey, recoverAddress } from "ethers";
+import { bigIntToUnpaddedBytes, bytesToBigInt } from "@ethereumjs/util";
 import { LuxError, errorMessage } from "../errors";
 import { keccak } from "../execution/crypto";
+import { decodeEvidence, decodeVote, evidenceRaw, voteRaw } from "./messages";
 import type { Envelope } from "./types";
 
-/** Length of an r ‖ s ‖ v signature. */
-export const SIGNATURE_BYTES = 65;
-/** Domain tag of block signatures, so a block signature can never be replayed as anything else. */
-const BLOCK_SIGNING_DOMAIN = new TextEncoder().encode("luxtensor-block-v1");
+export { SIGNATURE_BYTES, signingRoot, signDigest, recoverSigner } from "./signing";
 
-/** Serializes an envelope as RLP([executionBlock, slot, signature]). */
+/** Serializes an envelope as RLP([executionBlock, slot, signature, reveal, votes, evidence]). */
 export function encodeEnvelope(env: Envelope): Uint8Array {
-  return RLP.encode([env.block.raw(), bigIntToUnpaddedBytes(env.slot), env.signature]);
+  return RLP.encode([env.block.raw(), bigIntToUnpaddedBytes(env.slot), env.signature, env.reveal, env.votes.map(voteRaw), env.evidence.map(evidenceRaw)] as never);
 }
+
+/**
+ * The block's commitment to its consensus fields: keccak(rlp([slot, reveal, votes, evidence])), stored
+ * as the header's extraData (32 bytes, the most a proof-of-stake header allows). The block hash, and so
+ * the proposer's signature, thereby covers everything in the envelope but the signature itself.
+ */
+export function consensusCommitment(env: Pick<Envelope, "slot" | "reveal" | "votes" | "evidence">): Uint8Array {
+  return keccak(RLP.encode([bigIntToUnpaddedBytes(env.slot), env.reveal, env.votes.map(voteRaw), env.evidence.map(evidenceRaw)] as never));
+}
+
+/** Most votes and evidence items one envelope may carry (bounds the work of verifying a block). */
+export const MAX_ENVELOPE_VOTES = 1024;
+export const MAX_ENVELOPE_EVIDENCE = 16;
 
 /** Decodes an envelope; throws INVALID_BLOCK on malformed input. */
 export function decodeEnvelope(data: Uint8Array, common: Common): Envelope {
   try {
     const f = RLP.decode(data) as unknown[];
-    if (!Array.isArray(f) || f.length !== 3) throw new Error("envelope must have 3 fields");
+    // Three fields: an envelope stored before votes existed (genesis and blocks of old data dirs).
+    if (!Array.isArray(f) || (f.length !== 6 && f.length !== 3)) throw new Error("envelope must have 6 fields");
     const block = createBlockFromBytesArray(f[0] as BlockBytes, { common });
-    return { block, slot: bytesToBigInt(f[1] as Uint8Array), signature: f[2] as Uint8Array };
+    const slot = bytesToBigInt(f[1] as Uint8Array);
+    if (f.length === 3) return { block, slot, signature: f[2] as Uint8Array, reveal: new Uint8Array(0), votes: [], evidence: [] };
+    const votes = f[4] as unknown[];
+    const evidence = f[5] as unknown[];
+    if (!Array.isArray(votes) || votes.length > MAX_ENVELOPE_VOTES) throw new Error(`votes must be a list of at most ${MAX_ENVELOPE_VOTES}`);
+    if (!Array.isArray(evidence) || evidence.length > MAX_ENVELOPE_EVIDENCE) throw new Error(`evidence must be a list of at most ${MAX_ENVELOPE_EVIDENCE}`);
+    return {
+      block, slot, signature: f[2] as Uint8Array, reveal: f[3] as Uint8Array,
+      votes: votes.map((v) => decodeVote(RLP.encode(v as Uint8Array[]))),
+      evidence: evidence.map((e) => decodeEvidence(RLP.encode(e as Uint8Array[]))),
+    };
   } catch (err) {
     throw new LuxError("INVALID_BLOCK", `malformed block envelope: ${errorMessage(err)}`, { cause: err });
-  }
-}
-
-/** The digest a proposer signs: keccak(rlp([domain, chainId, blockHash, slot])). */
-export function signingRoot(chainId: bigint, blockHash: Uint8Array, slot: bigint): Uint8Array {
-  return keccak(RLP.encode([BLOCK_SIGNING_DOMAIN, bigIntToUnpaddedBytes(chainId), blockHash, bigIntToUnpaddedBytes(slot)]));
-}
-
-interface NativeSigner {
-  ecdsaSign(msg32: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
-}
-
-let native: NativeSigner | null | undefined;
-function nativeSigner(): NativeSigner | null {
-  if (native === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      native = require("secp256k1/bindings") as NativeSigner;
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
-
-/** v of a recoverable signature: 27 + recovery id. */
-const V_OFFSET = 27;
-
-/** Signs a digest with a private key: 65 bytes r ‖ s ‖ v (v = 27/28); native secp256k1 when loaded. */
-export function signDigest(digest: Uint8Array, key: Uint8Array): Uint8Array {
-  const n = nativeSigner();
-  if (n) {
-    const { signature, recid } = n.ecdsaSign(digest, key);
-    const out = new Uint8Array(SIGNATURE_BYTES);
-    out.set(signature, 0);
-    out[64] = V_OFFSET + recid;
-    return out;
-  }
-  const sig = new SigningKey(key).sign(digest);
-  const out = new Uint8Array(SIGNATURE_BYTES);
-  out.set(Buffer.from(sig.r.slice(2), "hex"), 0);
-  out.set(Buffer.from(sig.s.slice(2), "hex"), 32);
-  out[64] = sig.v;
-  return out;
-}
-
-/** Recovers the signer address (checksummed) of a 65-byte signature, or throws BAD_SIGNATURE. */
-export function recoverSigner(digest: Uint8Array, signature: Uint8Array): string {
-  if (signature.length !== SIGNATURE_BYTES) throw new LuxError("BAD_SIGNATURE", `signature must be ${SIGNATURE_BYTES} bytes, got ${signature.length}`);
-  try {
-    return recoverAddress(bytesToHex(digest), bytesToHex(signature));
-  } catch (err) {
-    throw new LuxError("BAD_SIGNATURE", `unrecoverable signature: ${errorMessage(err)}`, { cause: err });
   }
 }
 

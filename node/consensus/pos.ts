@@ -1,32 +1,43 @@
 import type { Block } from "@ethereumjs/block";
-import { bytesToHex, equalsBytes } from "@ethereumjs/util";
+import { bytesToHex, concatBytes, equalsBytes } from "@ethereumjs/util";
 import { LuxError } from "../errors";
 import type { ChainConfig } from "../config/types";
-import { recoverSigner, signDigest, signingRoot } from "./envelope";
+import { keccak } from "../execution/crypto";
+import { consensusCommitment } from "./envelope";
+import { randaoMessage } from "./messages";
+import { recoverSigner, signDigest, signingRoot } from "./signing";
 import { epochOf, selectProposer } from "./schedule";
-import type { ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Validator } from "./types";
+import { checkSlotTime } from "./time";
+import { vrfProve, vrfVerify } from "./vrf";
+import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, Validator } from "./types";
 
-/** Tolerated clock skew for block timestamps from the future. */
-export const MAX_FUTURE_DRIFT_SECONDS = 15n;
 /** Epoch infos kept in memory. */
-const EPOCH_CACHE_LIMIT = 8;
+const EPOCH_CACHE_LIMIT = 16;
 
 /** What the engine needs from the chain. */
 export interface PosEngineDeps {
-  /** The chain configuration (slots per epoch, genesis validators, chain id). */
+  /** The chain configuration (slots per epoch, genesis validators, chain id, time rules). */
   config: ChainConfig;
-  /** Genesis block hash (boundary of epoch 0). */
-  genesisHash: Uint8Array;
-  /** The stored boundary of an epoch, once its first block was committed. */
-  storedBoundary(epoch: bigint): Promise<Uint8Array | undefined>;
+  /** Genesis block hash. */
+  genesisHash(): Uint8Array;
+  /** Consensus view of a stored block (any branch); undefined when unknown. */
+  blockMeta(hash: Uint8Array): Promise<BlockMeta | undefined>;
   /** Reads the StakingManager's active set in the state of a block; undefined when unavailable. */
   readActiveSet(blockHash: Uint8Array): Promise<Validator[] | undefined>;
 }
 
+function u64(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
 /**
- * Proof-of-stake engine: the proposer of each slot is drawn by stake from the active set read at the
- * epoch boundary (genesis validators until the staking contract has one); blocks carry the proposer's
- * signature in the envelope; verification re-derives the schedule and checks slot, time and signature.
+ * Proof-of-stake engine. The proposer of slot s in epoch e is drawn by stake from the active set read in
+ * the state of e's boundary block (the last block before e's first slot), seeded by the RANDAO mix of the
+ * boundary of epoch e−1: that mix was fixed before epoch e−1 began, so no proposer of e−1 can steer e's
+ * schedule, and each mix input is a VRF output its proposer cannot choose (only withhold, by missing
+ * the slot). Everything is derived by walking the block's own branch, so forks have their own schedule.
  */
 export class PosEngine implements ConsensusEngine {
   private readonly epochs = new Map<string, EpochInfo>();
@@ -37,25 +48,37 @@ export class PosEngine implements ConsensusEngine {
     this.epochs.clear();
   }
 
-  private async boundaryFor(parent: ParentInfo, epoch: bigint): Promise<{ hash: Uint8Array; opens: boolean }> {
-    const spe = this.deps.config.slotsPerEpoch;
-    if (epoch === 0n) return { hash: this.deps.genesisHash, opens: false };
-    if (parent.number === 0n || epochOf(parent.slot, spe) < epoch) return { hash: parent.hash, opens: true };
-    const stored = await this.deps.storedBoundary(epoch);
-    if (!stored) throw new LuxError("STORAGE_CORRUPT", `no boundary recorded for epoch ${epoch}`);
-    return { hash: stored, opens: false };
+  /** The last block with slot < `firstSlot` on the branch ending at `from` (inclusive). */
+  private async lastBefore(from: ParentInfo, firstSlot: bigint): Promise<ParentInfo> {
+    let cur: ParentInfo = from;
+    while (cur.slot >= firstSlot && cur.number > 0n) {
+      const parentHash: Uint8Array = (await this.meta(cur.hash)).parentHash;
+      cur = await this.meta(parentHash);
+    }
+    return cur;
   }
 
-  private async epochInfo(epoch: bigint, boundaryHash: Uint8Array): Promise<EpochInfo> {
-    const cacheKey = `${epoch}:${bytesToHex(boundaryHash)}`;
+  private async meta(hash: Uint8Array): Promise<BlockMeta> {
+    const m = await this.deps.blockMeta(hash);
+    if (!m) throw new LuxError("STORAGE_CORRUPT", `block ${bytesToHex(hash)} missing while walking the branch`);
+    return m;
+  }
+
+  private async epochInfo(epoch: bigint, parent: ParentInfo): Promise<EpochInfo> {
+    const spe = BigInt(this.deps.config.slotsPerEpoch);
+    const boundary = await this.lastBefore(parent, epoch * spe);
+    const cacheKey = `${epoch}:${bytesToHex(boundary.hash)}`;
     const hit = this.epochs.get(cacheKey);
     if (hit) return hit;
-    const fromContract = (await this.deps.readActiveSet(boundaryHash))?.filter((v) => v.stake > 0n);
+    const seedBlock = epoch === 0n ? boundary : await this.lastBefore(boundary, (epoch - 1n) * spe);
+    const seed = keccak(concatBytes(seedBlock.mixHash, seedBlock.number === 0n ? this.deps.genesisHash() : new Uint8Array(0), u64(epoch)));
+    const fromContract = (await this.deps.readActiveSet(boundary.hash))?.filter((v) => v.stake > 0n);
     const useContract = fromContract !== undefined && fromContract.length > 0;
     const validators = useContract ? fromContract : this.deps.config.genesisValidators.map((v) => ({ ...v }));
     const info: EpochInfo = {
       epoch,
-      boundaryHash,
+      boundaryHash: boundary.hash,
+      seed,
       validators,
       totalStake: validators.reduce((s, v) => s + v.stake, 0n),
       source: useContract ? "contract" : "genesis",
@@ -66,38 +89,40 @@ export class PosEngine implements ConsensusEngine {
   }
 
   async duty(parent: ParentInfo, slot: bigint): Promise<Duty> {
+    const spe = BigInt(this.deps.config.slotsPerEpoch);
     const epoch = epochOf(slot, this.deps.config.slotsPerEpoch);
-    const boundary = await this.boundaryFor(parent, epoch);
-    const info = await this.epochInfo(epoch, boundary.hash);
-    return { slot, epoch: info, proposer: selectProposer(info.validators, info.boundaryHash, slot), opensEpoch: boundary.opens };
+    const info = await this.epochInfo(epoch, parent);
+    return { slot, epoch: info, proposer: selectProposer(info.validators, info.seed, slot), opensEpoch: parent.slot < epoch * spe };
   }
 
-  seal(block: Block, slot: bigint, signerKey: Uint8Array): Envelope {
-    return { block, slot, signature: signDigest(signingRoot(this.deps.config.chainId, block.hash(), slot), signerKey) };
+  propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal {
+    const reveal = vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot));
+    const { output } = vrfVerify(reveal, randaoMessage(this.deps.config.chainId, slot));
+    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, output)) };
+  }
+
+  seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope {
+    return { ...fields, block, signature: signDigest(signingRoot(this.deps.config.chainId, block.hash(), fields.slot), signerKey) };
   }
 
   async verify(env: Envelope, parent: ParentInfo, nowMs: number): Promise<Duty> {
     const h = env.block.header;
-    if (h.number !== parent.number + 1n) {
-      throw new LuxError("UNKNOWN_PARENT", `block ${h.number} does not extend head ${parent.number}`);
+    if (h.number !== parent.number + 1n || !equalsBytes(h.parentHash, parent.hash)) {
+      throw new LuxError("UNKNOWN_PARENT", `block ${h.number} does not extend ${bytesToHex(parent.hash)} (#${parent.number})`);
     }
-    if (!equalsBytes(h.parentHash, parent.hash)) {
-      throw new LuxError("UNKNOWN_PARENT", `block ${h.number} parent ${bytesToHex(h.parentHash)} is not head ${bytesToHex(parent.hash)}`);
-    }
-    if (env.slot <= parent.slot) throw new LuxError("BAD_SLOT", `slot ${env.slot} is not after parent slot ${parent.slot}`);
-    if (h.timestamp < parent.timestamp) throw new LuxError("BAD_SLOT", `timestamp ${h.timestamp} is before parent timestamp ${parent.timestamp}`);
-    if (h.timestamp > BigInt(Math.floor(nowMs / 1000)) + MAX_FUTURE_DRIFT_SECONDS) {
-      throw new LuxError("BAD_SLOT", `timestamp ${h.timestamp} is too far in the future`);
-    }
+    checkSlotTime(this.deps.config, env.slot, h.timestamp, parent, nowMs);
     const duty = await this.duty(parent, env.slot);
-    const coinbase = h.coinbase.toString().toLowerCase();
-    if (coinbase !== duty.proposer.address.toLowerCase()) {
+    if (h.coinbase.toString().toLowerCase() !== duty.proposer.address.toLowerCase()) {
       throw new LuxError("WRONG_PROPOSER", `slot ${env.slot} belongs to ${duty.proposer.address}, block coinbase is ${h.coinbase.toString()}`);
     }
     const signer = recoverSigner(signingRoot(this.deps.config.chainId, env.block.hash(), env.slot), env.signature);
     if (signer.toLowerCase() !== duty.proposer.signer.toLowerCase()) {
-      throw new LuxError("BAD_SIGNATURE", `block signed by ${signer}, expected signer ${duty.proposer.signer} of ${duty.proposer.address}`);
+      throw new LuxError("WRONG_PROPOSER", `block signed by ${signer}, but slot ${env.slot} belongs to signer ${duty.proposer.signer} of ${duty.proposer.address}`);
     }
+    const reveal = vrfVerify(env.reveal, randaoMessage(this.deps.config.chainId, env.slot));
+    if (reveal.signer.toLowerCase() !== signer.toLowerCase()) throw new LuxError("BAD_SIGNATURE", `RANDAO reveal made by ${reveal.signer}, not the proposer's signer ${signer}`);
+    if (!equalsBytes(h.mixHash, keccak(concatBytes(parent.mixHash, reveal.output)))) throw new LuxError("INVALID_BLOCK", "mixHash is not the parent's RANDAO mix mixed with the proposer's reveal");
+    if (!equalsBytes(h.extraData, consensusCommitment(env))) throw new LuxError("INVALID_BLOCK", "extraData does not commit to the envelope's slot, reveal, votes and evidence");
     return duty;
   }
 }

@@ -14,8 +14,10 @@ export interface Validator {
 export interface EpochInfo {
   /** Epoch number. */
   epoch: bigint;
-  /** Hash of the boundary block (last block before the epoch's first slot); seeds the proposer draw. */
+  /** Hash of the boundary block (last block before the epoch's first slot); its state gives the active set. */
   boundaryHash: Uint8Array;
+  /** Seed of the proposer draw: keccak(RANDAO mix of the boundary of the epoch before ‖ epoch). */
+  seed: Uint8Array;
   /** Active validators in contract order. */
   validators: Validator[];
   /** Sum of their stakes. */
@@ -23,6 +25,48 @@ export interface EpochInfo {
   /** "contract" when read from the StakingManager, "genesis" when the genesis set applies. */
   source: "contract" | "genesis";
 }
+
+/** A block named by hash, height and slot: what votes point at. */
+export interface Checkpoint {
+  /** Block hash. */
+  hash: Uint8Array;
+  /** Block number (height). */
+  number: bigint;
+  /** Slot of the block (its epoch's active stake counts the votes). */
+  slot: bigint;
+}
+
+/**
+ * A finality vote (Casper FFG over block heights): the voter's highest justified block `source` links to
+ * the block it imported as head, `target`. Signed over keccak(rlp(["luxtensor-vote-v1", chainId,
+ * source, target])) by the validator's signer key; the signer is recovered, never sent.
+ */
+export interface Vote {
+  /** Highest justified block the voter knows on the target's branch. */
+  source: Checkpoint;
+  /** The block voted for. */
+  target: Checkpoint;
+  /** 65-byte secp256k1 signature (r ‖ s ‖ v) by the validator's signer key. */
+  signature: Uint8Array;
+}
+
+/** A proposer's signature over one block hash for one slot (half of a double-proposal proof). */
+export interface SignedBlockRef {
+  /** The block hash (commits to the slot and the envelope's consensus fields through extraData). */
+  blockHash: Uint8Array;
+  /** The proposer's signature over signingRoot(chainId, blockHash, slot). */
+  signature: Uint8Array;
+}
+
+/**
+ * Self-contained proof of misbehaviour; any node checks it with signatures alone.
+ * - double-proposal: one signer signed two different blocks for one slot;
+ * - double-vote: one signer signed two different targets at one height, or one vote surrounds the
+ *   other (source₁ < source₂ and target₂ < target₁ by height) — Casper FFG's two slashing conditions.
+ */
+export type Evidence =
+  | { kind: "double-proposal"; slot: bigint; a: SignedBlockRef; b: SignedBlockRef }
+  | { kind: "double-vote"; a: Vote; b: Vote };
 
 /** A signed block: the execution block plus what a proof-of-stake header has no room for. */
 export interface Envelope {
@@ -32,6 +76,12 @@ export interface Envelope {
   slot: bigint;
   /** 65-byte secp256k1 signature (r ‖ s ‖ v) of the proposer's signer over the signing root. */
   signature: Uint8Array;
+  /** The proposer's verifiable random reveal for the slot (mixed into the RANDAO seed); empty on genesis. */
+  reveal: Uint8Array;
+  /** Votes carried for earlier blocks (aggregate list, each individually signed). */
+  votes: Vote[];
+  /** Evidence included by the proposer; slashed by the end-of-block system call. */
+  evidence: Evidence[];
 }
 
 /** What the consensus needs to know about the block being extended. */
@@ -44,6 +94,22 @@ export interface ParentInfo {
   slot: bigint;
   /** Parent timestamp (seconds). */
   timestamp: bigint;
+  /** Parent's RANDAO mix (its header's mixHash). */
+  mixHash: Uint8Array;
+}
+
+/** What the engine reads of any stored block while walking a branch back. */
+export interface BlockMeta extends ParentInfo {
+  /** Hash of its parent. */
+  parentHash: Uint8Array;
+}
+
+/** The consensus fields a proposer adds to a block for a slot. */
+export interface Proposal {
+  /** VRF proof over the slot (the RANDAO reveal). */
+  reveal: Uint8Array;
+  /** The block's RANDAO mix: keccak(parent mix ‖ VRF output); becomes the header's mixHash (PREVRANDAO). */
+  mixHash: Uint8Array;
 }
 
 /** The proposer of a slot on top of a parent. */
@@ -65,9 +131,15 @@ export interface Duty {
 export interface ConsensusEngine {
   /** Who proposes `slot` on top of `parent`. */
   duty(parent: ParentInfo, slot: bigint): Promise<Duty>;
-  /** Signs a block for a slot with a signer key. */
-  seal(block: Block, slot: bigint, signerKey: Uint8Array): Envelope;
-  /** Checks slot, timestamp, proposer and signature of an envelope on top of `parent`; throws a LuxError. */
+  /** The RANDAO reveal and mix of a block for `slot` on top of `parent`, made with the proposer's key. */
+  propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal;
+  /** Signs a sealed block for a slot with a signer key. */
+  seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope;
+  /**
+   * Checks an envelope on top of `parent` before execution: linkage, slot and time rules, proposer,
+   * signature, RANDAO reveal and mix, the extraData commitment; throws a LuxError (FUTURE_SLOT,
+   * BAD_SLOT, BAD_TIMESTAMP, WRONG_PROPOSER, BAD_SIGNATURE, INVALID_BLOCK).
+   */
   verify(env: Envelope, parent: ParentInfo, nowMs: number): Promise<Duty>;
   /** Forgets cached epochs (after the chain moves). */
   reset(): void;

@@ -9,6 +9,14 @@ import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "./types";
 
 /** Smallest gas a transaction can use; below this remaining gas the block is full. */
 export const TX_BASE_GAS = 21_000n;
+/**
+ * Longest stretch (ms) the builder runs before yielding to the event loop. Executing a transaction is
+ * a chain of already-resolved promises (state reads are synchronous), so without a yield a large block
+ * would hold every RPC request until it is done.
+ */
+export const BUILD_SLICE_MS = 4;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Price per gas a transaction pays in a block with `baseFee`. */
 export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
@@ -55,9 +63,10 @@ export function strictSource(txs: SenderTx[]): TxSource {
  * Runs transactions against a header-only block, tracking gas itself and computing the transaction and
  * receipt roots in one ordered pass at the end: linear in block size, unlike the stock builder which
  * re-creates the block for every added transaction. The whole block runs inside one state checkpoint,
- * so account changes reach the trie once, at the end, instead of once per transaction.
+ * so account changes reach the trie once, at the end, instead of once per transaction. `finish` runs
+ * after the last transaction, inside the same checkpoint (the chain's end-of-block system calls).
  */
-export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Promise<ExecutionResult> {
+export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, finish?: (vm: VM, block: Block) => Promise<void>): Promise<ExecutionResult> {
   const block = envBlock(vm.common, env);
   const sm = vm.stateManager;
   const included: SenderTx[] = [];
@@ -66,9 +75,14 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Pro
   const encodedReceipts: Uint8Array[] = [];
   const bloom = new Bloom(undefined, vm.common);
   let gasUsed = 0n;
+  let sliceStart = performance.now();
   await sm.checkpoint();
   try {
     for (let item = source.next(); item !== undefined; item = source.next()) {
+      if (performance.now() - sliceStart > BUILD_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
       const { tx, sender } = item;
       if (env.gasLimit - gasUsed < TX_BASE_GAS) break;
       if (tx.gasLimit > env.gasLimit - gasUsed) {
@@ -101,6 +115,8 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource): Pro
       encodedTxs.push(item.raw ?? tx.serialize());
       encodedReceipts.push(encodeReceipt(r, tx.type));
     }
+    // End-of-block system calls (evidence → slashing): part of the state transition, outside gas and receipts.
+    if (finish) await finish(vm, block);
     await sm.commit();
   } catch (err) {
     await sm.revert();

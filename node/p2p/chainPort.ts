@@ -31,6 +31,8 @@ export function chainPort(chain: Chain): ChainPort {
       };
     },
 
+    hasBlock: async (hash: Uint8Array) => (await chain.store.getHeader(hash)) !== undefined,
+
     async importEnvelope(data: Uint8Array): Promise<ImportOutcome> {
       let env;
       try {
@@ -78,6 +80,6 @@ export function chainPort(chain: Chain): ChainPort {
 }
 
 /** The serialized envelope of a block the chain holds in memory. */
-export function envelopeBytes(rec: { block: Parameters<typeof encodeEnvelope>[0]["block"]; slot: bigint; signature: Uint8Array }): Uint8Array {
-  return encodeEnvelope({ block: rec.block, slot: rec.slot, signature: rec.signature });
+export function envelopeBytes(rec: Parameters<typeof encodeEnvelope>[0]): Uint8Array {
+  return encodeEnvelope({ block: rec.block, slot: rec.slot, signature: rec.signature, reveal: rec.reveal, votes: rec.votes, evidence: rec.evidence });
 }

@@ -33,6 +33,8 @@ export interface ChainPort {
   importEnvelope(data: Uint8Array): Promise<ImportOutcome>;
   /** Serialized canonical envelopes [start, start + count), stopping at the head. */
   envelopesByRange(start: bigint, count: number): Promise<Uint8Array[]>;
+  /** Whether a block (on any branch) is stored. */
+  hasBlock?(hash: Uint8Array): Promise<boolean>;
   /** Verifies and records a gossiped vote. Without it votes are not forwarded. */
   importVote?(data: Uint8Array): Promise<ImportOutcome>;
   /** Verifies and records gossiped evidence. Without it evidence is not forwarded. */

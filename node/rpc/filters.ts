@@ -1,146 +1,224 @@
-import { randomBytes } from "node:crypto";
+import { utf8ToBytes, bytesToUtf8 } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain";
-import type { NewHead } from "../chain/types";
+import type { Logger } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
-import { LuxError } from "../errors";
-import { formatBlock, type Json } from "./format";
-import { blockLogs, type LogCriteria } from "./logs";
+import { LuxError, errorMessage } from "../errors";
+import type { Json } from "./format";
+import { removedLogs, type LogCriteria, type RemovedBlock } from "./logs";
+import { SubscriptionHub, newId } from "./subscriptions";
 import type { Connection } from "./types";
 
 /** Filters idle this long are removed (as in geth). */
 export const FILTER_TIMEOUT_MS = 5 * 60_000;
-/** Entries a filter keeps between polls; older ones are dropped. */
+/** Pending-transaction hashes a filter keeps between polls; older ones are dropped. */
 const FILTER_QUEUE_LIMIT = 10_000;
+/** Polling filters installed at once (each is a few hundred bytes of persisted state). */
+export const MAX_FILTERS = 10_000;
+/** Filter state is written to the store at most this often (and on close). */
+const PERSIST_DELAY_MS = 1_000;
+const META_KEY = "rpcFilters";
 
 type FilterKind = "block" | "pendingTx" | "logs";
+
+/** What a poll of a filter covers: new pending hashes, or the block range since the last poll. */
+export type FilterPoll =
+  | { kind: "pendingTx"; hashes: Json[] }
+  | { kind: "block"; from: bigint; to: bigint }
+  | { kind: "logs"; from: bigint; to: bigint; criteria: LogCriteria; removed: Json[] };
+
 interface Filter {
   kind: FilterKind;
+  /** The filter object as the client sent it (persisted; parsed again after a restart). */
+  raw?: Record<string, unknown>;
   criteria?: LogCriteria;
+  /** Last block number whose changes were delivered. */
+  cursor: bigint;
+  /** Pending-transaction hashes, or logs of blocks a reorg removed, since the last poll (not persisted). */
   queue: Json[];
   lastPoll: number;
 }
-type SubKind = "newHeads" | "logs" | "newPendingTransactions";
-interface Subscription {
-  kind: SubKind;
-  conn: Connection;
-  criteria?: LogCriteria;
-}
 
-function newId(): string {
-  return `0x${randomBytes(16).toString("hex")}`;
+interface PersistedFilter {
+  id: string;
+  kind: FilterKind;
+  raw?: Record<string, unknown>;
+  cursor: string;
 }
 
 /**
- * Polling filters (eth_newFilter & co.) and push subscriptions (eth_subscribe over WebSocket), both fed
- * by new heads and pool arrivals.
+ * Polling filters (eth_newFilter & co.) and push subscriptions. A block or log filter is a cursor — the
+ * last block number it reported — so a poll reads blocks (cursor, head] (logs through the log index),
+ * and the filter table is persisted in the store: filters survive a restart and report what was
+ * produced meanwhile. Pending-transaction filters survive too, reporting arrivals after the restart.
+ * Reorgs below a cursor are not reported as removed logs.
  */
 export class FilterManager {
   private readonly filters = new Map<string, Filter>();
-  private readonly subs = new Map<string, Subscription>();
+  private readonly hub: SubscriptionHub;
   private readonly sweeper: NodeJS.Timeout;
+  private persistTimer?: NodeJS.Timeout;
+  private persisting: Promise<void> = Promise.resolve();
 
-  constructor(
+  private constructor(
     private readonly chain: Chain,
     private readonly pool: TxPool,
+    private readonly parse: (raw: Record<string, unknown>) => LogCriteria,
+    private readonly log: Logger,
   ) {
-    chain.on("head", this.onHead);
+    this.hub = new SubscriptionHub(chain, pool);
     pool.on("tx", this.onTx);
     this.sweeper = setInterval(() => this.sweep(), FILTER_TIMEOUT_MS / 5);
     this.sweeper.unref();
   }
 
-  close(): void {
-    this.chain.off("head", this.onHead);
-    this.pool.off("tx", this.onTx);
-    clearInterval(this.sweeper);
+  /** Creates the manager and reloads the filters persisted before the last stop. */
+  static async open(chain: Chain, pool: TxPool, parse: (raw: Record<string, unknown>) => LogCriteria, log: Logger): Promise<FilterManager> {
+    const m = new FilterManager(chain, pool, parse, log);
+    await m.load();
+    return m;
   }
 
-  private push(f: Filter, items: Json[]): void {
-    f.queue.push(...items);
-    if (f.queue.length > FILTER_QUEUE_LIMIT) f.queue.splice(0, f.queue.length - FILTER_QUEUE_LIMIT);
-  }
-
-  private readonly onHead = (h: NewHead): void => {
-    const hash = h.record.hash;
-    const number = h.record.block.header.number;
-    let header: Json | undefined;
-    const hashHex = `0x${Buffer.from(hash).toString("hex")}`;
-    for (const f of this.filters.values()) {
-      if (f.kind === "block") this.push(f, [hashHex]);
-      else if (f.kind === "logs" && f.criteria) this.push(f, blockLogs(h.receipts, hash, number, f.criteria));
+  private async load(): Promise<void> {
+    const stored = await this.chain.store.getMeta(META_KEY);
+    if (!stored) return;
+    let list: PersistedFilter[];
+    try {
+      list = JSON.parse(bytesToUtf8(stored)) as PersistedFilter[];
+    } catch (err) {
+      this.log.warn(`rpc filters: stored filter table unreadable, starting empty: ${errorMessage(err)}`);
+      return;
     }
-    for (const [id, s] of this.subs) {
-      if (s.kind === "newHeads") {
-        if (!header) {
-          const full = formatBlock(h.record, false) as Record<string, Json>;
-          delete full.transactions;
-          delete full.uncles;
-          delete full.withdrawals;
-          header = full;
-        }
-        this.notify(id, s, header);
-      } else if (s.kind === "logs" && s.criteria) {
-        for (const l of blockLogs(h.receipts, hash, number, s.criteria)) this.notify(id, s, l);
+    // A restart is not the client's idleness: every reloaded filter gets a full time-out again.
+    const now = Date.now();
+    for (const p of list) {
+      try {
+        const criteria = p.kind === "logs" && p.raw ? this.parse(p.raw) : undefined;
+        this.filters.set(p.id, { kind: p.kind, raw: p.raw, criteria, cursor: BigInt(p.cursor), queue: [], lastPoll: now });
+      } catch (err) {
+        this.log.warn(`rpc filters: dropped stored filter ${p.id}: ${errorMessage(err)}`);
       }
     }
-  };
+  }
+
+  /** Writes pending filter state now and stops. */
+  async close(): Promise<void> {
+    this.hub.close();
+    this.pool.off("tx", this.onTx);
+    clearInterval(this.sweeper);
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = undefined;
+      await this.persistNow();
+    }
+    await this.persisting;
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persistNow();
+    }, PERSIST_DELAY_MS);
+  }
+
+  private persistNow(): Promise<void> {
+    const list: PersistedFilter[] = [...this.filters].map(([id, f]) => ({ id, kind: f.kind, raw: f.raw, cursor: f.cursor.toString() }));
+    const write = this.persisting.then(() => this.chain.store.putMeta(META_KEY, utf8ToBytes(JSON.stringify(list))));
+    this.persisting = write.catch((err) => this.log.warn(`rpc filters: could not persist: ${errorMessage(err)}`));
+    return this.persisting;
+  }
 
   private readonly onTx = (t: PoolTx): void => {
-    for (const f of this.filters.values()) if (f.kind === "pendingTx") this.push(f, [t.hash]);
-    for (const [id, s] of this.subs) if (s.kind === "newPendingTransactions") this.notify(id, s, t.hash);
+    for (const f of this.filters.values()) {
+      if (f.kind !== "pendingTx") continue;
+      f.queue.push(t.hash);
+      if (f.queue.length > FILTER_QUEUE_LIMIT) f.queue.splice(0, f.queue.length - FILTER_QUEUE_LIMIT);
+    }
   };
-
-  private notify(id: string, s: Subscription, result: Json): void {
-    s.conn.send({ jsonrpc: "2.0", method: "eth_subscription", params: { subscription: id, result } });
-  }
 
   private sweep(): void {
     const cutoff = Date.now() - FILTER_TIMEOUT_MS;
-    for (const [id, f] of this.filters) if (f.lastPoll < cutoff) this.filters.delete(id);
+    let removed = false;
+    for (const [id, f] of this.filters) {
+      if (f.lastPoll < cutoff) removed = this.filters.delete(id) || removed;
+    }
+    if (removed) this.schedulePersist();
   }
 
-  /** Installs a polling filter. */
-  install(kind: FilterKind, criteria?: LogCriteria): string {
+  /** Installs a polling filter; log filters keep the client's filter object for the persisted table. */
+  install(kind: FilterKind, raw?: Record<string, unknown>): string {
+    if (this.filters.size >= MAX_FILTERS) {
+      throw new LuxError("LIMIT_EXCEEDED", `too many filters installed: limit ${MAX_FILTERS}; uninstall some (eth_uninstallFilter) or let idle ones expire`);
+    }
+    const criteria = kind === "logs" && raw ? this.parse(raw) : undefined;
     const id = newId();
-    this.filters.set(id, { kind, criteria, queue: [], lastPoll: Date.now() });
+    this.filters.set(id, { kind, raw, criteria, cursor: this.chain.head.block.header.number, queue: [], lastPoll: Date.now() });
+    this.schedulePersist();
     return id;
+  }
+
+  private get(id: string): Filter {
+    const f = this.filters.get(id);
+    if (!f) throw new LuxError("RESOURCE_NOT_FOUND", "filter not found");
+    f.lastPoll = Date.now();
+    return f;
   }
 
   /** The filter's criteria (log filters). */
   criteria(id: string): LogCriteria {
-    const f = this.filters.get(id);
-    if (!f || f.kind !== "logs" || !f.criteria) throw new LuxError("RESOURCE_NOT_FOUND", "filter not found");
-    f.lastPoll = Date.now();
+    const f = this.get(id);
+    if (f.kind !== "logs" || !f.criteria) throw new LuxError("RESOURCE_NOT_FOUND", "filter not found");
     return f.criteria;
   }
 
-  /** Entries since the last poll. */
-  changes(id: string): Json[] {
-    const f = this.filters.get(id);
-    if (!f) throw new LuxError("RESOURCE_NOT_FOUND", "filter not found");
-    f.lastPoll = Date.now();
-    return f.queue.splice(0, f.queue.length);
+  /** What changed since the last poll; moves the filter's cursor to the head. */
+  poll(id: string): FilterPoll {
+    const f = this.get(id);
+    if (f.kind === "pendingTx") return { kind: "pendingTx", hashes: f.queue.splice(0, f.queue.length) };
+    const head = this.chain.head.block.header.number;
+    const from = f.cursor + 1n;
+    if (head > f.cursor) {
+      f.cursor = head;
+      this.schedulePersist();
+    }
+    if (f.kind === "logs" && f.criteria) return { kind: "logs", from, to: head, criteria: f.criteria, removed: f.queue.splice(0, f.queue.length) };
+    return { kind: "block", from, to: head };
   }
 
   uninstall(id: string): boolean {
-    return this.filters.delete(id);
+    const removed = this.filters.delete(id);
+    if (removed) this.schedulePersist();
+    return removed;
+  }
+
+  /**
+   * Reports blocks a reorg took off the canonical chain: their matching logs go out once with
+   * `removed: true` (next poll of each log filter, and to logs subscribers), and every block or log
+   * filter whose cursor was above the fork point rewinds to it, so the new branch is reported.
+   */
+  onRemoved(blocks: RemovedBlock[]): void {
+    if (blocks.length === 0) return;
+    let fork = blocks[0].number - 1n;
+    for (const b of blocks) if (b.number - 1n < fork) fork = b.number - 1n;
+    for (const f of this.filters.values()) {
+      if (f.kind === "pendingTx") continue;
+      if (f.kind === "logs" && f.criteria) {
+        for (const b of blocks) if (b.number <= f.cursor) f.queue.push(...removedLogs(b, f.criteria));
+      }
+      if (f.cursor > fork) f.cursor = fork;
+    }
+    this.hub.onRemoved(blocks);
+    this.schedulePersist();
   }
 
   /** Starts a push subscription on a connection; removed when it closes. */
-  subscribe(conn: Connection, kind: SubKind, criteria?: LogCriteria): string {
-    const id = newId();
-    this.subs.set(id, { kind, conn, criteria });
-    conn.subscriptions++;
-    conn.onClose(() => this.subs.delete(id));
-    return id;
+  subscribe(conn: Connection, kind: "newHeads" | "logs" | "newPendingTransactions", criteria?: LogCriteria): string {
+    return this.hub.subscribe(conn, kind, criteria);
   }
 
   /** Ends a subscription of that connection. */
   unsubscribe(conn: Connection, id: string): boolean {
-    const s = this.subs.get(id);
-    if (!s || s.conn.id !== conn.id) return false;
-    conn.subscriptions--;
-    return this.subs.delete(id);
+    return this.hub.unsubscribe(conn, id);
   }
 }

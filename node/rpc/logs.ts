@@ -1,3 +1,4 @@
+import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { Bloom } from "@ethereumjs/vm";
 import type { BlockHeader } from "@ethereumjs/block";
@@ -72,9 +73,12 @@ export function logMatches(l: StoredLog, c: LogCriteria): boolean {
   return true;
 }
 
+/** Position of logsBloom in an RLP execution header. */
+const HEADER_BLOOM_FIELD = 6;
+
 /** Whether a block's bloom may hold matching logs (false = certainly none). */
-export function bloomMayMatch(header: BlockHeader, c: LogCriteria): boolean {
-  const bloom = new Bloom(header.logsBloom);
+export function bloomMayMatch(header: BlockHeader | Uint8Array, c: LogCriteria): boolean {
+  const bloom = new Bloom(header instanceof Uint8Array ? header : header.logsBloom);
   if (c.addresses.length > 0 && !c.addresses.some((a) => bloom.check(a))) return false;
   for (const alts of c.topics) {
     if (alts === null || alts.length === 0) continue;
@@ -94,6 +98,21 @@ export function blockLogs(receipts: StoredReceipt[], blockHash: Uint8Array, bloc
     }
   });
   return out;
+}
+
+/** A block a reorg took off the canonical chain, with its receipts. */
+export interface RemovedBlock {
+  /** Its hash. */
+  hash: Uint8Array;
+  /** Its number. */
+  number: bigint;
+  /** Its receipts. */
+  receipts: StoredReceipt[];
+}
+
+/** The matching logs of a removed block, flagged `removed: true` as geth reports them. */
+export function removedLogs(b: RemovedBlock, c: LogCriteria): Json[] {
+  return blockLogs(b.receipts, b.hash, b.number, c).map((l) => ({ ...(l as Record<string, Json>), removed: true }));
 }
 
 async function refNumber(ctx: RpcContext, ref: BlockRef | undefined, fallback: bigint): Promise<bigint> {
@@ -143,17 +162,32 @@ export async function queryLogs(ctx: RpcContext, c: LogCriteria, scope?: Request
   if (from > to) return [];
   const slicer = new WorkSlicer(scope?.signal);
   const out: Json[] = [];
-  for (let n = from; n <= to; n++) {
-    await slicer.step();
+  const collect = async (n: bigint, bloomCheck: boolean): Promise<void> => {
     const bh = await ctx.chain.store.getCanonicalHash(n);
-    if (!bh) continue;
-    const header = await ctx.chain.getHeader(bh);
-    if (!header || !bloomMayMatch(header, c)) continue;
+    if (!bh) return;
+    if (bloomCheck) {
+      // The raw header's bloom field, without building a BlockHeader: this path walks whole ranges.
+      const raw = await ctx.chain.store.getHeader(bh);
+      if (!raw || !bloomMayMatch((RLP.decode(raw) as Uint8Array[])[HEADER_BLOOM_FIELD], c)) return;
+    }
     const receipts = (await ctx.chain.getReceipts(bh)) ?? [];
     out.push(...blockLogs(receipts, bh, n, c));
     if (out.length > ctx.limits.maxLogs) {
       throw new LuxError("LIMIT_EXCEEDED", `query returned more than ${ctx.limits.maxLogs} results (--rpc-logs-max-results): narrow the block range or the filter`);
     }
+  };
+  // Blocks below the index tail (a data dir from before the index, being indexed downwards in the
+  // background): header blooms, upwards, until the scan meets the tail; the rest through the index,
+  // which reads only blocks that hold a log of every criterion.
+  let n = from;
+  while (n <= to && n < ctx.chain.store.logIndexTail()) {
+    await slicer.step();
+    await collect(n, true);
+    n++;
+  }
+  if (n <= to) {
+    for await (const b of ctx.chain.store.logCandidates(c, n, to, () => slicer.step())) await collect(b, false);
   }
   return out;
 }
+

@@ -7,12 +7,14 @@ import type { BlockEnv } from "../execution/types";
 import type { BlockRef } from "./params";
 import type { RpcContext } from "./types";
 
-/** The block a reference names; single-proposer finality makes safe/finalized the head. */
+/** The block a reference names; "finalized" is the last final block, "safe" the highest justified one. */
 export async function resolveBlock(ctx: RpcContext, ref: BlockRef | undefined): Promise<BlockRecord | undefined> {
   const r = ref ?? { kind: "tag", tag: "latest" };
   if (r.kind === "hash") return ctx.chain.getBlockByHash(r.hash);
   if (r.kind === "number") return ctx.chain.getBlockByNumber(r.number);
   if (r.tag === "earliest") return ctx.chain.getBlockByNumber(0n);
+  if (r.tag === "finalized") return ctx.chain.getBlockByNumber(ctx.chain.finalized.number);
+  if (r.tag === "safe") return ctx.chain.getBlockByNumber(ctx.chain.justified.number > ctx.chain.head.block.header.number ? ctx.chain.head.block.header.number : ctx.chain.justified.number);
   return ctx.chain.head;
 }
 

@@ -47,6 +47,8 @@ export interface RpcContext {
   totalBurned(): bigint;
   /** Development mode (`--dev` node, devnet): absent on a validator of a real network. */
   dev?: DevMode;
+  /** Whether `lux_importBlock` is enabled (flag --allow-import-block). */
+  allowImportBlock?: boolean;
   /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */
   network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */

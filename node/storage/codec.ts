@@ -16,7 +16,10 @@ export const KeyPrefix = {
   epoch: 0x65, // 'e' + u64 epoch → boundary hash
   trie: 0x54, // 'T' + trie key → node
   meta: 0x6d, // 'm' + name → value
-  txpool: 0x70, // 'p' + tx hash → raw pooled transaction (the txpool journal)
+  logAddress: 0x41, // 'A' + address + u64 number → empty (log index, see logIndex.ts)
+  logTopic: 0x50, // 'P' + position + topic + u64 number → empty
+  logAny: 0x47, // 'G' + u64 number → empty (block has at least one log)
+  slot: 0x53, // 'S' + hash → u64 slot (walking a branch back without decoding envelopes)
 } as const;
 
 /** A table key: prefix byte + body. */

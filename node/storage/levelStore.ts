@@ -1,16 +1,22 @@
 import { ClassicLevel } from "classic-level";
+import { RLP } from "@ethereumjs/rlp";
 import { bigIntToBytes, bytesToBigInt, utf8ToBytes } from "@ethereumjs/util";
+import { logCandidates, logIndexOps, type LogIndexQuery } from "./logIndex";
 import { BufferedTrieDb } from "./bufferedTrieDb";
 import {
   KeyPrefix, decodeReceipts, decodeSenders, decodeTxLocation, encodeReceipts, encodeSenders, encodeTxLocation, key, u64,
 } from "./codec";
-import type { TxJournalStore } from "../txpool/types";
-import type { BlockWrite, ChainStore, HeadRewind, StoredReceipt, TxLocation } from "./types";
+import type { BlockWrite, ChainStore, Reorg, StoredReceipt, TxLocation } from "./types";
 
 type Batch = Array<{ type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array }>;
 
 const HEAD_KEY = key(KeyPrefix.meta, utf8ToBytes("head"));
 const BURNED_KEY = key(KeyPrefix.meta, utf8ToBytes("burned"));
+const LOG_TAIL_KEY = key(KeyPrefix.meta, utf8ToBytes("logIndexTail"));
+/** Blocks indexed per batch while backfilling an old data dir. */
+const BACKFILL_CHUNK = 256n;
+/** Position of the number in an RLP execution header. */
+const HEADER_NUMBER_FIELD = 8;
 
 /**
  * LevelDB (classic-level) implementation of the chain store. All tables share one keyspace with a
@@ -19,6 +25,9 @@ const BURNED_KEY = key(KeyPrefix.meta, utf8ToBytes("burned"));
 export class LevelChainStore implements ChainStore {
   private readonly db: ClassicLevel<Uint8Array, Uint8Array>;
   private readonly trie: BufferedTrieDb;
+  private tail = 0n;
+  private backfill?: Promise<void>;
+  private closing = false;
 
   constructor(dir: string) {
     this.db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
@@ -29,10 +38,69 @@ export class LevelChainStore implements ChainStore {
 
   async open(): Promise<void> {
     await this.db.open();
+    await this.openLogIndex();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.backfill;
     await this.db.close();
+  }
+
+  /** A new data dir is indexed from genesis; one from before the index is indexed backwards from its head. */
+  private async openLogIndex(): Promise<void> {
+    const stored = await this.get(LOG_TAIL_KEY);
+    if (stored) {
+      this.tail = bytesToBigInt(stored);
+    } else {
+      const head = await this.getHead();
+      const header = head && (await this.getHeader(head));
+      this.tail = header ? bytesToBigInt((RLP.decode(header) as Uint8Array[])[HEADER_NUMBER_FIELD]) + 1n : 0n;
+      await this.db.put(LOG_TAIL_KEY, bigIntToBytes(this.tail));
+    }
+    if (this.tail > 0n) this.backfill = this.runBackfill().catch(() => undefined);
+  }
+
+  /**
+   * Indexes old blocks from the tail downwards, a chunk per batch. Reads are synchronous (like trie
+   * reads): a LevelDB hit costs microseconds, the thread-pool hop of an async get costs more; the
+   * event loop gets a turn after every chunk.
+   */
+  private async runBackfill(): Promise<void> {
+    while (this.tail > 0n && !this.closing) {
+      const low = this.tail > BACKFILL_CHUNK ? this.tail - BACKFILL_CHUNK : 0n;
+      const ops: Batch = [];
+      for (let n = low; n < this.tail; n++) {
+        const hash = this.db.getSync(key(KeyPrefix.canonical, u64(n)));
+        const receipts = hash && this.db.getSync(key(KeyPrefix.receipts, hash));
+        if (receipts) ops.push(...logIndexOps(n, decodeReceipts(receipts)));
+      }
+      ops.push({ type: "put", key: LOG_TAIL_KEY, value: bigIntToBytes(low) });
+      await this.db.batch(ops);
+      this.tail = low;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Deletes the log index (maintenance and tests): the next open rebuilds it in the background. */
+  async dropLogIndex(): Promise<void> {
+    for (const prefix of [KeyPrefix.logAddress, KeyPrefix.logTopic, KeyPrefix.logAny]) {
+      await this.db.clear({ gte: new Uint8Array([prefix]), lt: new Uint8Array([prefix + 1]) });
+    }
+    await this.db.del(LOG_TAIL_KEY);
+  }
+
+  logIndexTail(): bigint {
+    return this.tail;
+  }
+
+  logCandidates(q: LogIndexQuery, from: bigint, to: bigint, step: () => Promise<void>): AsyncGenerator<bigint> {
+    return logCandidates(this.db, q, from, to, step);
+  }
+
+  async indexLogs(number: bigint, receipts: StoredReceipt[]): Promise<void> {
+    const ops = logIndexOps(number, receipts);
+    if (ops.length > 0) await this.db.batch(ops);
   }
 
   trieDb(): BufferedTrieDb {
@@ -80,12 +148,61 @@ export class LevelChainStore implements ChainStore {
     return this.get(key(KeyPrefix.epoch, u64(epoch)));
   }
 
-  commitBlock(w: BlockWrite): Promise<void> {
-    return this.commitBlocks([w]);
+  async getSlot(hash: Uint8Array): Promise<bigint | undefined> {
+    const v = await this.get(key(KeyPrefix.slot, hash));
+    return v === undefined ? undefined : bytesToBigInt(v);
   }
 
-  async commitBlocks(blocks: BlockWrite[]): Promise<void> {
-    const last = blocks[blocks.length - 1];
+  // Block data by hash (any branch).
+  private blockDataOps(w: BlockWrite, ops: Batch): void {
+    ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
+    ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
+    ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
+    ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+    ops.push({ type: "put", key: key(KeyPrefix.slot, w.hash), value: u64(w.slot) });
+  }
+
+  async storeSideBlock(w: BlockWrite): Promise<void> {
+    const { writes, release } = this.trie.drain();
+    const ops: Batch = [];
+    for (const t of writes) {
+      const k = key(KeyPrefix.trie, t.key);
+      ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
+    }
+    this.blockDataOps(w, ops);
+    try {
+      await this.db.batch(ops);
+    } finally {
+      release();
+    }
+  }
+
+  async applyReorg(r: Reorg): Promise<void> {
+    const ops: Batch = [];
+    for (const h of r.dropTxHashes) ops.push({ type: "del", key: key(KeyPrefix.txIndex, h) });
+    if (r.clearAbove) for (let n = r.clearAbove.from; n <= r.clearAbove.to; n++) ops.push({ type: "del", key: key(KeyPrefix.canonical, u64(n)) });
+    for (const b of r.adopt) {
+      ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(b.number)), value: b.hash });
+      b.receipts.forEach((rc, index) => ops.push({ type: "put", key: key(KeyPrefix.txIndex, rc.txHash), value: encodeTxLocation({ blockHash: b.hash, blockNumber: b.number, index }) }));
+      // The log index is a superset keyed by number (readers re-check the canonical block's receipts):
+      // entries of removed blocks may stay; the adopted blocks' logs must be added.
+      for (const op of logIndexOps(b.number, b.receipts)) ops.push(op);
+    }
+    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(r.totalBurned) });
+    ops.push({ type: "put", key: HEAD_KEY, value: r.head });
+    await this.db.batch(ops);
+  }
+
+  async commitBlock(w: BlockWrite): Promise<void> {
+    await this.commitBlocks([w]);
+  }
+
+  /**
+   * Writes consecutive canonical blocks in one atomic batch, the last one becoming head: for imports
+   * of a range (and tests writing long histories), where one LevelDB write per block would dominate.
+   */
+  async commitBlocks(ws: BlockWrite[]): Promise<void> {
+    const last = ws[ws.length - 1];
     if (!last) return;
     const { writes, release } = this.trie.drain();
     const ops: Batch = [];
@@ -93,14 +210,12 @@ export class LevelChainStore implements ChainStore {
       const k = key(KeyPrefix.trie, t.key);
       ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
     }
-    for (const w of blocks) {
-      ops.push({ type: "put", key: key(KeyPrefix.envelope, w.hash), value: w.envelope });
-      ops.push({ type: "put", key: key(KeyPrefix.header, w.hash), value: w.header });
-      ops.push({ type: "put", key: key(KeyPrefix.senders, w.hash), value: encodeSenders(w.senders) });
-      ops.push({ type: "put", key: key(KeyPrefix.receipts, w.hash), value: encodeReceipts(w.receipts) });
+    for (const w of ws) {
+      this.blockDataOps(w, ops);
       w.receipts.forEach((r, index) => {
         ops.push({ type: "put", key: key(KeyPrefix.txIndex, r.txHash), value: encodeTxLocation({ blockHash: w.hash, blockNumber: w.number, index }) });
       });
+      for (const op of logIndexOps(w.number, w.receipts)) ops.push(op);
       if (w.epochBoundary) ops.push({ type: "put", key: key(KeyPrefix.epoch, u64(w.epochBoundary.epoch)), value: w.epochBoundary.hash });
       ops.push({ type: "put", key: key(KeyPrefix.canonical, u64(w.number)), value: w.hash });
     }
@@ -114,35 +229,6 @@ export class LevelChainStore implements ChainStore {
     }
   }
 
-  async getCanonicalRange(from: bigint, to: bigint): Promise<Uint8Array[]> {
-    if (to < from) return [];
-    return this.db.values({ gte: key(KeyPrefix.canonical, u64(from)), lte: key(KeyPrefix.canonical, u64(to)) }).all();
-  }
-
-  async getHeaders(hashes: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    const out = await this.db.getMany(hashes.map((h) => key(KeyPrefix.header, h)));
-    return out.map((v) => v ?? undefined);
-  }
-
-  async rewindHead(r: HeadRewind): Promise<void> {
-    // Pending trie writes (dev-mode state edits of the new head) go to disk with the new head pointer.
-    const { writes, release } = this.trie.drain();
-    const ops: Batch = [];
-    for (const t of writes) {
-      const k = key(KeyPrefix.trie, t.key);
-      ops.push(t.value === null ? { type: "del", key: k } : { type: "put", key: k, value: t.value });
-    }
-    for (let n = r.number + 1n; n <= r.oldNumber; n++) ops.push({ type: "del", key: key(KeyPrefix.canonical, u64(n)) });
-    for (const h of r.droppedTxs) ops.push({ type: "del", key: key(KeyPrefix.txIndex, h) });
-    for (const e of r.droppedEpochs) ops.push({ type: "del", key: key(KeyPrefix.epoch, u64(e)) });
-    ops.push({ type: "put", key: BURNED_KEY, value: bigIntToBytes(r.totalBurned) });
-    ops.push({ type: "put", key: HEAD_KEY, value: r.hash });
-    try {
-      await this.db.batch(ops);
-    } finally {
-      release();
-    }
-  }
 
   async getTotalBurned(): Promise<bigint> {
     const v = await this.get(BURNED_KEY);
@@ -155,22 +241,5 @@ export class LevelChainStore implements ChainStore {
 
   async putMeta(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)), value);
-  }
-
-  /** The txpool journal: pooled transactions by hash, in the same database (the `p` table). */
-  txJournal(): TxJournalStore {
-    return {
-      load: async () => {
-        const out: Uint8Array[] = [];
-        const range = { gte: Uint8Array.of(KeyPrefix.txpool), lt: Uint8Array.of(KeyPrefix.txpool + 1) };
-        for await (const v of this.db.values(range)) out.push(v);
-        return out;
-      },
-      write: async (put, del) => {
-        const ops: Batch = put.map((p) => ({ type: "put" as const, key: key(KeyPrefix.txpool, p.hash), value: p.raw }));
-        for (const h of del) ops.push({ type: "del", key: key(KeyPrefix.txpool, h) });
-        await this.db.batch(ops);
-      },
-    };
   }
 }

@@ -1,4 +1,5 @@
 import type { DB } from "@ethereumjs/util";
+import type { LogIndexQuery } from "./logIndex";
 
 /** One log as stored in a receipt. */
 export interface StoredLog {
@@ -56,6 +57,8 @@ export interface BlockWrite {
   hash: Uint8Array;
   /** Block number. */
   number: bigint;
+  /** Slot of the block. */
+  slot: bigint;
   /** Serialized consensus envelope (execution block + slot + signature). */
   envelope: Uint8Array;
   /** Serialized execution header (read without decoding the body). */
@@ -70,19 +73,17 @@ export interface BlockWrite {
   epochBoundary?: { epoch: bigint; hash: Uint8Array };
 }
 
-/** Moves the head back to an older canonical block (a dev-mode snapshot revert): one atomic batch. */
-export interface HeadRewind {
-  /** Hash of the new head (a canonical ancestor of the current head). */
-  hash: Uint8Array;
-  /** Its number: canonical entries above it are deleted. */
-  number: bigint;
-  /** Number of the current head (the last canonical entry to delete). */
-  oldNumber: bigint;
-  /** Transactions of the dropped blocks: their index entries go. */
-  droppedTxs: Uint8Array[];
-  /** Epochs whose boundary was recorded by a dropped block. */
-  droppedEpochs: bigint[];
-  /** Cumulative burned base fees at the new head. */
+/** A switch of the canonical chain: the new branch's blocks from the fork point up, in order. */
+export interface Reorg {
+  /** Blocks that become canonical, ascending, with their receipts (tx and log indexes rewritten). */
+  adopt: { number: bigint; hash: Uint8Array; receipts: StoredReceipt[] }[];
+  /** Transactions of the abandoned branch that are not in the adopted one (their index entries go). */
+  dropTxHashes: Uint8Array[];
+  /** Canonical heights above the new head to clear (old branch was longer). */
+  clearAbove: { from: bigint; to: bigint } | undefined;
+  /** New head hash. */
+  head: Uint8Array;
+  /** Burned total at the new head. */
   totalBurned: bigint;
 }
 
@@ -115,18 +116,29 @@ export interface ChainStore {
   getEpochBoundary(epoch: bigint): Promise<Uint8Array | undefined>;
   /** Writes a block, its indexes, the pending trie nodes and then the head pointer, atomically. */
   commitBlock(write: BlockWrite): Promise<void>;
-  /** Writes several consecutive blocks in one atomic batch (dev-mode hardhat_mine of many empty blocks); head = the last. */
-  commitBlocks(writes: BlockWrite[]): Promise<void>;
-  /** Canonical hashes of heights from..to (inclusive), in order, read in one pass. */
-  getCanonicalRange(from: bigint, to: bigint): Promise<Uint8Array[]>;
-  /** Serialized headers of many blocks in one read. */
-  getHeaders(hashes: Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
-  /** Rewinds the head to an ancestor, deleting the dropped blocks' canonical and tx index entries (bodies stay, by hash). */
-  rewindHead(rewind: HeadRewind): Promise<void>;
+  /** Writes a block of a side branch (by hash) and the pending trie nodes; no index or head change. */
+  storeSideBlock(write: BlockWrite): Promise<void>;
+  /** Switches the canonical chain to another branch in one atomic batch (see `Reorg`). */
+  applyReorg(reorg: Reorg): Promise<void>;
+  /** Slot of a stored block. */
+  getSlot(hash: Uint8Array): Promise<bigint | undefined>;
   /** Cumulative burned base fees at the head. */
   getTotalBurned(): Promise<bigint>;
   /** Reads a metadata value. */
   getMeta(name: string): Promise<Uint8Array | undefined>;
   /** Writes a metadata value. */
   putMeta(name: string, value: Uint8Array): Promise<void>;
+  /**
+   * Block numbers in [from, to] that may hold logs matching the query, ascending: a superset (blocks of
+   * abandoned branches may appear), so readers check each against the canonical receipts. Covers only
+   * blocks ≥ `logIndexTail()`. `step` runs between candidates (cancellation, yielding).
+   */
+  logCandidates(q: LogIndexQuery, from: bigint, to: bigint, step: () => Promise<void>): AsyncGenerator<bigint>;
+  /** Lowest block number from which the log index is complete; older blocks are found by their blooms. */
+  logIndexTail(): bigint;
+  /**
+   * Indexes one block's logs. `commitBlock` does this for every block it writes; call it for a block that
+   * becomes canonical some other way (a reorg onto blocks stored without commitBlock).
+   */
+  indexLogs(number: bigint, receipts: StoredReceipt[]): Promise<void>;
 }

@@ -1,9 +1,11 @@
 /**
- * Range sync: when a peer's status shows a higher head than ours (learned at connect, by polling, or
- * from a gossiped block whose parent we lack), fetch the missing canonical blocks from it in batches
- * with blocks-by-range and import each one — full verification and re-execution, as for gossip. Once
- * level with the peer, the node simply follows gossip again.
+ * Range sync: when a peer's status shows a head we do not have — a higher head, a higher final block, or
+ * a head on another branch — fetch its canonical blocks with blocks-by-range and import each one (full
+ * verification and re-execution, as for gossip; fork choice decides the head). If the first block's
+ * parent is unknown our branches split further back: walk back batch by batch, never below our final
+ * block. Once level with the peer, the node simply follows gossip again.
  */
+import { bytesToHex } from "@ethereumjs/util";
 import type { Logger } from "../chain/types";
 import { errorMessage } from "../errors";
 import { MAX_RANGE_BLOCKS, type PeerStatus } from "../p2p/messages";
@@ -25,13 +27,15 @@ const STARTUP_GRACE_MS = 3_000;
 /** Most times one sync run walks back to find where our branch and the peer's meet. */
 const MAX_BACKTRACKS = 16;
 
-/** Keeps the chain level with the best peer. */
+/** Keeps the chain level with its peers. */
 export class Syncer {
   private running?: Promise<void>;
   private again?: string;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly startedAt = Date.now();
+  /** Peer heads a sync run could not reach (a branch we reject): not a reason to stop producing. */
+  private readonly unreachable = new Map<string, string>();
   /** Blocks imported by sync since start. */
   imported = 0;
 
@@ -68,25 +72,40 @@ export class Syncer {
    */
   inSync(): boolean {
     if (this.syncing) return false;
-    const peers = this.net.connectedPeers();
     let heard = false;
-    for (const p of peers) {
+    for (const p of this.net.connectedPeers()) {
       const s = this.net.statusOf(p);
       if (!s) continue;
       heard = true;
-      if (this.ahead(s)) return false;
+      if (this.ahead(p, s)) return false;
     }
     return heard || !this.opts.expectPeers || Date.now() - this.startedAt > STARTUP_GRACE_MS;
   }
 
-  private ahead(s: PeerStatus): boolean {
+  // A peer is ahead when it has a later final block, a higher head, or a head of the same height we lack.
+  private ahead(peer: string, s: PeerStatus): boolean {
     const ours = this.chain.status();
-    return s.finalizedNumber > ours.finalizedNumber || s.headNumber > ours.headNumber;
+    if (this.unreachable.get(peer) === bytesToHex(s.headHash)) return false;
+    if (s.finalizedNumber > ours.finalizedNumber || s.headNumber > ours.headNumber) return true;
+    return s.headNumber === ours.headNumber && bytesToHex(s.headHash) !== bytesToHex(ours.headHash) && this.chain.hasBlock !== undefined && !this.knownSync(s.headHash);
+  }
+
+  private readonly known = new Set<string>();
+  // hasBlock is async; remember answers so `ahead` stays synchronous (refreshed by every sync run).
+  private knownSync(hash: Uint8Array): boolean {
+    return this.known.has(bytesToHex(hash));
   }
 
   private readonly onStatus = (peer: string, s: PeerStatus): void => {
-    if (this.ahead(s)) this.trigger(peer);
+    void this.refreshKnown(s).then(() => {
+      if (this.ahead(peer, s)) this.trigger(peer);
+    });
   };
+
+  private async refreshKnown(s: PeerStatus): Promise<void> {
+    if (this.chain.hasBlock && (await this.chain.hasBlock(s.headHash))) this.known.add(bytesToHex(s.headHash));
+    if (this.known.size > 1024) this.known.clear();
+  }
 
   private readonly onBehind = (peer: string): void => {
     void this.net.requestStatus(peer).catch(() => undefined);
@@ -112,53 +131,62 @@ export class Syncer {
         const next = this.again;
         this.again = undefined;
         const s = next ? this.net.statusOf(next) : undefined;
-        if (next && s && this.ahead(s)) this.trigger(next);
+        if (next && s && this.ahead(next, s)) this.trigger(next);
       });
   }
 
   private async syncFrom(peer: string): Promise<void> {
     const batch = Math.min(this.opts.batch ?? MAX_RANGE_BLOCKS, MAX_RANGE_BLOCKS);
     const started = Date.now();
-    const first = this.chain.status().headNumber;
+    const first = this.chain.status();
+    const theirs0 = this.net.statusOf(peer);
+    if (!theirs0) return;
+    const floor = first.finalizedNumber + 1n;
+    // Higher head: continue from ours. Same height, other branch: start one batch back.
+    let start = theirs0.headNumber > first.headNumber ? first.headNumber + 1n : theirs0.headNumber - BigInt(batch) + 1n;
+    if (start < floor) start = floor;
     let backtracks = 0;
-    let start = first + 1n;
+    let imported = 0;
     for (;;) {
       if (this.stopped) return;
       const theirs = this.net.statusOf(peer);
-      const ours = this.chain.status();
       if (!theirs || theirs.headNumber < start) break;
-      const count = Number(BigInt(batch) < theirs.headNumber - start + 1n ? BigInt(batch) : theirs.headNumber - start + 1n);
+      const remaining = theirs.headNumber - start + 1n;
+      const count = Number(remaining < BigInt(batch) ? remaining : BigInt(batch));
       const blocks = await this.net.requestRange(peer, start, count);
       if (blocks.length === 0) break;
-      let progressed = false;
-      for (const b of blocks) {
+      let backtrack = false;
+      for (const [i, b] of blocks.entries()) {
         const o = await this.chain.importEnvelope(b);
         if (o.status === "imported" || o.status === "known") {
-          if (o.status === "imported") this.imported++;
-          progressed = true;
+          if (o.status === "imported") imported++;
           continue;
         }
         if (o.status === "invalid") {
           this.net.penalise(peer, `sync: ${o.reason ?? "invalid block"}`);
+          this.unreachable.set(peer, bytesToHex(theirs.headHash));
           return;
         }
-        if (o.status === "future" && !progressed && backtracks < MAX_BACKTRACKS && start > ours.finalizedNumber + 1n) {
-          // Our head is on another branch than the peer's: walk back towards the last final block.
+        if (o.status === "future" && i === 0 && backtracks < MAX_BACKTRACKS && start > floor) {
+          // The first block's parent is unknown: our branches split earlier. Walk back towards the final block.
           backtracks++;
-          const back = BigInt(batch) * BigInt(backtracks);
-          start = start - back > ours.finalizedNumber + 1n ? start - back : ours.finalizedNumber + 1n;
+          start = start - BigInt(batch) > floor ? start - BigInt(batch) : floor;
+          backtrack = true;
           break;
         }
         this.log.warn(`sync from ${peer.slice(0, 12)}… stopped at a ${o.status} block: ${o.reason ?? ""}`);
+        this.unreachable.set(peer, bytesToHex(theirs.headHash));
         return;
       }
-      if (progressed) start = this.chain.status().headNumber + 1n > start + BigInt(blocks.length) ? this.chain.status().headNumber + 1n : start + BigInt(blocks.length);
-      if (!progressed && backtracks === 0) break;
+      if (!backtrack) start += BigInt(blocks.length);
     }
+    this.imported += imported;
+    const theirs = this.net.statusOf(peer);
+    if (theirs) await this.refreshKnown(theirs);
     const head = this.chain.status().headNumber;
-    if (head - first >= BigInt(batch)) {
+    if (imported >= batch) {
       const s = (Date.now() - started) / 1000;
-      this.log.info(`synced ${head - first} blocks to #${head} from ${peer.slice(0, 12)}… in ${s.toFixed(1)} s`);
+      this.log.info(`synced ${imported} blocks to #${head} from ${peer.slice(0, 12)}… in ${s.toFixed(1)} s (${(imported / Math.max(s, 0.001)).toFixed(0)} blocks/s)`);
     }
   }
 }

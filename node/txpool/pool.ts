@@ -4,12 +4,11 @@ import { bytesToHex, type Address } from "@ethereumjs/util";
 import { LuxError, errorMessage } from "../errors";
 import type { SenderTx, TxSource } from "../execution/types";
 import type { Logger } from "../chain/types";
-import { keccak } from "../execution/crypto";
-import { TxJournal } from "./journal";
+import { TxJournalFile } from "./journal";
 import { classifyRejection } from "./rejection";
 import { createBlockSource, effectiveTip } from "./source";
 import { decodeRawTx, feesOf, pinSender } from "./validate";
-import type { PoolChainView, PoolContent, PoolDropReason, PoolTx, SenderQueue, TxJournalStore, TxPoolOptions } from "./types";
+import type { PoolChainView, PoolContent, PoolDropReason, PoolTx, SenderQueue, TxPoolOptions } from "./types";
 
 /** Default pool limits. */
 export const DEFAULT_TXPOOL_OPTIONS: TxPoolOptions = {
@@ -31,7 +30,8 @@ const PERCENT = 100n;
 export class TxPool extends EventEmitter {
   private readonly senders = new Map<string, SenderQueue>();
   private readonly byHash = new Map<string, PoolTx>();
-  private readonly journal?: TxJournal;
+  private readonly journal?: TxJournalFile;
+  private replaying = false;
   private seq = 0;
 
   constructor(
@@ -39,10 +39,10 @@ export class TxPool extends EventEmitter {
     private readonly chain: PoolChainView,
     private readonly opts: TxPoolOptions,
     private readonly log: Logger,
-    journalStore?: TxJournalStore,
+    journalFile?: string,
   ) {
     super();
-    if (journalStore) this.journal = new TxJournal(journalStore, log);
+    if (journalFile) this.journal = new TxJournalFile(journalFile, log);
   }
 
   /** Number of held transactions. */
@@ -139,12 +139,13 @@ export class TxPool extends EventEmitter {
       if (this.byHash.size >= this.opts.maxTotal) this.evictFor(entry, q);
     }
     this.seq++;
+    // Journaled before it counts as accepted: an acknowledged transaction survives kill -9.
+    if (!this.replaying) this.journal?.add(raw);
     if (existing) this.remove(existing, "replaced");
     q.txs.set(tx.nonce, entry);
     q.cost += cost;
     this.byHash.set(hash, entry);
     this.emit("tx", entry);
-    await this.journal?.add(hash, raw);
     return entry;
   }
 
@@ -181,7 +182,7 @@ export class TxPool extends EventEmitter {
   /** Replays the journal: every journaled transaction is revalidated against the current head. */
   async restore(): Promise<{ restored: number; dropped: number }> {
     if (!this.journal) return { restored: 0, dropped: 0 };
-    const raws = await this.journal.load();
+    const raws = this.journal.load();
     // Lower nonces first, so each sender's run rebuilds in order and the balance check adds up as before.
     const decoded = raws.map((raw) => {
       try {
@@ -193,23 +194,28 @@ export class TxPool extends EventEmitter {
     decoded.sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     let restored = 0;
     let dropped = 0;
-    for (const { raw } of decoded) {
-      try {
-        await this.add(raw);
-        restored++;
-      } catch (err) {
-        dropped++;
-        this.journal.remove(bytesToHex(keccak(raw)));
-        if (!(err instanceof LuxError && err.code === "NONCE_TOO_LOW")) this.log.warn(`txpool journal: dropped a transaction on replay: ${errorMessage(err)}`);
+    this.replaying = true;
+    try {
+      for (const { raw } of decoded) {
+        try {
+          await this.add(raw);
+          restored++;
+        } catch (err) {
+          dropped++;
+          if (!(err instanceof LuxError && err.code === "NONCE_TOO_LOW")) this.log.warn(`txpool journal: dropped a transaction on replay: ${errorMessage(err)}`);
+        }
       }
+    } finally {
+      this.replaying = false;
     }
-    await this.journal.flush();
+    // The file now says exactly what the pool holds.
+    this.journal.rewrite(this.all().map((t) => t.raw as Uint8Array));
     return { restored, dropped };
   }
 
   /** Writes out the journal (on shutdown). */
-  async close(): Promise<void> {
-    await this.journal?.flush();
+  close(): void {
+    this.journal?.close();
   }
 
   private queueOf(from: string, stateNonce: bigint): SenderQueue {
@@ -238,7 +244,7 @@ export class TxPool extends EventEmitter {
       if (q.txs.size === 0 && reason !== "replaced") this.senders.delete(t.from);
     }
     if (this.byHash.get(t.hash) === t) this.byHash.delete(t.hash);
-    this.journal?.remove(t.hash);
+    if (!this.replaying) this.journal?.remove(t.hash, t.size);
     if (reason) this.emit("drop", t, reason);
   }
 
@@ -271,6 +277,7 @@ export class TxPool extends EventEmitter {
       if (n > q.stateNonce) this.advance(q, n);
       if (q.txs.size === 0) this.senders.delete(from);
     }
+    if (this.journal?.wantsRewrite()) this.journal.rewrite(this.all().map((t) => t.raw as Uint8Array));
   }
 
   /** Removes one transaction that can never run; the sender's later nonces stay (behind a gap). */

@@ -55,14 +55,6 @@ export interface PoolChainView {
   account(address: Address): Promise<{ nonce: bigint; balance: bigint }>;
 }
 
-/** Where the pool journals its transactions so they survive a restart (LevelDB in the node). */
-export interface TxJournalStore {
-  /** Every journaled raw transaction. */
-  load(): Promise<Uint8Array[]>;
-  /** Adds and removes entries (keyed by 32-byte transaction hash) in one atomic write. */
-  write(put: { hash: Uint8Array; raw: Uint8Array }[], del: Uint8Array[]): Promise<void>;
-}
-
 /** Why a transaction left the pool without being included. */
 export type PoolDropReason = "replaced" | "evicted" | "invalid" | "stale";
 

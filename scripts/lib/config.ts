@@ -34,12 +34,15 @@ export interface SuiteConfig {
     /** Epochs without operator action after which a validator below the minimum own stake can be pruned. */
     inactivityEpochs: bigint;
   };
-  registry: { registrationFee: bigint; feeBurnShare: bigint; maxMiners: bigint };
+  /**
+   * Miner registration and reports: `taskCap` is the most tasks one report counts (keep it equal to
+   * `policy.maxTasks` so a validator's share of stake bounds its pull on utility); `immunityEpochs` is
+   * how long a new miner cannot be replaced when slots are full.
+   */
+  registry: { registrationFee: bigint; feeBurnShare: bigint; maxMiners: bigint; taskCap: bigint; immunityEpochs: bigint };
   /** Epochs during which an epoch's rewards can be claimed. */
   claimWindow: bigint;
   governance: { timelockDelaySeconds: bigint; votingDelayBlocks: bigint; votingPeriodBlocks: bigint; quorumPercent: bigint };
-  /** Account allowed to call RewardDistributor.distribute (the epoch runner). */
-  distributor: string;
   /**
    * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE with the deployer besides the treasury.
    * Off by default: in production the DAO treasury holds every governance role and nothing else does.
@@ -75,10 +78,9 @@ export function defaultSuiteConfig(deployer: string): SuiteConfig {
       slashBurnShare: parseEther("0.5"),
       inactivityEpochs: 7n,
     },
-    registry: { registrationFee: parseEther("1"), feeBurnShare: parseEther("0.5"), maxMiners: 4096n },
+    registry: { registrationFee: parseEther("1"), feeBurnShare: parseEther("0.5"), maxMiners: 4096n, taskCap: 10_000n, immunityEpochs: 8n },
     claimWindow: 1000n,
     governance: { timelockDelaySeconds: 2n * 24n * 3600n, votingDelayBlocks: 1n, votingPeriodBlocks: 50_400n, quorumPercent: 4n },
-    distributor: deployer,
     keepDeployerRoles: false,
   };
 }

@@ -62,6 +62,12 @@ export interface DeploymentRecord {
   contracts: Record<ContractName, string>;
 }
 
+/**
+ * The chain's system address (node/config DEFAULT_SYSTEM_ADDRESS, EIP-4788's): the node's end-of-block
+ * system call slashes and jails from it when a block includes evidence of equivocation. Nobody holds its key.
+ */
+export const CHAIN_SYSTEM_ADDRESS = "0xfffffffffffffffffffffffffffffffffffffffe";
+
 async function waitFor(tx: Promise<ContractTransactionResponse>): Promise<void> {
   const receipt = await (await tx).wait();
   if (receipt === null || receipt.status !== 1) throw new Error("deployment transaction failed");
@@ -71,8 +77,9 @@ async function waitFor(tx: Promise<ContractTransactionResponse>): Promise<void> 
  * Deploys and wires the whole suite from `deployer`, whose nonce must be 0 when the node's chain
  * config predicts the StakingManager address (see STAKING_MANAGER_DEPLOY_NONCE).
  * Roles: MINTER_ROLE → EmissionController; RELEASER_ROLE → EmissionController; the controller's
- * DISTRIBUTOR_ROLE → RewardDistributor; the distributor's DISTRIBUTOR_ROLE → `config.distributor`;
- * every GOVERNOR_ROLE, the SLASHER_ROLE and every DEFAULT_ADMIN_ROLE → the DAO treasury; the treasury's
+ * DISTRIBUTOR_ROLE → RewardDistributor (which funds an epoch only on a > 2/3 stake attestation);
+ * every GOVERNOR_ROLE, the SLASHER_ROLE and every DEFAULT_ADMIN_ROLE → the DAO treasury (SLASHER_ROLE
+ * also → the chain's system address, for slashing from evidence); the treasury's
  * proposer and canceller roles → the governor. The deployer renounces everything at the end.
  */
 export async function deploySuite(deployer: Signer, config: SuiteConfig): Promise<Suite> {
@@ -141,7 +148,6 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
   await waitFor(token.grantRole(await token.MINTER_ROLE(), controller));
   await waitFor(recyclingPool.grantRole(await recyclingPool.RELEASER_ROLE(), controller));
   await waitFor(controller.grantRole(await controller.DISTRIBUTOR_ROLE(), distributor));
-  await waitFor(distributor.grantRole(await distributor.DISTRIBUTOR_ROLE(), config.distributor));
   await waitFor(treasury.grantRole(await treasury.PROPOSER_ROLE(), governor));
   await waitFor(treasury.grantRole(await treasury.CANCELLER_ROLE(), governor));
   if (config.genesisAllocations.length > 0) {
@@ -153,6 +159,7 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
     );
   }
   await waitFor(staking.grantRole(await staking.SLASHER_ROLE(), treasury));
+  await waitFor(staking.grantRole(await staking.SLASHER_ROLE(), CHAIN_SYSTEM_ADDRESS));
 
   // Hand governance to the treasury, then drop the deployer's powers.
   const governed = [clock, staking, controller, registry, distributor] as const;

@@ -19,6 +19,7 @@ export { decodeRevertData, findRevertData, formatRevert, toContractError, type D
 export { parseMdt, formatMdt, parsePositiveMdt, MDT_DECIMALS } from "./units";
 export { read, write, waitForReceipt } from "./call";
 export * as rewardStore from "./rewardStore";
+export * as commitStore from "./commitStore";
 
 export * from "./actions/staking/stake";
 export * from "./actions/staking/unstake";
@@ -30,6 +31,8 @@ export * from "./actions/staking/unjail";
 export * from "./actions/subnet/registerMiner";
 export * from "./actions/subnet/submitWeights";
 export * from "./actions/subnet/submitTaskReport";
+export * from "./actions/subnet/commitWeights";
+export * from "./actions/subnet/revealWeights";
 export * from "./actions/rewards/claim";
 export * from "./actions/rewards/claimAll";
 export * from "./actions/rewards/getClaimable";

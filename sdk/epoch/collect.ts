@@ -1,9 +1,10 @@
 /**
- * Step 1 of an epoch: what the chain says happened in it — the validators' task reports and weight
- * vectors (from SubnetRegistry events; the latest weights per validator count), the active set with
- * its stakes (StakingManager.activeValidatorsAt), and who held each active validator's pool shares when
- * the epoch began (from Staked/Unstaked events before its first block: the same state the active set
- * was computed from). Everything is read at one block so it is consistent.
+ * Step 1 of an epoch: what the chain says happened in it — the validators' task reports (with the
+ * counted, capped task numbers) and weight vectors (from SubnetRegistry events; the latest submission
+ * or the reveal per validator counts), the active set with its stakes (StakingManager.activeValidatorsAt),
+ * and who held each active validator's pool shares when the epoch began (from Staked/Unstaked events
+ * before its first block: the same state the active set was computed from). Everything is read at one
+ * block so it is consistent; every validator that runs this gets the same inputs.
  */
 import { read } from "../client/call";
 import { getEvents } from "../client/actions/events/getEvents";
@@ -18,13 +19,18 @@ export interface EpochInputs {
   blockTag: number;
   /** One task report per reporting validator. */
   reports: TaskReport[];
-  /** Latest weight vector of each validator that submitted one, with its active-set stake. */
+  /** Latest weight vector of each validator that submitted (or revealed) one, with its active-set stake. */
   weights: ValidatorWeights[];
+  /** Σ active-set stake of the validators in `weights`. */
+  weightStake: bigint;
+  /** Σ stake of the active set. */
+  activeStake: bigint;
   /**
    * The epoch's active set and stakes (validators are paid by these), with the holders of each
-   * validator's pool shares at the epoch's start (absent when that start block is no longer known).
+   * validator's pool shares at the epoch's start (absent when that start block is no longer known) and
+   * its operator's commission for the epoch (StakingManager.commissionAt).
    */
-  activeSet: { validator: string; stake: bigint; holders?: ShareHolder[] }[];
+  activeSet: { validator: string; stake: bigint; commission: bigint; holders?: ShareHolder[] }[];
 }
 
 // The epoch's first block, or null when the clock no longer knows it (before a length change).
@@ -83,11 +89,15 @@ export async function collectEpochInputs(client: Client, epoch: bigint, blockTag
     startBlock === null ? Promise.resolve(null) : shareHoldersBefore(client, startBlock),
   ]);
 
+  const commissions = await Promise.all(
+    active.validators.map((validator) => read(client, "StakingManager.commissionAt", () => staking.commissionAt(validator, epoch, { blockTag }))),
+  );
   const activeSet = active.validators.map((validator, i) => {
     const pool = pools?.get(validator.toLowerCase());
-    if (pool === undefined) return { validator, stake: active.stakes[i] };
+    const entry = { validator, stake: active.stakes[i], commission: commissions[i] };
+    if (pool === undefined) return entry;
     const holders = [...pool.entries()].filter(([, shares]) => shares > 0n).map(([account, shares]) => ({ account, shares }));
-    return { validator, stake: active.stakes[i], holders };
+    return { ...entry, holders };
   });
   const stakeOf = new Map(activeSet.map((v) => [v.validator.toLowerCase(), v.stake] as const));
 
@@ -100,6 +110,10 @@ export async function collectEpochInputs(client: Client, epoch: bigint, blockTag
     const weights = log.args.miners.map((miner, i) => ({ miner, weight: log.args.weights[i] }));
     latest.set(validator.toLowerCase(), { validator, stake, weights });
   }
-  const reports = reportLogs.map((log) => ({ taskCount: log.args.taskCount, difficulty: log.args.difficulty }));
-  return { epoch, blockTag, reports, weights: [...latest.values()], activeSet };
+  // countedTasks is already capped by the registry's taskCap in force when the report was made.
+  const reports = reportLogs.map((log) => ({ taskCount: log.args.countedTasks, difficulty: log.args.difficulty, stake: log.args.stake }));
+  const weights = [...latest.values()];
+  const weightStake = weights.reduce((sum, w) => sum + w.stake, 0n);
+  const activeStake = activeSet.reduce((sum, v) => sum + v.stake, 0n);
+  return { epoch, blockTag, reports, weights, weightStake, activeStake, activeSet };
 }

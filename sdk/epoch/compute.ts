@@ -44,25 +44,40 @@ function expectEqual(epoch: bigint, what: string, sdk: bigint, chain: bigint): v
   }
 }
 
-/** Off-chain parameters of the reward split (not enforced by the contracts, which see only the root). */
+/**
+ * Off-chain parameters of the reward split. Every validator must use the same values, or their trees
+ * (and roots) differ and no root reaches 2/3 of the stake; operators' commissions come from the chain.
+ */
 export interface ComputeOptions {
   /** κ of miner scoring (WAD); default 0.5. */
   kappa?: bigint;
-  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
-  validatorTake?: bigint;
 }
 
-/** Computes and cross-checks the epoch's distribution from its inputs. */
-export async function computeEpoch(client: Client, inputs: EpochInputs, options: ComputeOptions = {}): Promise<EpochComputation> {
-  const { kappa, validatorTake } = options;
+/** The pools of an epoch that was already accepted on-chain (from its EpochDistributed event). */
+export interface AcceptedTotals {
+  utility: bigint;
+  emission: bigint;
+  miners: bigint;
+  validators: bigint;
+  dao: bigint;
+}
+
+/**
+ * Computes and cross-checks the epoch's distribution from its inputs. For an epoch not yet accepted,
+ * the emission follows from the chain's state at `inputs.blockTag` and every figure is checked against
+ * the contracts' views; for an accepted one, pass its `accepted` totals (funding already happened).
+ */
+export async function computeEpoch(
+  client: Client,
+  inputs: EpochInputs,
+  options: ComputeOptions = {},
+  accepted?: AcceptedTotals,
+): Promise<EpochComputation> {
+  const { kappa } = options;
   const { epoch, blockTag } = inputs;
   const { controller, distributor, recyclingPool, token } = client.contracts;
   const policy = await readPolicy(client, blockTag);
-  const metrics = epochMetrics({
-    reports: inputs.reports,
-    weightSubmitters: BigInt(inputs.weights.length),
-    activeValidatorCount: BigInt(inputs.activeSet.length),
-  });
+  const metrics = epochMetrics({ reports: inputs.reports, weightStake: inputs.weightStake, activeStake: inputs.activeStake });
   const [poolBalance, totalSupply] = await Promise.all([
     read(client, "RecyclingPool.balance", () => recyclingPool.balance({ blockTag })),
     read(client, "MDTToken.totalSupply", () => token.totalSupply({ blockTag })),
@@ -71,27 +86,33 @@ export async function computeEpoch(client: Client, inputs: EpochInputs, options:
 
   const chainUtility = await read(client, "RewardDistributor.expectedUtility", () => distributor.expectedUtility(epoch, { blockTag }));
   expectEqual(epoch, "utility", plan.utility, chainUtility);
-  const [allowed, funding, split] = await Promise.all([
-    read(client, "EmissionController.allowedEmission", () => controller.allowedEmission(epoch, plan.utility, { blockTag })),
-    read(client, "EmissionController.fundingFor", () => controller.fundingFor(epoch, plan.utility, { blockTag })),
-    read(client, "EmissionController.splitOf", () => controller.splitOf(plan.emission, { blockTag })),
-  ]);
-  expectEqual(epoch, "allowed emission", plan.allowed, allowed);
-  expectEqual(epoch, "emission from the recycling pool", plan.fromPool, funding.fromPool);
-  expectEqual(epoch, "minted emission", plan.minted, funding.minted);
-  expectEqual(epoch, "emission", plan.emission, funding.emission);
-  expectEqual(epoch, "miners' share", plan.split.miners, split.miners);
-  expectEqual(epoch, "validators' share", plan.split.validators, split.validators);
-  expectEqual(epoch, "DAO share", plan.split.dao, split.dao);
+  let split = plan.split;
+  if (accepted === undefined) {
+    const [allowed, funding, chainSplit] = await Promise.all([
+      read(client, "EmissionController.allowedEmission", () => controller.allowedEmission(epoch, plan.utility, { blockTag })),
+      read(client, "EmissionController.fundingFor", () => controller.fundingFor(epoch, plan.utility, { blockTag })),
+      read(client, "EmissionController.splitOf", () => controller.splitOf(plan.emission, { blockTag })),
+    ]);
+    expectEqual(epoch, "allowed emission", plan.allowed, allowed);
+    expectEqual(epoch, "emission from the recycling pool", plan.fromPool, funding.fromPool);
+    expectEqual(epoch, "minted emission", plan.minted, funding.minted);
+    expectEqual(epoch, "emission", plan.emission, funding.emission);
+    expectEqual(epoch, "miners' share", plan.split.miners, chainSplit.miners);
+    expectEqual(epoch, "validators' share", plan.split.validators, chainSplit.validators);
+    expectEqual(epoch, "DAO share", plan.split.dao, chainSplit.dao);
+  } else {
+    // Funded at acceptance: the pools are the event's; the utility must still be the one recomputed here.
+    expectEqual(epoch, "accepted utility", plan.utility, accepted.utility);
+    split = { miners: accepted.miners, validators: accepted.validators, dao: accepted.dao };
+  }
 
   const scores = inputs.weights.length === 0 ? [] : scoreMiners(inputs.weights, kappa === undefined ? {} : { kappa }).scores;
   const tree = buildRewardTree({
     epoch,
-    minersTotal: plan.split.miners,
-    validatorsTotal: plan.split.validators,
+    minersTotal: split.miners,
+    validatorsTotal: split.validators,
     miners: scores,
     validators: inputs.activeSet,
-    ...(validatorTake === undefined ? {} : { validatorTake }),
   });
-  return { epoch, metrics, plan, scores, tree };
+  return { epoch, metrics, plan: { ...plan, split }, scores, tree };
 }

@@ -2,7 +2,7 @@
 import type { RunnerMetrics } from "./metrics";
 import type { Logger } from "./logger";
 
-/** The steps of distributing one epoch, in order. */
+/** The steps of settling one epoch, in order ("submit"/"receipt" are the attestation transaction). */
 export const RUNNER_STEPS = ["collect", "compute", "persist", "submit", "receipt", "verify", "mark"] as const;
 
 /** One of {@link RUNNER_STEPS}. */
@@ -17,12 +17,10 @@ export interface RunnerHooks {
 export interface RunEpochsOptions {
   /** First epoch to consider; default the stored cursor (first epoch not yet done), else 0. */
   fromEpoch?: bigint;
-  /** Stop after this many epochs were processed (distributed or marked); default: all finished ones. */
+  /** Stop after this many epochs were processed (anything but skipped); default: all finished ones. */
   maxEpochs?: number;
-  /** κ of miner scoring (WAD); default 0.5. */
+  /** κ of miner scoring (WAD); default 0.5. Every validator must use the same κ, or roots differ. */
   kappa?: bigint;
-  /** Operators' take (WAD) before validator rewards are shared with delegators; default 0.18. */
-  validatorTake?: bigint;
   /** Step logs; default JSON lines on stderr. */
   logger?: Logger;
   /** Prometheus metrics, or null/undefined for none. */
@@ -32,10 +30,16 @@ export interface RunEpochsOptions {
 
 /** What happened to one epoch. */
 export type EpochOutcome =
-  /** Distributed by this run. */
+  /** This run's attestation took the epoch's root above 2/3 of its active stake: funded and verified. */
   | "distributed"
-  /** Found distributed on-chain with the root of a stored tree (e.g. after a crash): recorded as done. */
+  /** Attested by this run (or earlier); waiting for validators holding more stake to attest. */
+  | "attested"
+  /** Found accepted on-chain with the root of a tree stored or recomputed here: recorded as done. */
   | "marked"
+  /** The epoch had no active validator, so nothing is ever funded for it: recorded as done. */
+  | "empty"
+  /** The caller cannot attest it (not in its active set, or its inputs are not final yet); not accepted yet. */
+  | "waiting"
   /** Already recorded as done. */
   | "skipped";
 
@@ -44,7 +48,7 @@ export interface EpochResult {
   epoch: bigint;
   outcome: EpochOutcome;
   root: string;
-  /** Funded emission of the epoch (0 when skipped/marked without recomputing). */
+  /** Emission of the epoch as computed by this run (0 when nothing was computed). */
   emission: bigint;
   txHash: string | null;
 }
@@ -55,6 +59,6 @@ export interface RunEpochsResult {
   currentEpoch: bigint;
   /** Per-epoch results, ascending. */
   epochs: EpochResult[];
-  /** The first epoch not yet done after this run. */
+  /** The first epoch not yet done (accepted and verified) after this run. */
   nextEpoch: bigint;
 }

@@ -1,5 +1,5 @@
 /** Builds an epoch's reward tree from the pools, the miners' scores and the validators' stakes. */
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, ZeroHash } from "ethers";
 import { ModernTensorError } from "../errors";
 import { assertEpoch, assertNonNegative, compareAddresses } from "../tokenomics/assert";
@@ -7,10 +7,9 @@ import { DEFAULT_VALIDATOR_TAKE } from "../tokenomics/constants";
 import { splitValidatorReward } from "../tokenomics/delegation";
 import { proportionalSplit } from "../tokenomics/split";
 import type { Allocation } from "../tokenomics/types";
+import { rewardLeafHash } from "./leaf";
 import {
-  REWARD_LEAF_ENCODING,
   type RewardLeaf,
-  type RewardLeafValue,
   type RewardTree,
   type RewardTreeInput,
   type UnallocatedRewards,
@@ -38,8 +37,11 @@ export function assembleRewardTree(
   validatorsTotal: bigint,
   unallocated: UnallocatedRewards,
   leaves: readonly RewardLeaf[],
-  tree: StandardMerkleTree<RewardLeafValue> | null,
+  tree: SimpleMerkleTree | null,
 ): RewardTree {
+  leaves.forEach((leaf, i) => {
+    if (leaf.index !== i) throw new ModernTensorError("INVALID_REWARD_TREE", `leaf ${i} carries index ${leaf.index}`, { details: { epoch, index: i } });
+  });
   const allocated = leaves.reduce((sum, leaf) => sum + leaf.amount, 0n);
   const expected = minersTotal + validatorsTotal - unallocated.miners - unallocated.validators;
   if (allocated !== expected) {
@@ -82,13 +84,15 @@ export function buildRewardTree(input: RewardTreeInput): RewardTree {
     input.miners.map((m) => ({ account: m.miner, weight: m.score })),
   );
   const take = input.validatorTake ?? DEFAULT_VALIDATOR_TAKE;
-  const holdersOf = new Map(input.validators.map((v) => [v.validator.toLowerCase(), v.holders] as const));
+  const byValidator = new Map(input.validators.map((v) => [v.validator.toLowerCase(), v] as const));
   const validatorAllocations = proportionalSplit(
     validatorsTotal,
     input.validators.map((v) => ({ account: v.validator, weight: v.stake })),
   ).flatMap(({ account, amount }) => {
-    const holders = holdersOf.get(account.toLowerCase());
-    return holders === undefined ? [{ account, amount }] : splitValidatorReward({ reward: amount, validator: account, holders, take });
+    const entry = byValidator.get(account.toLowerCase());
+    const holders = entry?.holders;
+    if (holders === undefined) return [{ account, amount }];
+    return splitValidatorReward({ reward: amount, validator: account, holders, take: entry?.commission ?? take });
   });
 
   const amounts = new Map<string, bigint>();
@@ -103,8 +107,7 @@ export function buildRewardTree(input: RewardTreeInput): RewardTree {
 
   const leaves: RewardLeaf[] = [...amounts.entries()]
     .sort(([a], [b]) => compareAddresses(a, b))
-    .map(([account, amount]) => ({ account: getAddress(account), amount }));
-  const values: RewardLeafValue[] = leaves.map((leaf) => [leaf.account, leaf.amount.toString()]);
-  const tree = values.length === 0 ? null : StandardMerkleTree.of(values, [...REWARD_LEAF_ENCODING]);
+    .map(([account, amount], index) => ({ index, account: getAddress(account), amount }));
+  const tree = leaves.length === 0 ? null : SimpleMerkleTree.of(leaves.map((l) => rewardLeafHash(l.index, l.account, l.amount)));
   return assembleRewardTree(epoch, minersTotal, validatorsTotal, unallocated, leaves, tree);
 }

@@ -1,16 +1,13 @@
-/** Claims against a reward tree: proofs for an account, and the leaf hash the contract checks. */
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, getAddress, isAddress, keccak256 } from "ethers";
+/** Claims against a reward tree: proofs for an account, and the check the contract makes. */
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+import { getAddress, isAddress } from "ethers";
 import { ModernTensorError } from "../errors";
-import { REWARD_LEAF_ENCODING, type RewardClaim, type RewardTree } from "./types";
+import { rewardLeafHash } from "./leaf";
+import type { RewardClaim, RewardTree } from "./types";
 
-/** The leaf hash RewardDistributor verifies: keccak256(bytes.concat(keccak256(abi.encode(account, amount)))). */
-export function rewardLeafHash(account: string, amount: bigint): string {
-  // Double hashing keeps a 64-byte leaf preimage from ever being mistaken for an inner node.
-  return keccak256(keccak256(AbiCoder.defaultAbiCoder().encode([...REWARD_LEAF_ENCODING], [account, amount])));
-}
+export { rewardLeafHash };
 
-/** The claim (amount and proof) of `account` in the epoch's tree; throws ACCOUNT_NOT_IN_TREE if none. */
+/** The claim (index, amount and proof) of `account` in the epoch's tree; throws ACCOUNT_NOT_IN_TREE if none. */
 export function getRewardProof(rewardTree: RewardTree, account: string): RewardClaim {
   const index = isAddress(account) ? rewardTree.leafIndex.get(account.toLowerCase()) : undefined;
   if (index === undefined || rewardTree.tree === null) {
@@ -21,15 +18,16 @@ export function getRewardProof(rewardTree: RewardTree, account: string): RewardC
     );
   }
   const leaf = rewardTree.leaves[index];
-  return { epoch: rewardTree.epoch, account: leaf.account, amount: leaf.amount, proof: rewardTree.tree.getProof(index) };
+  return {
+    epoch: rewardTree.epoch,
+    index: BigInt(leaf.index),
+    account: leaf.account,
+    amount: leaf.amount,
+    proof: rewardTree.tree.getProof(index),
+  };
 }
 
-/** True when `claim` proves its account's amount under `root` (what the contract checks). */
+/** True when `claim` proves its leaf (index, account, amount) under `root` (what the contract checks). */
 export function verifyRewardClaim(root: string, claim: RewardClaim): boolean {
-  return StandardMerkleTree.verify(
-    root,
-    [...REWARD_LEAF_ENCODING],
-    [getAddress(claim.account), claim.amount.toString()],
-    claim.proof,
-  );
+  return SimpleMerkleTree.verify(root, rewardLeafHash(claim.index, getAddress(claim.account), claim.amount), claim.proof);
 }

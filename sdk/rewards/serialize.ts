@@ -1,16 +1,10 @@
 /** Reward trees to and from JSON, so claims still work long after the runner built the tree. */
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, isAddress, ZeroHash } from "ethers";
 import { ModernTensorError } from "../errors";
 import { assembleRewardTree } from "./build";
-import {
-  REWARD_LEAF_ENCODING,
-  REWARD_TREE_FORMAT,
-  type RewardLeaf,
-  type RewardLeafValue,
-  type RewardTree,
-  type RewardTreeJson,
-} from "./types";
+import { rewardLeafHash } from "./leaf";
+import { REWARD_TREE_FORMAT, type RewardLeaf, type RewardTree, type RewardTreeJson } from "./types";
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
@@ -38,32 +32,32 @@ export function serializeRewardTree(rewardTree: RewardTree): RewardTreeJson {
       validators: rewardTree.unallocated.validators.toString(),
     },
     allocated: rewardTree.allocated.toString(),
+    leaves: rewardTree.leaves.map((leaf) => ({ account: leaf.account, amount: leaf.amount.toString() })),
     tree: rewardTree.tree === null ? null : rewardTree.tree.dump(),
   };
 }
 
-/** Loads the tree OpenZeppelin dumped and checks its hashes and leaf encoding. */
-function loadMerkleTree(json: RewardTreeJson): StandardMerkleTree<RewardLeafValue> | null {
-  if (json.tree === null) {
+/** Loads the tree OpenZeppelin dumped, checks every hash, and that its values are exactly the leaves' hashes. */
+function loadMerkleTree(json: RewardTreeJson, leaves: readonly RewardLeaf[]): SimpleMerkleTree | null {
+  if (json.tree === null || json.tree === undefined) {
     if (json.root !== ZeroHash) throw invalidTree(`a reward tree without leaves must have the zero root, got ${json.root}`);
+    if (leaves.length !== 0) throw invalidTree(`a reward tree with ${leaves.length} leaves needs its Merkle tree`);
     return null;
   }
-  const encoding = json.tree.leafEncoding;
-  if (
-    !Array.isArray(encoding) ||
-    encoding.length !== REWARD_LEAF_ENCODING.length ||
-    encoding.some((type, i) => type !== REWARD_LEAF_ENCODING[i])
-  ) {
-    throw invalidTree(`leafEncoding must be ["address","uint256"], got ${JSON.stringify(encoding)}`);
-  }
-  let tree: StandardMerkleTree<RewardLeafValue>;
+  let tree: SimpleMerkleTree;
   try {
-    tree = StandardMerkleTree.load(json.tree);
-    tree.validate(); // recomputes every leaf and node hash
+    tree = SimpleMerkleTree.load(json.tree);
+    tree.validate(); // recomputes every node hash
   } catch (error) {
     throw invalidTree(`the Merkle tree does not load or validate: ${(error as Error).message}`, error);
   }
   if (tree.root !== json.root) throw invalidTree(`root ${json.root} does not match the tree's root ${tree.root}`);
+  if (tree.length !== leaves.length) throw invalidTree(`the tree has ${tree.length} values for ${leaves.length} leaves`);
+  leaves.forEach((leaf, i) => {
+    if (tree.at(i) !== rewardLeafHash(leaf.index, leaf.account, leaf.amount)) {
+      throw invalidTree(`value ${i} of the tree is not the hash of leaf (${leaf.index}, ${leaf.account}, ${leaf.amount})`);
+    }
+  });
   return tree;
 }
 
@@ -79,16 +73,17 @@ export function loadRewardTree(json: RewardTreeJson): RewardTree {
     miners: parseAmount("unallocated.miners", json.unallocated?.miners),
     validators: parseAmount("unallocated.validators", json.unallocated?.validators),
   };
-  const tree = loadMerkleTree(json);
-
+  if (!Array.isArray(json.leaves)) throw invalidTree("leaves must be an array");
   const leaves: RewardLeaf[] = [];
   const seen = new Set<string>();
-  for (const [, [account, amount]] of tree === null ? [] : tree.entries()) {
-    if (!isAddress(account)) throw invalidTree(`leaf account ${JSON.stringify(account)} is not an address`);
+  json.leaves.forEach((entry, index) => {
+    const account = entry?.account;
+    if (typeof account !== "string" || !isAddress(account)) throw invalidTree(`leaf ${index}: account ${JSON.stringify(account)} is not an address`);
     if (seen.has(account.toLowerCase())) throw invalidTree(`account ${account} has more than one leaf`);
     seen.add(account.toLowerCase());
-    leaves.push({ account: getAddress(account), amount: parseAmount(`amount of ${account}`, amount) });
-  }
+    leaves.push({ index, account: getAddress(account), amount: parseAmount(`amount of ${account}`, entry.amount) });
+  });
+  const tree = loadMerkleTree(json, leaves);
   const rewardTree = assembleRewardTree(epoch, minersTotal, validatorsTotal, unallocated, leaves, tree);
   if (rewardTree.allocated.toString() !== json.allocated) {
     throw invalidTree(`allocated is ${json.allocated} but the leaves sum to ${rewardTree.allocated}`);

@@ -1,15 +1,16 @@
 /** Types of the per-epoch reward tree. Amounts are `bigint` in memory and decimal strings in JSON. */
-import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ShareHolder } from "../tokenomics/delegation";
 
-/** A leaf as stored in the Merkle tree: [checksummed account, amount as a decimal string]. */
-export type RewardLeafValue = [account: string, amount: string];
+/** OpenZeppelin's `dump()` format of a reward tree over leaf hashes. */
+export type RewardMerkleTreeData = ReturnType<SimpleMerkleTree["dump"]>;
 
-/** OpenZeppelin's `dump()` format of a reward tree (the package does not export the type by name). */
-export type RewardMerkleTreeData = ReturnType<StandardMerkleTree<RewardLeafValue>["dump"]>;
-
-/** The leaf encoding the RewardDistributor verifies: keccak256(bytes.concat(keccak256(abi.encode(account, amount)))). */
-export const REWARD_LEAF_ENCODING: readonly ["address", "uint256"] = ["address", "uint256"];
+/**
+ * The packed leaf encoding the RewardDistributor verifies (Uniswap MerkleDistributor style):
+ * keccak256(abi.encodePacked(uint256 index, address account, uint256 amount)). 84 bytes of preimage,
+ * so a leaf can never pass for a 64-byte inner node; `index` addresses the contract's claimed-bitmap.
+ */
+export const REWARD_LEAF_ENCODING: readonly ["uint256", "address", "uint256"] = ["uint256", "address", "uint256"];
 
 /** A miner's score, the weight of its share of the miners' pool. */
 export interface MinerScoreEntry {
@@ -31,6 +32,11 @@ export interface ValidatorStakeEntry {
    * receives it all.
    */
   holders?: readonly ShareHolder[];
+  /**
+   * The operator's commission (WAD) for the epoch, as StakingManager.commissionAt stores it; when
+   * absent, the tree's `validatorTake` applies.
+   */
+  commission?: bigint;
 }
 
 /** Input of `buildRewardTree`. */
@@ -51,6 +57,8 @@ export interface RewardTreeInput {
 
 /** One recipient of the epoch: one leaf, even if the address is both miner and validator. */
 export interface RewardLeaf {
+  /** Position in the leaves (ascending address order): the bit the contract flips on claim. */
+  index: number;
   /** Checksummed address. */
   account: string;
   /** Total amount claimable, in wei (> 0). */
@@ -82,10 +90,10 @@ export interface RewardTree {
   unallocated: UnallocatedRewards;
   /** Σ leaf amounts = minersTotal + validatorsTotal − unallocated.miners − unallocated.validators. */
   allocated: bigint;
-  /** Leaves, ascending by lowercase address; `leaves[i]` is value `i` of `tree`. */
+  /** Leaves, ascending by lowercase address; `leaves[i].index === i` and it is value `i` of `tree`. */
   leaves: readonly RewardLeaf[];
-  /** The OpenZeppelin tree, or null when there is no leaf. */
-  tree: StandardMerkleTree<RewardLeafValue> | null;
+  /** The OpenZeppelin tree over the leaf hashes, or null when there is no leaf. */
+  tree: SimpleMerkleTree | null;
   /** Lowercase address → index into `leaves`. */
   leafIndex: ReadonlyMap<string, number>;
 }
@@ -94,6 +102,8 @@ export interface RewardTree {
 export interface RewardClaim {
   /** The epoch. */
   epoch: bigint;
+  /** Leaf index. */
+  index: bigint;
   /** Checksummed account. */
   account: string;
   /** Amount in wei. */
@@ -103,9 +113,9 @@ export interface RewardClaim {
 }
 
 /** Format tag of {@link RewardTreeJson}. */
-export const REWARD_TREE_FORMAT = "moderntensor-reward-tree-v1";
+export const REWARD_TREE_FORMAT = "moderntensor-reward-tree-v2";
 
-/** A reward tree as JSON: `tree` is OpenZeppelin's `dump()`, amounts are decimal strings. */
+/** A reward tree as JSON: `leaves` in index order, `tree` OpenZeppelin's `dump()`, amounts decimal strings. */
 export interface RewardTreeJson {
   /** Always {@link REWARD_TREE_FORMAT}. */
   format: typeof REWARD_TREE_FORMAT;
@@ -115,5 +125,6 @@ export interface RewardTreeJson {
   validatorsTotal: string;
   unallocated: { miners: string; validators: string };
   allocated: string;
+  leaves: { account: string; amount: string }[];
   tree: RewardMerkleTreeData | null;
 }

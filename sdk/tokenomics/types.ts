@@ -38,11 +38,11 @@ export interface EmissionPolicy {
 
 /** The measured activity of one epoch, the input of the utility score. */
 export interface EpochMetrics {
-  /** Task volume (average of the validators' reported task counts). */
+  /** Task volume: stake-weighted mean of the (capped) reported task counts over the active stake. */
   tasks: bigint;
-  /** Average task difficulty, WAD-scaled in [0, WAD]. */
+  /** Task difficulty: stake-weighted mean over the active stake, WAD-scaled in [0, WAD]. */
   difficulty: bigint;
-  /** Share of the active validators that submitted weights, WAD-scaled in [0, WAD]. */
+  /** Stake share of the active set whose weights count, WAD-scaled in [0, WAD]. */
   participation: bigint;
 }
 
@@ -52,13 +52,15 @@ export interface TaskReport {
   taskCount: bigint;
   /** Average difficulty of those tasks, WAD-scaled in [0, WAD]. */
   difficulty: bigint;
+  /** The reporter's stake in the epoch's active set: the weight of its report. */
+  stake: bigint;
 }
 
 /** Task volume and difficulty aggregated from the epoch's task reports. */
 export interface TaskAggregate {
-  /** Σ taskCount / number of reports (0 without reports). */
+  /** Σ stake · min(taskCount, cap) / active stake (0 without active stake). */
   tasks: bigint;
-  /** Task-weighted average difficulty (0 when no tasks were reported). */
+  /** Σ stake · difficulty / active stake (0 without active stake). */
   difficulty: bigint;
 }
 

@@ -12,7 +12,7 @@
  */
 import { ethers } from "hardhat";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { defaultSuiteConfig, WAD, type SuiteConfig } from "../../scripts/lib/config";
@@ -167,18 +167,44 @@ export function sortAddresses(addresses: string[]): string[] {
 
 // ───────────────────────────── rewards ─────────────────────────────
 
-/** A reward tree of (account, amount) leaves, as the SDK builds it. */
-export type RewardTree = StandardMerkleTree<[string, bigint]>;
+/** One leaf of a reward tree: keccak256(abi.encodePacked(uint256 index, address account, uint256 amount)). */
+export interface RewardEntry {
+  index: bigint;
+  account: string;
+  amount: bigint;
+}
 
-/** Builds the StandardMerkleTree of (account, amount) leaves. */
+/** A reward tree as the SDK builds it: leaves in the given order, indexes 0..n-1. */
+export interface RewardTree {
+  root: string;
+  entries: RewardEntry[];
+  tree: SimpleMerkleTree;
+}
+
+/** The packed leaf hash RewardDistributor verifies. */
+export function leafHash(index: bigint, account: string, amount: bigint): string {
+  return ethers.solidityPackedKeccak256(["uint256", "address", "uint256"], [index, account, amount]);
+}
+
+/** Builds the reward tree of (account, amount) entries; entry i gets leaf index i. */
 export function rewardTree(entries: [string, bigint][]): RewardTree {
-  return StandardMerkleTree.of(entries, ["address", "uint256"]);
+  const leaves = entries.map(([account, amount], i) => ({ index: BigInt(i), account, amount }));
+  const tree = SimpleMerkleTree.of(leaves.map((l) => leafHash(l.index, l.account, l.amount)));
+  return { root: tree.root, entries: leaves, tree };
 }
 
 /** The proof of `account`'s leaf. */
 export function proofOf(tree: RewardTree, account: string): string[] {
-  for (const [i, [a]] of tree.entries()) if (a === account) return tree.getProof(i);
-  throw new Error(`${account} is not in the tree`);
+  const i = tree.entries.findIndex((e) => e.account === account);
+  if (i < 0) throw new Error(`${account} is not in the tree`);
+  return tree.tree.getProof(i);
+}
+
+/** The arguments of `claim` for `account`'s leaf: (epoch, index, account, amount, proof). */
+export function claimArgs(tree: RewardTree, epoch: bigint, account: string): [bigint, bigint, string, bigint, string[]] {
+  const entry = tree.entries.find((e) => e.account === account);
+  if (entry === undefined) throw new Error(`${account} is not in the tree`);
+  return [epoch, entry.index, entry.account, entry.amount, proofOf(tree, account)];
 }
 
 /** Splits `total` among `accounts` evenly; the last one takes the remainder. */
@@ -187,7 +213,7 @@ export function evenSplit(total: bigint, accounts: string[]): [string, bigint][]
   return accounts.map((a, i) => [a, i === accounts.length - 1 ? total - each * BigInt(accounts.length - 1) : each]);
 }
 
-/** What `distribute` must be given for `epoch` now. */
+/** What an attestation of `epoch` must carry now. */
 export interface ExpectedDistribution {
   utility: bigint;
   emission: bigint;
@@ -206,25 +232,49 @@ export async function expectedDistribution(suite: Suite, epoch: bigint): Promise
   return { utility, emission, fromPool, minted, miners, validators, dao };
 }
 
-/** Distributes `epoch` with the amounts the contracts accept, paying miners + validators evenly to `recipients`. */
+/** The active validators of `epoch` as signers, ordered by stake (largest first). */
+export async function activeSigners(suite: Suite, epoch: bigint): Promise<HardhatEthersSigner[]> {
+  const [validators] = await suite.staking.activeValidatorsAt(epoch);
+  return Promise.all(validators.map((v) => ethers.getSigner(v)));
+}
+
+/**
+ * Attests `root` with the given totals for `epoch` by the epoch's active validators, largest stake
+ * first, until the epoch is accepted (> 2/3 of the active stake). Returns the attesters used.
+ */
+export async function attestUntilAccepted(
+  suite: Suite,
+  epoch: bigint,
+  totals: { miners: bigint; validators: bigint; dao: bigint },
+  root: string,
+): Promise<HardhatEthersSigner[]> {
+  const used: HardhatEthersSigner[] = [];
+  for (const signer of await activeSigners(suite, epoch)) {
+    if ((await suite.distributor.epochReward(epoch)).distributed) break;
+    await suite.distributor.connect(signer).attest(epoch, totals.miners, totals.validators, totals.dao, root);
+    used.push(signer);
+  }
+  if (!(await suite.distributor.epochReward(epoch)).distributed) throw new Error(`epoch ${epoch} was not accepted`);
+  return used;
+}
+
+/**
+ * Distributes `epoch` through validator attestations with the amounts the contracts accept, paying
+ * miners + validators evenly to `recipients`. An epoch without active validators is left alone
+ * (nobody can attest it, and nothing is due): `accepted` is false then.
+ */
 export async function distributeEpoch(
   suite: Suite,
   epoch: bigint,
   recipients: string[],
-): Promise<{ tree: RewardTree | null; expected: ExpectedDistribution; entries: [string, bigint][] }> {
+): Promise<{ tree: RewardTree | null; expected: ExpectedDistribution; entries: [string, bigint][]; accepted: boolean }> {
   const expected = await expectedDistribution(suite, epoch);
   const total = expected.miners + expected.validators;
   const entries = total === 0n ? [] : evenSplit(total, recipients);
   const tree = entries.length === 0 ? null : rewardTree(entries);
-  await suite.distributor.distribute(
-    epoch,
-    expected.utility,
-    expected.miners,
-    expected.validators,
-    expected.dao,
-    tree === null ? ZERO_HASH : tree.root,
-  );
-  return { tree, expected, entries };
+  if ((await activeSigners(suite, epoch)).length === 0) return { tree, expected, entries, accepted: false };
+  await attestUntilAccepted(suite, epoch, expected, tree === null ? ZERO_HASH : tree.root);
+  return { tree, expected, entries, accepted: true };
 }
 
 // ───────────────────────────── worked example ─────────────────────────────
@@ -238,9 +288,10 @@ export interface WorkedExample extends SuiteFixture {
 }
 
 /**
- * Ten validators active in one epoch; two report 8000 tasks each at difficulty 0.6 and 0.8 (average 0.7),
- * nine of ten submit weights (participation 0.9). Utility 0.79 → 790 MDT → 316 / 316 / 158.
- * The next transaction runs in the epoch after the reports.
+ * Ten validators of equal stake (100 MDT) active in one epoch; all report 8000 tasks, five at
+ * difficulty 0.6 and five at 0.8 (stake-weighted mean 0.7), nine of ten submit weights
+ * (participation 0.9). Utility 0.79 → 790 MDT → 316 / 316 / 158. Seven of them (700 of 1000 MDT)
+ * are the smallest group above 2/3 of the stake. The next transaction runs in the epoch after the reports.
  */
 export async function workedExampleFixture(): Promise<WorkedExample> {
   const suite = await suiteFixture();
@@ -253,8 +304,7 @@ export async function workedExampleFixture(): Promise<WorkedExample> {
   for (const v of validators.slice(0, 9)) {
     await suite.registry.connect(v).submitWeights(sorted, sorted.map(() => 1n));
   }
-  await suite.registry.connect(validators[0]).submitTaskReport(8000n, mdt("0.6"));
-  await suite.registry.connect(validators[1]).submitTaskReport(8000n, mdt("0.8"));
+  for (const [i, v] of validators.entries()) await suite.registry.connect(v).submitTaskReport(8000n, mdt(i < 5 ? "0.6" : "0.8"));
   await toEpoch(suite.clock, epoch + 1n);
   return { ...suite, epoch, validators, miners };
 }

@@ -103,7 +103,7 @@ describe("tokenomics suite on the connected network", function () {
       expect(await suite.distributor.expectedUtility(epoch)).to.equal((81n * WAD) / 100n);
     });
 
-    it("rejects totals the policy does not allow, then distributes the exact split", async function () {
+    it("rejects totals the policy does not allow; the sole validator's attestation funds the exact split", async function () {
       const utility = await suite.distributor.expectedUtility(epoch);
       const [, , emission] = await suite.controller.fundingFor(epoch, utility);
       expect(emission).to.equal(MDT(810n));
@@ -116,36 +116,36 @@ describe("tokenomics suite on the connected network", function () {
         miners: [{ miner: miner.address, score: 1n }],
         validators: [{ validator: validator.address, stake: MDT(400n) }],
       });
-      await expect(suite.distributor.distribute(epoch, utility, miners + 1n, validators, dao, tree.root))
+      await expect(suite.distributor.connect(validator).attest(epoch, miners + 1n, validators, dao, tree.root))
         .to.be.revertedWithCustomError(suite.distributor, "TotalsMismatch")
         .withArgs(miners, validators, dao);
-      await expect(suite.distributor.distribute(epoch, WAD, miners, validators, dao, tree.root))
-        .to.be.revertedWithCustomError(suite.distributor, "UtilityMismatch")
-        .withArgs(epoch, utility, WAD);
+      await expect(suite.distributor.connect(deployer).attest(epoch, miners, validators, dao, tree.root))
+        .to.be.revertedWithCustomError(suite.distributor, "NotActiveValidator")
+        .withArgs(deployer.address, epoch);
       const treasury = await suite.treasury.getAddress();
-      await expect(suite.distributor.distribute(epoch, utility, miners, validators, dao, tree.root))
+      await expect(suite.distributor.connect(validator).attest(epoch, miners, validators, dao, tree.root))
         .to.emit(suite.distributor, "EpochDistributed")
         .withArgs(epoch, utility, emission, miners, validators, dao, tree.root);
       expect(await suite.token.balanceOf(treasury)).to.equal(dao);
-      await expect(suite.distributor.distribute(epoch, utility, miners, validators, dao, tree.root))
-        .to.be.revertedWithCustomError(suite.distributor, "EpochAlreadyDistributed")
-        .withArgs(epoch);
+      await expect(suite.distributor.connect(validator).attest(epoch, miners, validators, dao, tree.root))
+        .to.be.revertedWithCustomError(suite.distributor, "AlreadyAttested")
+        .withArgs(epoch, validator.address);
     });
 
     it("pays a Merkle claim once and rejects a forged amount", async function () {
-      const { amount, proof } = getRewardProof(tree, miner.address);
+      const { index, amount, proof } = getRewardProof(tree, miner.address);
       expect(amount).to.equal(MDT(324n));
-      await expect(suite.distributor.claim(epoch, miner.address, amount + 1n, proof))
+      await expect(suite.distributor.claim(epoch, index, miner.address, amount + 1n, proof))
         .to.be.revertedWithCustomError(suite.distributor, "InvalidProof")
-        .withArgs(epoch, miner.address, amount + 1n);
+        .withArgs(epoch, index, miner.address, amount + 1n);
       const before = await suite.token.balanceOf(miner.address);
-      await expect(suite.distributor.claim(epoch, miner.address, amount, proof))
+      await expect(suite.distributor.claim(epoch, index, miner.address, amount, proof))
         .to.emit(suite.distributor, "Claimed")
-        .withArgs(epoch, miner.address, amount);
+        .withArgs(epoch, index, miner.address, amount);
       expect(await suite.token.balanceOf(miner.address)).to.equal(before + amount);
-      await expect(suite.distributor.claim(epoch, miner.address, amount, proof))
+      await expect(suite.distributor.claim(epoch, index, miner.address, amount, proof))
         .to.be.revertedWithCustomError(suite.distributor, "AlreadyClaimed")
-        .withArgs(epoch, miner.address);
+        .withArgs(epoch, index);
     });
   });
 

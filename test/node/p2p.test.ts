@@ -126,7 +126,7 @@ describe("p2p: a hostile peer is penalised and banned, valid data still flows", 
   before(async () => {
     [source, victim] = await Promise.all([
       startNode({ args: ["--quiet", "--slot-time", "500", "--validator-key", KEYS[0], "--no-p2p"] }),
-      startNode({ args: ["--quiet", "--no-produce"] }),
+      startNode({ args: ["--quiet", "--slot-time", "500", "--no-produce"] }),
     ]);
     await waitFor(async () => (await blockNumber(source)) >= 2, 30_000, "blocks on the source node");
     const m = await loadLibp2p();

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { Wallet, getBytes, keccak256 } from "ethers";
-import { createNode, type LuxNode } from "../../node/node";
+import fs from "node:fs";
+import path from "node:path";
+import { TXPOOL_JOURNAL_FILE, createNode, type LuxNode } from "../../node/node";
 import { devAccounts, devChainConfig } from "../../node/config";
-import { LevelChainStore } from "../../node/storage";
+import { TxJournalFile } from "../../node/txpool/journal";
 import type { NewHead, Logger } from "../../node/chain/types";
 import type { TxPoolOptions } from "../../node/txpool";
 import { rpc, tempDataDir } from "./helpers";
@@ -189,6 +191,37 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
     });
   });
 
+  describe("responsiveness", () => {
+    it("answers RPC calls while a large block is being built", async () => {
+      const node = await openNode(tempDataDir("pool-slices"));
+      try {
+        const senders = wallets.slice(1, 17);
+        for (const w of senders) {
+          const n = await nonceOf(node, w);
+          for (let i = 0; i < 60; i++) await node.pool.add(getBytes(await sign(w, { nonce: n + i })));
+        }
+        // Count what the builder has taken so far: an answer that arrives mid-execution proves the builder
+        // yields to the event loop between transactions (not just while the block is written to disk).
+        let taken = 0;
+        const src = node.pool.source(nextBaseFee(node));
+        const counting = { next: () => { const t = src.next(); if (t) taken++; return t; }, reject: src.reject };
+        const chain = node.chain;
+        const duty = await chain.engine.duty(chain.parentInfo(), chain.head.slot + 1n);
+        const signer = wallets.findIndex((w) => w.address.toLowerCase() === duty.proposer.signer.toLowerCase());
+        const building = chain.produce(duty, getBytes(keys[signer]), counting);
+        while (taken === 0) await new Promise((r) => setImmediate(r));
+        const number = await rpc<string>(node.rpcUrl, "eth_blockNumber");
+        const takenWhenAnswered = taken;
+        const head = await building;
+        expect(head.record.block.transactions.length).to.equal(960);
+        expect(BigInt(number)).to.equal(head.record.block.header.number - 1n);
+        expect(takenWhenAnswered).to.be.lessThan(960);
+      } finally {
+        await node.stop();
+      }
+    });
+  });
+
   describe("journal", () => {
     it("pending transactions survive a restart and are revalidated on replay", async () => {
       const dir = tempDataDir("pool-journal");
@@ -203,11 +236,12 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
       expect(node.pool.size).to.equal(3);
       const stale = await sign(wallets[3], { nonce: 0, value: 2n }); // its nonce is used: must not come back
       await node.stop();
-      // Journal one entry that the head no longer allows, as if the node had died before removing it.
-      const store = new LevelChainStore(dir);
-      await store.open();
-      await store.txJournal().write([{ hash: getBytes(keccak256(stale)), raw: getBytes(stale) }], []);
-      await store.close();
+      // Journal one entry that the head no longer allows, as if the node had died before removing it,
+      // and a torn record, as if it had died in the middle of a write.
+      const journal = new TxJournalFile(path.join(dir, TXPOOL_JOURNAL_FILE), silent);
+      journal.add(getBytes(stale));
+      journal.close();
+      fs.appendFileSync(path.join(dir, TXPOOL_JOURNAL_FILE), Uint8Array.of(1, 0, 0, 1, 0, 2));
       node = await openNode(dir);
       try {
         expect(node.pool.all().map((t) => t.hash).sort()).to.deep.equal([ready, gapped, queued].sort());
@@ -218,10 +252,7 @@ describe("node: txpool rules (skip, cumulative balance, queued fee caps, evictio
       } finally {
         await node.stop();
       }
-      const store2 = new LevelChainStore(dir);
-      await store2.open();
-      const left = (await store2.txJournal().load()).map((r) => keccak256(r)).sort();
-      await store2.close();
+      const left = new TxJournalFile(path.join(dir, TXPOOL_JOURNAL_FILE), silent).load().map((r) => keccak256(r)).sort();
       expect(left).to.deep.equal([gapped, queued].sort());
     });
   });

@@ -1,16 +1,42 @@
+import { bytesToHex } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
-import { parseLogCriteria, queryLogs } from "../logs";
+import type { Json } from "../format";
+import { WorkSlicer, parseLogCriteria, queryLogs } from "../logs";
 import { object, optional, str } from "../params";
-import { method, type MethodSpec } from "../types";
+import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const SUB_KINDS = new Set(["newHeads", "logs", "newPendingTransactions"]);
+/** Block hashes one poll of a block filter returns at most (the newest ones). */
+const MAX_BLOCK_HASHES = 10_000n;
+
+async function filterChanges(ctx: RpcContext, id: string, scope: RequestScope): Promise<Json> {
+  const p = ctx.filters.poll(id);
+  if (p.kind === "pendingTx") return p.hashes;
+  if (p.kind === "logs") {
+    // New blocks only, within the filter's own numeric range when it has one.
+    const c = p.criteria;
+    const from = c.fromBlock?.kind === "number" && c.fromBlock.number > p.from ? c.fromBlock.number : p.from;
+    const to = c.toBlock?.kind === "number" && c.toBlock.number < p.to ? c.toBlock.number : p.to;
+    if (from > to) return p.removed;
+    return [...p.removed, ...(await queryLogs(ctx, { ...c, fromBlock: { kind: "number", number: from }, toBlock: { kind: "number", number: to } }, scope))];
+  }
+  const from = p.to - p.from + 1n > MAX_BLOCK_HASHES ? p.to - MAX_BLOCK_HASHES + 1n : p.from;
+  const slicer = new WorkSlicer(scope.signal);
+  const out: Json[] = [];
+  for (let n = from; n <= p.to; n++) {
+    await slicer.step();
+    const h = await ctx.chain.store.getCanonicalHash(n);
+    if (h) out.push(bytesToHex(h));
+  }
+  return out;
+}
 
 /** Polling filters and WebSocket subscriptions. */
 export const filterMethods: Record<string, MethodSpec> = {
-  eth_newFilter: method([object("filter")], (ctx, [f]) => ctx.filters.install("logs", parseLogCriteria(f, ctx.limits))),
+  eth_newFilter: method([object("filter")], (ctx, [f]) => ctx.filters.install("logs", f)),
   eth_newBlockFilter: method([], (ctx) => ctx.filters.install("block")),
   eth_newPendingTransactionFilter: method([], (ctx) => ctx.filters.install("pendingTx")),
-  eth_getFilterChanges: method([str("filterId")], (ctx, [id]) => ctx.filters.changes(id)),
+  eth_getFilterChanges: method([str("filterId")], (ctx, [id], _conn, scope) => filterChanges(ctx, id, scope)),
   eth_getFilterLogs: method([str("filterId")], async (ctx, [id], _conn, scope) => queryLogs(ctx, ctx.filters.criteria(id), scope)),
   eth_uninstallFilter: method([str("filterId")], (ctx, [id]) => ctx.filters.uninstall(id)),
   eth_subscribe: method([str("kind"), optional(object("filter"))], (ctx, [kind, f], conn) => {

@@ -51,6 +51,15 @@ export const luxMethods: Record<string, MethodSpec> = {
     stakingContract: ctx.config.stakingContract,
     genesisHash: bytesToHex(ctx.chain.genesisHash),
   })),
+  lux_getFinality: method([], (ctx): Json => {
+    const head = ctx.chain.head;
+    const id = (b: { number: bigint; hash: string; slot: bigint }): Json => ({ number: hexQ(b.number), hash: b.hash, slot: hexQ(b.slot) });
+    return {
+      head: id({ number: head.block.header.number, hash: bytesToHex(head.hash), slot: head.slot }),
+      justified: id(ctx.chain.justifiedId()),
+      finalized: id(ctx.chain.finalizedId()),
+    };
+  }),
   lux_peers: method([], (ctx): Json => {
     const n = ctx.network?.();
     return {
@@ -72,6 +81,7 @@ export const luxMethods: Record<string, MethodSpec> = {
     return env ? bytesToHex(env) : null;
   }),
   lux_importBlock: method([data("envelope")], async (ctx, [env]) => {
+    if (!ctx.allowImportBlock) throw new LuxError("IMPORT_DISABLED", "lux_importBlock is disabled: start the node with --allow-import-block to enable it");
     try {
       const h = await ctx.chain.importBlock(env);
       return { number: hexQ(h.record.block.header.number), hash: bytesToHex(h.record.hash) };

@@ -21,20 +21,22 @@ interface RunOptions {
 function summarise(result: RunEpochsResult): string[] {
   const lines = result.epochs
     .filter((r) => r.outcome !== "skipped")
-    .map((r) => `epoch ${r.epoch}: ${r.outcome}${r.outcome === "distributed" ? ` ${mdt(r.emission)}` : ""} root ${r.root}`);
-  return [...lines, `current epoch ${result.currentEpoch}; next to distribute ${result.nextEpoch}`];
+    .map((r) => `epoch ${r.epoch}: ${r.outcome}${r.outcome === "distributed" || r.outcome === "attested" ? ` ${mdt(r.emission)}` : ""} root ${r.root}`);
+  return [...lines, `current epoch ${result.currentEpoch}; first epoch not yet accepted here ${result.nextEpoch}`];
 }
 
 /** Registers the epoch commands. */
 export function registerEpoch(program: Command): void {
-  const epoch = program.command("epoch").description("epoch distribution");
+  const epoch = program.command("epoch").description("epoch settlement: attest reward trees, show epochs");
   epoch
     .command("run")
-    .option("--watch", "keep running: distribute each epoch as it finishes, until Ctrl-C")
+    .option("--watch", "keep running: attest each epoch as it finishes, until Ctrl-C")
     .option("--from <n>", "first epoch to consider (default: where the last run stopped)")
     .option("--interval <ms>", `poll interval in watch mode (default ${DEFAULT_WATCH_INTERVAL_MS})`)
     .option("--metrics-port <port>", "serve Prometheus metrics on 127.0.0.1:<port>/metrics")
-    .description("distribute every finished, undistributed epoch (needs the distributor key)")
+    .description(
+      "validators: reveal last epoch's committed weights, then compute every finished epoch's reward tree from chain data and attest its root; an epoch is funded once validators with > 2/3 of its stake attested the same root (needs the validator's key)",
+    )
     .action(async (local: RunOptions, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       const fromEpoch = local.from === undefined ? undefined : parseUintArg("from", local.from);

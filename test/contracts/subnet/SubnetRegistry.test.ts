@@ -214,14 +214,18 @@ describe("SubnetRegistry", function () {
       const epoch = await epochOfNextTx(clock);
       await expect(registry.connect(a).submitTaskReport(8000n, mdt("0.7")))
         .to.emit(registry, "TaskReportSubmitted")
-        .withArgs(epoch, a.address, 8000n, mdt("0.7"));
+        .withArgs(epoch, a.address, 8000n, mdt("0.7"), 8000n, mdt(100));
       expect(await registry.hasReportedTasks(epoch, a.address)).to.equal(true);
-      expect(await registry.epochReports(epoch)).to.deep.equal([8000n, 8000n * mdt("0.7"), 1n, 0n]);
+      expect(await registry.epochReports(epoch)).to.deep.equal([mdt(100) * 8000n, mdt(100) * mdt("0.7"), 1n, 0n, 0n]);
     });
 
-    it("accepts the bounds: difficulty 1 and MAX_TASKS_PER_REPORT", async function () {
-      const { registry, a } = await loadFixture(registryFixture);
-      await expect(registry.connect(a).submitTaskReport(10n ** 12n, WAD)).to.emit(registry, "TaskReportSubmitted");
+    it("accepts the bounds, difficulty 1 and MAX_TASKS_PER_REPORT, and counts at most taskCap tasks", async function () {
+      const { registry, clock, a } = await loadFixture(registryFixture);
+      const epoch = await epochOfNextTx(clock);
+      await expect(registry.connect(a).submitTaskReport(10n ** 12n, WAD))
+        .to.emit(registry, "TaskReportSubmitted")
+        .withArgs(epoch, a.address, 10n ** 12n, WAD, 10_000n, mdt(100));
+      expect((await registry.epochReports(epoch)).taskStakeSum).to.equal(mdt(100) * 10_000n);
     });
 
     it("reverts with TaskReportAlreadySubmitted for a second report in the epoch", async function () {
@@ -251,15 +255,29 @@ describe("SubnetRegistry", function () {
   });
 
   describe("epochMetrics", function () {
-    it("averages tasks over reporters, weights difficulty by tasks, and counts weight submitters over the active set", async function () {
+    it("weights every report and weight submission by stake, over the whole active stake", async function () {
       const { registry, clock, a, b, miners } = await loadFixture(registryFixture);
       const epoch = await epochOfNextTx(clock);
+      // a, b, c hold 100 MDT each; c reports nothing and counts as reporting nothing.
       await registry.connect(a).submitTaskReport(8000n, mdt("0.6"));
       await registry.connect(b).submitTaskReport(4000n, mdt("0.9"));
       await registry.connect(a).submitWeights(miners, [1n, 1n, 1n]);
       await registry.connect(b).submitWeights(miners, [1n, 1n, 1n]);
       await registry.connect(a).submitWeights(miners, [2n, 1n, 1n]);
-      expect(await registry.epochMetrics(epoch)).to.deep.equal([6000n, mdt("0.7"), (2n * WAD) / 3n]);
+      expect(await registry.epochMetrics(epoch)).to.deep.equal([4000n, mdt("0.5"), (2n * WAD) / 3n]);
+      expect((await registry.epochReports(epoch)).weightStake).to.equal(mdt(200));
+    });
+
+    it("weights by the epoch's active-set stake, not by the number of validators", async function () {
+      const f = await loadFixture(registryFixture);
+      await f.token.connect(f.a).approve(f.staking, mdt(200));
+      await f.staking.connect(f.a).stake(mdt(200)); // a: 300 of 500 from the next epoch
+      const epoch = (await epochOfNextTx(f.clock)) + 1n;
+      await toEpoch(f.clock, epoch);
+      await f.registry.connect(f.a).submitTaskReport(10_000n, WAD);
+      await f.registry.connect(f.b).submitTaskReport(0n, 0n);
+      await f.registry.connect(f.a).submitWeights(f.miners, [1n, 1n, 1n]);
+      expect(await f.registry.epochMetrics(epoch)).to.deep.equal([6000n, mdt("0.6"), mdt("0.6")]);
     });
 
     it("is all zero for an epoch without reports or validators", async function () {
@@ -268,11 +286,11 @@ describe("SubnetRegistry", function () {
       expect(await registry.epochMetrics(2n)).to.deep.equal([0n, 0n, 0n]);
     });
 
-    it("gives difficulty 0 when the reports claim no tasks", async function () {
+    it("counts a report's difficulty by its stake even when it claims no tasks", async function () {
       const { registry, clock, a } = await loadFixture(registryFixture);
       const epoch = await epochOfNextTx(clock);
       await registry.connect(a).submitTaskReport(0n, WAD);
-      expect(await registry.epochMetrics(epoch)).to.deep.equal([0n, 0n, 0n]);
+      expect(await registry.epochMetrics(epoch)).to.deep.equal([0n, WAD / 3n, 0n]);
     });
   });
 
@@ -315,12 +333,30 @@ describe("SubnetRegistry", function () {
         .withArgs(encodeBytes32String("maxMiners"), 0n, 1n, 65_536n);
     });
 
+    it("setTaskCap and setImmunityEpochs accept 1..max and revert with InvalidParameter outside", async function () {
+      const { registry, deployer } = await loadFixture(registryFixture);
+      const cap = encodeBytes32String("taskCap");
+      const immunity = encodeBytes32String("immunityEpochs");
+      await expect(registry.connect(deployer).setTaskCap(20_000n)).to.emit(registry, "ParameterChanged").withArgs(cap, 10_000n, 20_000n);
+      await expect(registry.connect(deployer).setTaskCap(0n)).to.be.revertedWithCustomError(registry, "InvalidParameter").withArgs(cap, 0n, 1n, 10n ** 12n);
+      await expect(registry.connect(deployer).setTaskCap(10n ** 12n + 1n))
+        .to.be.revertedWithCustomError(registry, "InvalidParameter")
+        .withArgs(cap, 10n ** 12n + 1n, 1n, 10n ** 12n);
+      await expect(registry.connect(deployer).setImmunityEpochs(1n)).to.emit(registry, "ParameterChanged").withArgs(immunity, 8n, 1n);
+      await expect(registry.connect(deployer).setImmunityEpochs(0n))
+        .to.be.revertedWithCustomError(registry, "InvalidParameter")
+        .withArgs(immunity, 0n, 1n, 100_000n);
+    });
+
     it("each reverts with AccessControlUnauthorizedAccount for a non-governor", async function () {
       const { registry, outsider, GOVERNOR_ROLE } = await loadFixture(registryFixture);
       for (const call of [
         () => registry.connect(outsider).setRegistrationFee(1n),
         () => registry.connect(outsider).setFeeBurnShare(1n),
         () => registry.connect(outsider).setMaxMiners(10n),
+        () => registry.connect(outsider).setTaskCap(10n),
+        () => registry.connect(outsider).setImmunityEpochs(10n),
+        () => registry.connect(outsider).setCommitReveal(true),
       ]) {
         await expect(call()).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount").withArgs(outsider.address, GOVERNOR_ROLE);
       }

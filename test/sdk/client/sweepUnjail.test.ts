@@ -42,8 +42,8 @@ describe("client: sweep and unjail", function () {
     await submitWeights(validator, { weights: [{ miner: t.signers[2].address, weight: 1n }] });
     await submitTaskReport(validator, { taskCount: 5000n, difficulty: WAD / 2n });
     await mineToNextEpoch(t);
-    const runner = await clientFor(t, t.signers[0]);
-    await runEpochs(runner, { fromEpoch: epoch, logger: silentLogger });
+    // The only validator attests its own tree: all the stake, so the epoch is accepted at once.
+    await runEpochs(validator, { fromEpoch: epoch, logger: silentLogger });
     const record = await t.suite.distributor.epochReward(epoch);
     expect(record.distributed).to.equal(true);
     expect(record.funded > 0n).to.equal(true);

@@ -42,7 +42,7 @@ describe("e2e: delegators share validator rewards", function () {
     await submitTaskReport(operator, { taskCount: 10_000n, difficulty: WAD });
     await delegate(lateDelegator, { validator: t.signers[1].address, amount: LATE_DELEGATION });
     await mineToNextEpoch(t);
-    await runEpochs(await clientFor(t, t.signers[0]), { fromEpoch: epoch, logger: silentLogger });
+    await runEpochs(operator, { fromEpoch: epoch, logger: silentLogger }); // the only validator attests alone
   });
 
   it("pays the operator its take plus its pro-rata part, and the delegator the rest, to the wei", async function () {
@@ -70,5 +70,36 @@ describe("e2e: delegators share validator rewards", function () {
     } catch (error) {
       expect(isClientError(error, "NOTHING_TO_CLAIM"), String(error)).to.equal(true);
     }
+  });
+});
+
+describe("e2e: the operator commission comes from StakingManager", function () {
+  it("pays the operator the commission it set on-chain once it applies, and every validator's tree agrees", async function () {
+    const t = await deployTestSuite(8n);
+    const [operator, delegator] = await Promise.all([1, 2].map((i) => clientFor(t, t.signers[i])));
+    const miner = await clientFor(t, t.signers[4]);
+    await registerValidator(operator, { selfStake: SELF_STAKE });
+    await delegate(delegator, { validator: t.signers[1].address, amount: DELEGATED });
+    await registerMiner(miner);
+    const COMMISSION = (3n * WAD) / 10n;
+    await (await t.suite.staking.connect(t.signers[1]).setCommission(COMMISSION)).wait();
+    const from = (await t.suite.clock.currentEpoch()) + (await t.suite.staking.COMMISSION_DELAY_EPOCHS());
+    let epoch = await mineToNextEpoch(t);
+    while (epoch < from) epoch = await mineToNextEpoch(t);
+    expect(await t.suite.staking.commissionAt(t.signers[1].address, epoch)).to.equal(COMMISSION);
+    await submitWeights(operator, { weights: [{ miner: t.signers[4].address, weight: 1n }] });
+    await submitTaskReport(operator, { taskCount: 10_000n, difficulty: WAD });
+    await mineToNextEpoch(t);
+    const result = await runEpochs(operator, { fromEpoch: epoch, maxEpochs: 1, logger: silentLogger });
+    expect(result.epochs.map((r) => r.outcome)).to.deep.equal(["distributed"]);
+
+    const validatorsPool = (await t.suite.controller.splitOf(parseEther("1000"))).validators;
+    const take = (validatorsPool * COMMISSION) / WAD;
+    const [opPart, delegatorPart] = proportionalSplit(validatorsPool - take, [
+      { account: t.signers[1].address, weight: SELF_STAKE },
+      { account: t.signers[2].address, weight: DELEGATED },
+    ]);
+    expect((await claimAll(operator)).total).to.equal(take + opPart.amount);
+    expect((await claimAll(delegator)).total).to.equal(delegatorPart.amount);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * End to end on the in-process hardhat network: 3 validators with different stakes, 4 miners, weights
- * and task reports over three epochs, the runner distributes, everybody claims through the client, and
- * every balance is checked to the wei against an independent SDK computation. Then: a second run pays
- * nothing, and crashes between steps (after persisting; after submitting) are recovered without paying twice.
+ * End to end on the in-process hardhat network: 3 validators with stakes 100/200/300, 4 miners, weights
+ * and task reports over three epochs; each validator runs the epoch runner with its own key and attests,
+ * the epoch is funded once more than 2/3 of the stake (here: all three) agrees, everybody claims through
+ * the client, and every balance is checked to the wei against an independent SDK computation. Then: a
+ * second run pays nothing, crashes between steps (after persisting; after attesting) are recovered
+ * without paying twice, and a root accepted by others that this validator cannot reproduce is ROOT_MISMATCH.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,7 +22,7 @@ import {
   type Client,
 } from "../../../sdk/client";
 import { clientDataDir, findTree } from "../../../sdk/client/rewardStore";
-import { runEpochs, silentLogger, createMetrics, type RunnerStep } from "../../../sdk/epoch";
+import { runEpochs, silentLogger, createMetrics, type RunEpochsOptions, type RunEpochsResult, type RunnerStep } from "../../../sdk/epoch";
 import { buildRewardTree } from "../../../sdk/rewards";
 import { epochMetrics, planEpochEmission, scoreMiners, DEFAULT_EMISSION_POLICY } from "../../../sdk/tokenomics";
 import { clientFor, deployTestSuite, mineToNextEpoch, type TestSuite } from "../helpers/suite";
@@ -46,7 +48,15 @@ describe("e2e: epochs through the runner, claims through the client", function (
   let t: TestSuite;
   let validators: Client[];
   let miners: Client[];
+  /** The validator whose attestation completes the quorum when they run in stake order. */
   let runner: Client;
+
+  /** Every validator runs the runner in order (smallest stake first); returns the last one's result. */
+  async function runAll(options: RunEpochsOptions = {}): Promise<RunEpochsResult> {
+    let last: RunEpochsResult | undefined;
+    for (const v of validators) last = await runEpochs(v, { logger: silentLogger, ...options });
+    return last as RunEpochsResult;
+  }
   /** Expected reward per account (lowercase) summed over epochs, computed independently. */
   const expected = new Map<string, bigint>();
   let expectedDao = 0n;
@@ -67,8 +77,9 @@ describe("e2e: epochs through the runner, claims through the client", function (
   /** What the epoch must pay, from the test's own knowledge of the inputs and the SDK math. */
   async function expectEpoch(epoch: bigint, epochIndex: number): Promise<void> {
     const submitters = validators.map((_, v) => v).filter((v) => !(v === 2 && epochIndex === 1));
-    const reports = submitters.map((v) => ({ taskCount: REPORTS[v][0] + BigInt(epochIndex), difficulty: REPORTS[v][1] }));
-    const metrics = epochMetrics({ reports, weightSubmitters: BigInt(submitters.length), activeValidatorCount: 3n });
+    const reports = submitters.map((v) => ({ taskCount: REPORTS[v][0] + BigInt(epochIndex), difficulty: REPORTS[v][1], stake: STAKES[v] }));
+    const weightStake = submitters.reduce((sum, v) => sum + STAKES[v], 0n);
+    const metrics = epochMetrics({ reports, weightStake, activeStake: STAKES[0] + STAKES[1] + STAKES[2] });
     const plan = planEpochEmission({
       epoch,
       metrics,
@@ -100,8 +111,8 @@ describe("e2e: epochs through the runner, claims through the client", function (
 
   before(async function () {
     t = await deployTestSuite(EPOCH_LENGTH);
-    runner = await clientFor(t, t.signers[0]);
     validators = await Promise.all([1, 2, 3].map((i) => clientFor(t, t.signers[i])));
+    runner = validators[2];
     miners = await Promise.all([4, 5, 6, 7].map((i) => clientFor(t, t.signers[i])));
     for (let v = 0; v < 3; v++) await registerValidator(validators[v], { selfStake: STAKES[v] });
     for (const m of miners) await registerMiner(m);
@@ -114,11 +125,19 @@ describe("e2e: epochs through the runner, claims through the client", function (
       await doEpochActivity(e);
     }
     await mineToNextEpoch(t);
-    // Everything before the first active epoch has zero utility: distribute it first.
-    await runEpochs(runner, { logger: silentLogger, fromEpoch: 0n, maxEpochs: Number(activeEpochs[0]) });
+    // Everything before the first active epoch has no active set or zero utility: settle it first.
+    const early = await runAll({ fromEpoch: 0n, maxEpochs: Number(activeEpochs[0]) });
+    expect(early.epochs.map((r) => r.outcome)).to.include("empty");
     for (let e = 0; e < 3; e++) {
       await expectEpoch(activeEpochs[e], e);
-      const result = await runEpochs(runner, { logger: silentLogger, maxEpochs: 1 });
+      const [smallest, middle] = validators;
+      // 100 and then 300 of 600 MDT: not above 2/3, nothing funded yet.
+      for (const v of [smallest, middle]) {
+        const partial = await runEpochs(v, { logger: silentLogger, fromEpoch: activeEpochs[e], maxEpochs: 1 });
+        expect(partial.epochs.map((r) => r.outcome)).to.deep.equal(["attested"]);
+      }
+      expect((await t.suite.distributor.epochReward(activeEpochs[e])).distributed).to.equal(false);
+      const result = await runEpochs(runner, { logger: silentLogger, fromEpoch: activeEpochs[e], maxEpochs: 1 });
       expect(result.epochs.map((r) => [r.epoch, r.outcome])).to.deep.include([activeEpochs[e], "distributed"]);
     }
     const dir = clientDataDir(runner);
@@ -150,7 +169,8 @@ describe("e2e: epochs through the runner, claims through the client", function (
   });
 
   it("a second run pays nothing", async function () {
-    const first = await runEpochs(runner, { logger: silentLogger }); // catches up epochs the claims crossed
+    await runAll(); // catches up epochs the claims crossed
+    const first = await runAll(); // the others adopt what the last one completed
     const distributorBalance = await t.suite.token.balanceOf(t.deployment.contracts.RewardDistributor);
     const second = await runEpochs(runner, { logger: silentLogger, fromEpoch: 0n }); // reconsider every epoch
     const again = second.epochs.filter((r) => r.epoch < first.currentEpoch);
@@ -185,11 +205,13 @@ describe("e2e: epochs through the runner, claims through the client", function (
     }
     await mineToNextEpoch(t);
     const metrics = createMetrics();
+    // The two smaller validators attest first; the runner's attestation completes each quorum.
+    for (const v of validators.slice(0, 2)) await runEpochs(v, { logger: silentLogger });
 
-    // Crash 1: the tree is persisted but distribute never sent.
+    // Crash 1: the tree is persisted but the attestation never sent.
     await crashAt("persist", epochs[0]);
     expect((await t.suite.distributor.epochReward(epochs[0])).distributed).to.equal(false);
-    // Crash 2 (on the rerun): distribute mined, but the epoch was never marked done.
+    // Crash 2 (on the rerun): the attestation mined and funded the epoch, but it was never marked done.
     await crashAt("submit", epochs[0]);
     expect((await t.suite.distributor.epochReward(epochs[0])).distributed).to.equal(true);
 
@@ -212,17 +234,18 @@ describe("e2e: epochs through the runner, claims through the client", function (
     expect(text).to.match(/moderntensor_supply_mdt \d/);
   });
 
-  it("fails loudly when an epoch was distributed with a root no stored tree has", async function () {
+  it("fails loudly when others accepted a root this validator cannot reproduce from the chain", async function () {
     const epoch = await mineToNextEpoch(t);
     await mineToNextEpoch(t);
-    // Someone else distributes the epoch with its own (zero-utility) totals and an arbitrary root.
-    const { distributor, controller } = t.suite;
-    const u = await distributor.expectedUtility(epoch);
-    const [, , emission] = await controller.fundingFor(epoch, u);
-    const [m, v, d] = await controller.splitOf(emission);
-    await (await distributor.distribute(epoch, u, m, v, d, ethers.id("foreign root"))).wait();
+    // The two larger validators (500 of 600 MDT) attest a foreign root with the policy's totals.
+    const { distributor } = t.suite;
+    const [, , m, v, d] = await distributor.expectedTotals(epoch);
+    for (const signer of [t.signers[2], t.signers[3]]) {
+      await (await distributor.connect(signer).attest(epoch, m, v, d, ethers.id("foreign root"))).wait();
+    }
+    expect((await distributor.epochReward(epoch)).distributed).to.equal(true);
     try {
-      await runEpochs(runner, { logger: silentLogger });
+      await runEpochs(validators[0], { logger: silentLogger });
       expect.fail("expected ROOT_MISMATCH");
     } catch (error) {
       expect(isClientError(error, "ROOT_MISMATCH"), String(error)).to.equal(true);

@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { clampInterval, createMetrics, serveMetrics, silentLogger, watchEpochs, MAX_WATCH_INTERVAL_MS } from "../../../sdk/epoch";
+import { registerValidator } from "../../../sdk/client";
 import { clientFor, deployTestSuite, mineToNextEpoch } from "../helpers/suite";
 
 const WATCH_INTERVAL_MS = 100;
@@ -16,11 +17,13 @@ describe("epoch runner: watch mode and metrics", function () {
   it("distributes each finished epoch while watching, serves metrics, and stops on abort", async function () {
     const t = await deployTestSuite(4n);
     const runner = await clientFor(t, t.signers[0]);
+    await registerValidator(runner, { selfStake: 32n * 10n ** 18n }); // the only validator: it completes epochs alone
     const metrics = createMetrics();
     const server = await serveMetrics(metrics.registry, 0);
     const controller = new AbortController();
     const watching = watchEpochs(runner, { signal: controller.signal, intervalMs: WATCH_INTERVAL_MS, logger: silentLogger, metrics });
     try {
+      await mineToNextEpoch(t); // the registration epoch has no active set yet
       const target = (await mineToNextEpoch(t)) - 1n;
       await mineToNextEpoch(t);
       const deadline = Date.now() + WAIT_TIMEOUT_MS;

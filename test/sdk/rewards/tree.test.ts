@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { concat, getBytes, keccak256, ZeroHash } from "ethers";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+import { concat, getBytes, keccak256, solidityPacked, ZeroHash } from "ethers";
 import {
   buildRewardTree,
   getRewardProof,
@@ -34,7 +34,8 @@ function expectEveryClaimVerifies(rewardTree: RewardTree): void {
     const claim = getRewardProof(rewardTree, leaf.account);
     expect(claim.amount).to.equal(leaf.amount);
     expect(verifyRewardClaim(rewardTree.root, claim)).to.equal(true);
-    expect(contractVerify(rewardTree.root, claim.proof, rewardLeafHash(claim.account, claim.amount))).to.equal(true);
+    expect(claim.index).to.equal(BigInt(leaf.index));
+    expect(contractVerify(rewardTree.root, claim.proof, rewardLeafHash(claim.index, claim.account, claim.amount))).to.equal(true);
   }
 }
 
@@ -59,10 +60,10 @@ describe("sdk/rewards: reward tree", function () {
     it("pays miners by score and validators by stake, to the wei", function () {
       const rewardTree = buildRewardTree(baseInput);
       expect(rewardTree.leaves).to.deep.equal([
-        { account: M1, amount: mdt(237) },
-        { account: M2, amount: mdt(79) },
-        { account: V1, amount: mdt(79) },
-        { account: V2, amount: mdt(237) },
+        { index: 0, account: M1, amount: mdt(237) },
+        { index: 1, account: M2, amount: mdt(79) },
+        { index: 2, account: V1, amount: mdt(79) },
+        { index: 3, account: V2, amount: mdt(237) },
       ]);
       expect(rewardTree.allocated).to.equal(mdt(632));
       expect(rewardTree.unallocated).to.deep.equal({ miners: 0n, validators: 0n });
@@ -76,16 +77,17 @@ describe("sdk/rewards: reward tree", function () {
         miners: [{ miner: V1.toLowerCase(), score: 1n }],
         validators: [{ validator: V1, stake: 1n }],
       });
-      expect(rewardTree.leaves).to.deep.equal([{ account: V1, amount: mdt(632) }]);
+      expect(rewardTree.leaves).to.deep.equal([{ index: 0, account: V1, amount: mdt(632) }]);
       expectEveryClaimVerifies(rewardTree);
     });
 
-    it("hashes leaves exactly as the contract does", function () {
+    it("hashes leaves exactly as the contract does: keccak256(abi.encodePacked(uint256 index, address, uint256 amount))", function () {
       const rewardTree = buildRewardTree(baseInput);
       for (const leaf of rewardTree.leaves) {
-        expect(rewardLeafHash(leaf.account, leaf.amount)).to.equal(
-          rewardTree.tree?.leafHash([leaf.account, leaf.amount.toString()]),
-        );
+        const packed = solidityPacked(["uint256", "address", "uint256"], [leaf.index, leaf.account, leaf.amount]);
+        expect(getBytes(packed).length).to.equal(84); // never the 64 bytes of an inner node
+        expect(rewardLeafHash(leaf.index, leaf.account, leaf.amount)).to.equal(keccak256(packed));
+        expect(rewardTree.tree?.at(leaf.index)).to.equal(keccak256(packed));
       }
     });
 
@@ -120,8 +122,8 @@ describe("sdk/rewards: reward tree", function () {
       ]);
       const rewardTree = buildRewardTree({ ...baseInput, miners: scores });
       expect(rewardTree.leaves.slice(0, 2)).to.deep.equal([
-        { account: M1, amount: mdt(79) },
-        { account: M3, amount: mdt(237) },
+        { index: 0, account: M1, amount: mdt(79) },
+        { index: 1, account: M3, amount: mdt(237) },
       ]);
     });
 
@@ -172,7 +174,7 @@ describe("sdk/rewards: reward tree", function () {
     it("finds an account whatever its capitalisation", function () {
       const rewardTree = buildRewardTree(baseInput);
       const claim = getRewardProof(rewardTree, V2.toLowerCase());
-      expect(claim).to.include({ epoch: 7n, account: V2, amount: mdt(237) });
+      expect(claim).to.include({ epoch: 7n, index: 3n, account: V2, amount: mdt(237) });
       expect(verifyRewardClaim(rewardTree.root, claim)).to.equal(true);
     });
 
@@ -187,6 +189,7 @@ describe("sdk/rewards: reward tree", function () {
       const rewardTree = buildRewardTree(baseInput);
       const claim = getRewardProof(rewardTree, M1);
       expect(verifyRewardClaim(rewardTree.root, { ...claim, amount: claim.amount + 1n })).to.equal(false);
+      expect(verifyRewardClaim(rewardTree.root, { ...claim, index: claim.index + 1n })).to.equal(false);
     });
   });
 
@@ -198,8 +201,8 @@ describe("sdk/rewards: reward tree", function () {
     it("round-trips through JSON with amounts as decimal strings", function () {
       const rewardTree = buildRewardTree(baseInput);
       const json = roundTrip(rewardTree);
-      expect(json).to.include({ format: "moderntensor-reward-tree-v1", epoch: "7", minersTotal: mdt(316).toString(), allocated: mdt(632).toString() });
-      expect(json.tree?.values[0].value[1]).to.match(/^[0-9]+$/);
+      expect(json).to.include({ format: "moderntensor-reward-tree-v2", epoch: "7", minersTotal: mdt(316).toString(), allocated: mdt(632).toString() });
+      expect(json.leaves[0].amount).to.match(/^[0-9]+$/);
       const loaded = loadRewardTree(json);
       expect(loaded.root).to.equal(rewardTree.root);
       expect(loaded.leaves).to.deep.equal(rewardTree.leaves);
@@ -221,18 +224,21 @@ describe("sdk/rewards: reward tree", function () {
     it("loads a dump that OpenZeppelin's own loader accepts", function () {
       const json = roundTrip(buildRewardTree(baseInput));
       if (json.tree === null) expect.fail("expected a tree");
-      expect(StandardMerkleTree.load(json.tree).root).to.equal(json.root);
+      expect(SimpleMerkleTree.load(json.tree).root).to.equal(json.root);
     });
 
     describe("rejects a tampered file with INVALID_REWARD_TREE", function () {
       const tamper: Array<[string, (json: RewardTreeJson) => unknown]> = [
         ["wrong format", (j) => ((j as { format: string }).format = "v0")],
         ["a changed root", (j) => (j.root = `0x${"11".repeat(32)}`)],
-        ["a changed leaf amount", (j) => j.tree && (j.tree.values[0].value[1] = "1")],
+        ["a changed leaf amount", (j) => (j.leaves[0].amount = "1")],
+        ["a changed leaf hash", (j) => j.tree && (j.tree.values[0].value = `0x${"22".repeat(32)}`)],
+        ["swapped leaves", (j) => (j.leaves = [j.leaves[1], j.leaves[0], ...j.leaves.slice(2)])],
+        ["a dropped leaf", (j) => (j.leaves = j.leaves.slice(1))],
         ["a changed total", (j) => (j.minersTotal = "1")],
         ["a wrong allocated sum", (j) => (j.allocated = "0")],
         ["a non-decimal amount", (j) => (j.validatorsTotal = "0x10")],
-        ["a wrong leaf encoding", (j) => j.tree && (j.tree.leafEncoding = ["address", "uint128"])],
+        ["a non-address leaf", (j) => (j.leaves[0].account = "0x1234")],
         ["a missing tree with a non-zero root", (j) => (j.tree = null)],
       ];
       for (const [name, change] of tamper) {

@@ -20,9 +20,9 @@ describe("sdk/tokenomics: planEpochEmission", function () {
 
   it("builds the same plan from the validators' raw reports", function () {
     const fromReports = epochMetrics({
-      reports: [{ taskCount: 8000n, difficulty: wad(7, 1) }],
-      weightSubmitters: 9n,
-      activeValidatorCount: 10n,
+      reports: [{ taskCount: 8000n, difficulty: wad(7, 1), stake: mdt(1000) }],
+      weightStake: mdt(900),
+      activeStake: mdt(1000),
     });
     const plan = planEpochEmission({ epoch: 0n, metrics: fromReports, recyclingPool: 0n, totalSupply: 0n });
     expect(plan.emission).to.equal(mdt(790));

@@ -29,7 +29,7 @@ export async function claim(client: Client, params: ClaimParameters): Promise<Cl
   const { distributor } = client.contracts;
   const record = await read(client, "RewardDistributor.epochReward", () => distributor.epochReward(params.epoch));
   if (!record.distributed) {
-    throw clientError("NOTHING_TO_CLAIM", `epoch ${params.epoch} has not been distributed yet; run "mtcli epoch run" first`, { epoch: params.epoch });
+    throw clientError("NOTHING_TO_CLAIM", `epoch ${params.epoch} has not been accepted yet (validators holding > 2/3 of its stake must attest it: "mtcli epoch run")`, { epoch: params.epoch });
   }
   const tree = requireTree(clientDataDir(client), params.epoch, record.root);
   let proof;
@@ -39,6 +39,6 @@ export async function claim(client: Client, params: ClaimParameters): Promise<Cl
     if (!isModernTensorError(error, "ACCOUNT_NOT_IN_TREE")) throw error;
     throw clientError("NOTHING_TO_CLAIM", `${account} has no reward in epoch ${params.epoch}`, { epoch: params.epoch, account }, error);
   }
-  const tx = await write(client, "RewardDistributor.claim", () => distributor.claim(params.epoch, account, proof.amount, proof.proof));
+  const tx = await write(client, "RewardDistributor.claim", () => distributor.claim(params.epoch, proof.index, account, proof.amount, proof.proof));
   return { ...tx, epoch: params.epoch, account, amount: proof.amount };
 }

@@ -27,7 +27,7 @@ export async function claimAll(client: Client, params: ClaimAllParameters = {}):
   if (open.length === 0) {
     throw clientError("NOTHING_TO_CLAIM", `${found.account} has nothing to claim (checked ${found.rewards.length} stored rewards)`, { account: found.account });
   }
-  const batch = open.map((r) => ({ epoch: r.epoch, account: found.account, amount: r.amount, proof: r.proof }));
+  const batch = open.map((r) => ({ epoch: r.epoch, index: r.index, account: found.account, amount: r.amount, proof: r.proof }));
   const { distributor } = client.contracts;
   const tx = await write(client, "RewardDistributor.claimMany", () => distributor.claimMany(batch));
   return {

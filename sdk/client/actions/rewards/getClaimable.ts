@@ -16,6 +16,8 @@ export interface GetClaimableParameters {
 /** One epoch's reward of the account. */
 export interface ClaimableReward {
   epoch: bigint;
+  /** Leaf index in the epoch's tree (the contract's claimed bit). */
+  index: bigint;
   amount: bigint;
   proof: string[];
   /** Already claimed. */
@@ -58,8 +60,8 @@ export async function getClaimable(client: Client, params: GetClaimableParameter
       if (isModernTensorError(error, "ACCOUNT_NOT_IN_TREE")) continue;
       throw error;
     }
-    const claimed = await read(client, "RewardDistributor.isClaimed", () => distributor.isClaimed(epoch, account));
-    rewards.push({ epoch, amount: claim.amount, proof: claim.proof, claimed, expired: current > record.claimDeadline });
+    const claimed = await read(client, "RewardDistributor.isClaimed", () => distributor.isClaimed(epoch, claim.index));
+    rewards.push({ epoch, index: claim.index, amount: claim.amount, proof: claim.proof, claimed, expired: current > record.claimDeadline });
   }
   const claimable = rewards.filter((r) => !r.claimed && !r.expired).reduce((sum, r) => sum + r.amount, 0n);
   return { account, rewards, claimable };

@@ -1,0 +1,243 @@
+import { RLP } from "@ethereumjs/rlp";
+import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex } from "@ethereumjs/util";
+import { encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, voteSigningRoot } from "../consensus/messages";
+import { FinalityTracker, type CountedVote, type VoteEffect } from "../consensus/finality";
+import { signDigest } from "../consensus/signing";
+import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, Validator, Vote } from "../consensus/types";
+import { LuxError } from "../errors";
+import type { Chain } from "./chain";
+import type { Conviction } from "./system";
+import type { GossipMessage, Logger, NewHead } from "./types";
+
+/** Votes kept for inclusion in later envelopes. */
+const RECENT_VOTES = 4096;
+/** A block carries votes for its parent and this many ancestors more. */
+const INCLUDE_DEPTH = 3n;
+/** Most votes one envelope carries (≤ MAX_ENVELOPE_VOTES). */
+const INCLUDE_MAX = 512;
+const FINALITY_META = "finality";
+
+
+function cpRaw(c: Checkpoint): Uint8Array[] {
+  return [c.hash, bigIntToUnpaddedBytes(c.number), bigIntToUnpaddedBytes(c.slot)];
+}
+function cpFrom(v: Uint8Array[]): Checkpoint {
+  return { hash: v[0], number: bytesToBigInt(v[1]), slot: bytesToBigInt(v[2]) };
+}
+
+/**
+ * Votes, finality and evidence on top of the chain: checks every vote (signature, membership in the
+ * target epoch's active set, known target and source), counts it in the FFG tracker, turns conflicting
+ * votes into evidence, signs this node's own votes (never two for one height, never a surround — the
+ * last vote per key is persisted before it is sent), and supplies votes and evidence to proposals.
+ */
+export class VoteService {
+  readonly tracker: FinalityTracker;
+  private readonly recent: Vote[] = [];
+  private readonly evidencePool = new Map<string, Evidence>();
+  private readonly lastVote = new Map<string, { target: bigint; source: bigint }>();
+
+  private constructor(
+    private readonly chain: Chain,
+    private readonly keys: Map<string, Uint8Array>,
+    private readonly publish: (msg: GossipMessage) => void,
+    private readonly log: Logger,
+    start: { justified: Checkpoint; finalized: Checkpoint },
+  ) {
+    this.tracker = new FinalityTracker(start, (a, d) => chain.isAncestor(a, d));
+  }
+
+  /** Opens the service with the persisted justified and finalized blocks (genesis on a new chain). */
+  static async open(chain: Chain, keys: Map<string, Uint8Array>, publish: (msg: GossipMessage) => void, log: Logger): Promise<VoteService> {
+    const genesis: Checkpoint = { hash: chain.genesisHash, number: 0n, slot: 0n };
+    const stored = await chain.store.getMeta(FINALITY_META);
+    let start = { justified: genesis, finalized: genesis };
+    if (stored) {
+      const [j, f] = RLP.decode(stored) as unknown as Uint8Array[][];
+      start = { justified: cpFrom(j), finalized: cpFrom(f) };
+    }
+    const svc = new VoteService(chain, keys, publish, log, start);
+    for (const signer of keys.keys()) {
+      const v = await chain.store.getMeta(`vote:${signer}`);
+      if (v) {
+        const [t, s] = RLP.decode(v) as Uint8Array[];
+        svc.lastVote.set(signer, { target: bytesToBigInt(t), source: bytesToBigInt(s) });
+      }
+    }
+    chain.setFinality(start.justified, start.finalized);
+    return svc;
+  }
+
+  /** The active set of the epoch of a block (by its parent and slot). */
+  private async epochOfBlock(parent: ParentInfo, slot: bigint): Promise<EpochInfo> {
+    return (await this.chain.engine.duty(parent, slot)).epoch;
+  }
+
+  /** Checks a vote; returns it with its weight, or throws INVALID_VOTE / UNKNOWN_PARENT. */
+  async verifyVote(vote: Vote): Promise<CountedVote> {
+    const target = await this.chain.blockMeta(vote.target.hash);
+    if (!target) throw new LuxError("UNKNOWN_PARENT", `vote target ${bytesToHex(vote.target.hash)} is unknown`);
+    if (target.number !== vote.target.number || target.slot !== vote.target.slot) throw new LuxError("INVALID_VOTE", `vote target #${vote.target.number} slot ${vote.target.slot} does not match block #${target.number} slot ${target.slot}`);
+    const source = await this.chain.blockMeta(vote.source.hash);
+    if (!source) throw new LuxError("UNKNOWN_PARENT", `vote source ${bytesToHex(vote.source.hash)} is unknown`);
+    if (source.number !== vote.source.number || source.slot !== vote.source.slot) throw new LuxError("INVALID_VOTE", "vote source does not match its block");
+    if (source.number >= target.number) throw new LuxError("INVALID_VOTE", `vote source #${source.number} is not below target #${target.number}`);
+    const parent = await this.chain.blockMeta(target.parentHash);
+    if (!parent) throw new LuxError("UNKNOWN_PARENT", "parent of the vote target is unknown");
+    const epoch = await this.epochOfBlock(parent, target.slot);
+    const signer = voteSigner(this.chain.config.chainId, vote).toLowerCase();
+    const member = epoch.validators.find((v) => v.signer.toLowerCase() === signer);
+    if (!member) throw new LuxError("INVALID_VOTE", `vote signer ${signer} is not in the active set of epoch ${epoch.epoch}`);
+    return { vote, signer, validator: member.address, stake: member.stake, totalStake: epoch.totalStake };
+  }
+
+  /** Counts a verified vote; returns what changed. Publishes new evidence; persists and applies finality. */
+  async count(cv: CountedVote): Promise<VoteEffect> {
+    const effect = await this.tracker.add(cv);
+    if (!effect.fresh) return effect;
+    this.recent.push(cv.vote);
+    if (this.recent.length > RECENT_VOTES) this.recent.shift();
+    if (effect.evidence) this.addEvidence(effect.evidence, true);
+    if (effect.justified.length > 0 || effect.finalized) {
+      await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(this.tracker.justified), cpRaw(this.tracker.finalized)]));
+      this.chain.setFinality(this.tracker.justified, this.tracker.finalized);
+      if (effect.finalized) this.log.info(`finalized block #${effect.finalized.number} ${bytesToHex(effect.finalized.hash).slice(0, 18)}…`);
+    }
+    await this.chain.updateHead(this.tracker.justified, this.tracker.latest.values());
+    return effect;
+  }
+
+  /** Verifies and counts a vote from a peer. */
+  async importVote(vote: Vote): Promise<VoteEffect> {
+    return this.count(await this.verifyVote(vote));
+  }
+
+  private addEvidence(e: Evidence, gossip: boolean): boolean {
+    const id = bytesToHex(evidenceId(this.chain.config.chainId, e));
+    if (this.evidencePool.has(id)) return false;
+    this.evidencePool.set(id, e);
+    this.log.warn(`evidence of ${e.kind} recorded (${id.slice(0, 18)}…)`);
+    if (gossip) this.publish({ topic: "evidence", data: encodeEvidence(e) });
+    return true;
+  }
+
+  /**
+   * Checks evidence against an active set: signatures, a real conflict, and an offender who is a member.
+   * Returns the validator to slash; throws INVALID_EVIDENCE.
+   */
+  convict(e: Evidence, validators: Validator[], at: { number: bigint; slot: bigint }): Conviction {
+    const signer = verifyEvidence(this.chain.config.chainId, e).toLowerCase();
+    const member = validators.find((v) => v.signer.toLowerCase() === signer);
+    if (!member) throw new LuxError("INVALID_EVIDENCE", `offender ${signer} is not in the active set`);
+    let height: bigint;
+    if (e.kind === "double-vote") height = e.a.target.number < e.b.target.number ? e.a.target.number : e.b.target.number;
+    else {
+      const back = at.slot > e.slot ? at.slot - e.slot : 0n;
+      height = at.number > back ? at.number - back : 0n;
+    }
+    return { evidence: e, validator: member.address, height };
+  }
+
+  /** Verifies evidence from a peer against the head's active set and pools it; false when known. */
+  async importEvidence(e: Evidence): Promise<boolean> {
+    const head = this.chain.head;
+    const epoch = await this.epochOfBlock(this.chain.parentInfo(head), head.slot + 1n);
+    this.convict(e, epoch.validators, { number: head.block.header.number + 1n, slot: head.slot + 1n });
+    if (await this.chain.evidenceIncluded(evidenceId(this.chain.config.chainId, e))) return false;
+    return this.addEvidence(e, false);
+  }
+
+  /**
+   * Checks the votes and evidence of an envelope before its block is executed; returns the votes to
+   * count once the block is stored and the validators its evidence convicts. Throws INVALID_BLOCK.
+   */
+  async checkEnvelope(env: Envelope, validators: Validator[]): Promise<{ votes: CountedVote[]; convicted: Conviction[] }> {
+    const votes: CountedVote[] = [];
+    for (const [i, v] of env.votes.entries()) {
+      try {
+        votes.push(await this.verifyVote(v));
+      } catch (err) {
+        throw new LuxError("INVALID_BLOCK", `vote ${i} of the envelope: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    const convicted: Conviction[] = [];
+    const seen = new Set<string>();
+    for (const [i, e] of env.evidence.entries()) {
+      const id = bytesToHex(evidenceId(this.chain.config.chainId, e));
+      if (seen.has(id) || (await this.chain.evidenceIncluded(evidenceId(this.chain.config.chainId, e)))) {
+        throw new LuxError("INVALID_BLOCK", `evidence ${i} of the envelope was already included`);
+      }
+      seen.add(id);
+      try {
+        const c = this.convict(e, validators, { number: env.block.header.number, slot: env.slot });
+        if (convicted.some((x) => x.validator === c.validator)) throw new LuxError("INVALID_EVIDENCE", `${c.validator} is already convicted in this block`);
+        convicted.push(c);
+      } catch (err) {
+        throw new LuxError("INVALID_BLOCK", `evidence ${i} of the envelope: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return { votes, convicted };
+  }
+
+  /** Votes and evidence for a proposal on top of the head. */
+  async extras(validators: Validator[]): Promise<{ votes: Vote[]; evidence: Evidence[] }> {
+    const head = this.chain.head;
+    const n = head.block.header.number;
+    const votes: Vote[] = [];
+    for (const v of this.recent) {
+      if (votes.length >= INCLUDE_MAX) break;
+      if (v.target.number + INCLUDE_DEPTH < n || v.target.number > n) continue;
+      if (await this.chain.isAncestor(v.target, { hash: head.hash, number: n, slot: head.slot })) votes.push(v);
+    }
+    const evidence: Evidence[] = [];
+    const convicted = new Set<string>();
+    for (const [id, e] of this.evidencePool) {
+      if (evidence.length >= 8) break;
+      if (await this.chain.evidenceIncluded(evidenceId(this.chain.config.chainId, e))) {
+        this.evidencePool.delete(id);
+        continue;
+      }
+      try {
+        const c = this.convict(e, validators, { number: n + 1n, slot: head.slot + 1n });
+        if (convicted.has(c.validator)) continue;
+        convicted.add(c.validator);
+        evidence.push(e);
+      } catch {
+        this.evidencePool.delete(id); // offender left the active set: nothing left to slash
+      }
+    }
+    return { votes, evidence };
+  }
+
+  /** Signs this node's votes for a new head (one per local validator key in the head's epoch). */
+  async onHead(h: NewHead): Promise<void> {
+    if (this.keys.size === 0) return;
+    const rec = h.record;
+    const parent = await this.chain.blockMeta(rec.block.header.parentHash);
+    if (!parent) return;
+    const epoch = await this.epochOfBlock(parent, rec.slot);
+    const target: Checkpoint = { hash: rec.hash, number: rec.block.header.number, slot: rec.slot };
+    const justified = this.tracker.justified;
+    const source = justified.number < target.number && (await this.chain.isAncestor(justified, target)) ? justified : this.tracker.finalized;
+    if (source.number >= target.number) return;
+    for (const v of epoch.validators) {
+      const signer = v.signer.toLowerCase();
+      const key = this.keys.get(signer);
+      if (!key) continue;
+      const last = this.lastVote.get(signer);
+      // Never two votes for one height, never a surround: targets and sources only move up.
+      if (last && (target.number <= last.target || source.number < last.source)) continue;
+      this.lastVote.set(signer, { target: target.number, source: source.number });
+      await this.chain.store.putMeta(`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(target.number), bigIntToUnpaddedBytes(source.number)]));
+      const unsigned = { source, target };
+      const vote: Vote = { ...unsigned, signature: signDigest(voteSigningRoot(this.chain.config.chainId, unsigned), key) };
+      this.publish({ topic: "vote", data: encodeVote(vote) });
+      await this.count({ vote, signer, validator: v.address, stake: v.stake, totalStake: epoch.totalStake });
+    }
+  }
+}
+
+/** Meta key recording that evidence was included on chain. */
+export function evidenceMetaKey(id: Uint8Array): string {
+  return `evidence:${bytesToHex(id)}`;
+}
