@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       keys.map((k, i) =>
         start([
           "--data-dir", path.join(tmp, `v${i}`), "--validator-key", k, "--genesis-validators", "4", "--slot-time", String(SLOT_MS),
-          "--no-produce-on-tx", "--p2p-port", String(ports[i]), ...addrs.filter((_, j) => j !== i).flatMap((a) => ["--peer", a]),
+          "--no-produce-on-tx", "--no-dev-mode", "--p2p-port", String(ports[i]), ...addrs.filter((_, j) => j !== i).flatMap((a) => ["--peer", a]),
         ]),
       ),
     );
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     const netTps = await throughput(vs[0].url);
     await until(async () => (await blockNumber(vs[0].url)) >= 40, 120_000, "40 blocks");
     const target = await blockNumber(vs[0].url);
-    const late = await start(["--data-dir", path.join(tmp, "late"), "--validator-key", devAccounts(12)[11].privateKey, "--genesis-validators", "4", "--slot-time", String(SLOT_MS), ...addrs.flatMap((a) => ["--peer", a])]);
+    const late = await start(["--data-dir", path.join(tmp, "late"), "--validator-key", devAccounts(12)[11].privateKey, "--genesis-validators", "4", "--no-dev-mode", "--slot-time", String(SLOT_MS), ...addrs.flatMap((a) => ["--peer", a])]);
     procs.push(late);
     const listening = Date.now();
     await until(async () => (await blockNumber(late.url)) >= target, TIMEOUT_MS, "the late node to sync");

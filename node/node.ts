@@ -19,6 +19,7 @@ import { ChainNetworkAdapter } from "./chain/network";
 import type { ConsensusNetwork } from "./chain/types";
 import { createMetrics, type NodeMetrics } from "./metrics";
 import { FilterManager, RpcDispatcher, RpcServer, allMethods, type RpcContext, type RpcLimits } from "./rpc";
+import { dashboardRoute } from "./rpc/static";
 import { parseLogCriteria } from "./rpc/logs";
 import { peerList, startNetworking, type Networking } from "./p2p";
 import { consensusPort } from "./p2p/consensusPort";
@@ -236,7 +237,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     }
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods({ dev: dev !== undefined })),
-      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*" },
+      { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*", route: opts.dashboard && dashboardRoute(opts.dashboard, config.chainId) },
       limits,
       metrics.registry,
       log,

@@ -2,6 +2,7 @@ import type { Logger } from "./chain/types";
 import type { P2POptions } from "./p2p";
 import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
+import type { DashboardOptions } from "./rpc/static";
 import type { TxPoolOptions } from "./txpool/types";
 import type { DevOptions } from "./dev/types";
 
@@ -36,6 +37,8 @@ export interface NodeOptions {
   txpool?: Partial<TxPoolOptions>;
   /** RPC limits. */
   limits?: Partial<RpcLimits>;
+  /** Serve the web dashboard at /dashboard/ (off when absent). */
+  dashboard?: DashboardOptions;
   /** CORS origin (default "*"). */
   corsOrigin?: string;
   /** Logger (default console). */

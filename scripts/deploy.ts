@@ -4,19 +4,22 @@
  *   npx hardhat run scripts/deploy.ts --network <name>
  *
  * Environment:
- *   DEPLOY_DEV_MODE=1        devnet/test conveniences: mint a genesis allocation of DEPLOY_DEV_MDT (default
+ *   DEPLOY_CONFIG=<file>     genesis file (JSON; format in scripts/lib/deployConfig.ts and
+ *                            config/genesis.example.json): allocations (with optional vesting), epoch
+ *                            length, distributor. How a production network gets its first supply.
+ *   DEPLOY_DEV_MODE=1        devnet/test conveniences: without DEPLOY_CONFIG mint DEPLOY_DEV_MDT (default
  *                            10000) MDT to each signer, register the first DEPLOY_VALIDATORS (default 1)
  *                            signers as validators (signer key = own address), keep the deployer's
- *                            governance and slasher roles.
+ *                            governance and slasher roles (never an admin role from which minting
+ *                            could be granted).
  *   DEPLOY_EPOCH_LENGTH      blocks per tokenomics epoch (default 32)
  */
 import { ethers, network } from "hardhat";
 import { parseEther } from "ethers";
-import { defaultSuiteConfig } from "./lib/config";
+import { buildDeployConfig } from "./lib/deployConfig";
 import { deploySuite, suiteAddresses } from "./lib/deploySuite";
 import { writeDeployment } from "./lib/deployments";
 
-const DEFAULT_DEV_MDT = "10000";
 const DEV_VALIDATOR_STAKE = parseEther("1000");
 
 async function main(): Promise<void> {
@@ -24,13 +27,7 @@ async function main(): Promise<void> {
   const deployer = signers[0];
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
   const devMode = process.env.DEPLOY_DEV_MODE === "1";
-  const config = defaultSuiteConfig(deployer.address);
-  if (process.env.DEPLOY_EPOCH_LENGTH) config.epochLength = BigInt(process.env.DEPLOY_EPOCH_LENGTH);
-  if (devMode) {
-    const each = parseEther(process.env.DEPLOY_DEV_MDT ?? DEFAULT_DEV_MDT);
-    config.genesisAllocations = signers.map((s) => ({ account: s.address, amount: each }));
-    config.keepDeployerRoles = true;
-  }
+  const config = buildDeployConfig(process.env, deployer.address, signers.map((s) => s.address));
 
   const deployBlock = await ethers.provider.getBlockNumber();
   const suite = await deploySuite(deployer, config);
@@ -53,6 +50,7 @@ async function main(): Promise<void> {
   });
   console.log(`Deployed the ModernTensor suite on ${network.name} (chain ${chainId}):`);
   for (const [name, address] of Object.entries(contracts)) console.log(`  ${name.padEnd(20)} ${address}`);
+  for (const v of suite.vestingWallets) console.log(`  vesting wallet of ${v.beneficiary}: ${v.wallet}`);
   console.log(`Wrote ${file}`);
 }
 

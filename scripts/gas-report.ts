@@ -14,6 +14,7 @@ import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { parseEther, type ContractTransactionResponse, type Wallet } from "ethers";
 import { defaultSuiteConfig } from "./lib/config";
 import { deploySuite, type Suite } from "./lib/deploySuite";
+import { measureStaking } from "./lib/gasStaking";
 
 const RECIPIENTS = 10_000;
 const WEIGHT_VECTOR = 64;
@@ -135,6 +136,7 @@ async function measure(n: number, rows: Row[]): Promise<void> {
 async function main(): Promise<void> {
   if (network.name !== "hardhat") throw new Error("run the gas report on the in-process hardhat network");
   const rows: Row[] = [];
+  await measureStaking(rows);
   for (const n of VALIDATOR_COUNTS) {
     await network.provider.send("hardhat_reset", []);
     await measure(n, rows);

@@ -18,6 +18,7 @@ export type ModernTensorErrorCode =
   | "INVALID_ADDRESS"
   | "DUPLICATE_ENTRY"
   | "SUPPLY_EXCEEDS_CAP"
+  | "COMMISSION_TOO_HIGH"
   // rewards: Merkle reward trees
   | "INVALID_REWARD_TREE"
   | "ACCOUNT_NOT_IN_TREE"

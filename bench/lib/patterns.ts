@@ -17,7 +17,7 @@ interface Timing {
   inBlockAt: Map<string, number>;
 }
 
-async function finish(server: Server, load: Load, t: Timing, start: number, watcher: InclusionWatcher | undefined): Promise<PhaseResult> {
+async function finish(server: Server, load: Load, t: Timing, start: number, cpu0: number, watcher: InclusionWatcher | undefined): Promise<PhaseResult> {
   const hashes = load.bySender.flat().map((r) => keccak256(r));
   if (watcher) {
     await watcher.waitAll(hashes, PHASE_TIMEOUT_MS);
@@ -36,13 +36,14 @@ async function finish(server: Server, load: Load, t: Timing, start: number, watc
     sendP50: quantile(t.sendLatency, 0.5),
     sendP99: quantile(t.sendLatency, 0.99),
     inclusionP50: quantile(inclusion, 0.5),
+    cpuPerTx: (server.cpuMs() - cpu0) / load.count,
   };
 }
 
 async function openWatcher(server: Server): Promise<InclusionWatcher | undefined> {
   if (server.spec.answersWhenMined) return undefined;
   const w = new InclusionWatcher();
-  await w.open(server.wsUrl);
+  await w.open(server.wsUrl, server.url);
   return w;
 }
 
@@ -54,6 +55,7 @@ export async function runClientPattern(server: Server, load: Load): Promise<Phas
   const provider = new JsonRpcProvider(server.url, Number(server.spec.chainId), { staticNetwork: true, batchMaxCount: 1 });
   const watcher = await openWatcher(server);
   const t: Timing = { sendLatency: [], sentAt: new Map(), inBlockAt: new Map() };
+  const cpu0 = server.cpuMs();
   const start = performance.now();
   try {
     await Promise.all(load.bySender.map(async (list) => {
@@ -66,7 +68,7 @@ export async function runClientPattern(server: Server, load: Load): Promise<Phas
         if (server.spec.answersWhenMined) t.inBlockAt.set(hash, t1);
       }
     }));
-    return await finish(server, load, t, start, watcher);
+    return await finish(server, load, t, start, cpu0, watcher);
   } finally {
     watcher?.close();
     provider.destroy();
@@ -80,6 +82,7 @@ export async function runClientPattern(server: Server, load: Load): Promise<Phas
 export async function runBatchedPattern(server: Server, load: Load): Promise<PhaseResult> {
   const watcher = await openWatcher(server);
   const t: Timing = { sendLatency: [], sentAt: new Map(), inBlockAt: new Map() };
+  const cpu0 = server.cpuMs();
   const start = performance.now();
   try {
     await sendBatched(server.url, load.bySender, (raws, t0, t1) => {
@@ -90,7 +93,7 @@ export async function runBatchedPattern(server: Server, load: Load): Promise<Pha
         if (server.spec.answersWhenMined) t.inBlockAt.set(h, t1);
       }
     });
-    return await finish(server, load, t, start, watcher);
+    return await finish(server, load, t, start, cpu0, watcher);
   } finally {
     watcher?.close();
   }

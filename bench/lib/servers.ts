@@ -33,6 +33,8 @@ export interface Server {
   wsUrl: string;
   /** Everything it printed (tail). */
   output(): string;
+  /** CPU time (user + system, ms) used so far by the server's process group; NaN where /proc is missing. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,35 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+// /proc/<pid>/stat fields after the command name: state is field 3, pgrp 5, utime 14, stime 15.
+const STAT_PGRP = 2;
+const STAT_UTIME = 11;
+const STAT_STIME = 12;
+
+/** CPU ms of every live process in process group `pgid` (the server and, for npx, its child). */
+function groupCpuMs(pgid: number | undefined): number {
+  if (pgid === undefined) return Number.NaN;
+  let ticks = 0;
+  try {
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[STAT_PGRP]) !== pgid) continue;
+      ticks += Number(f[STAT_UTIME]) + Number(f[STAT_STIME]);
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** Starts a server in its own process group and waits until it answers eth_chainId. */
@@ -106,7 +137,7 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
       await sleep(200);
     }
   }
-  return { spec, url, wsUrl: `ws://127.0.0.1:${port}`, output: () => out, stop };
+  return { spec, url, wsUrl: `ws://127.0.0.1:${port}`, output: () => out, stop, cpuMs: () => groupCpuMs(proc.pid) };
 }
 
 /** Hardhat's and anvil's default chain id; our devnet is started with it too so one signed load fits all. */

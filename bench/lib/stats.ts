@@ -16,4 +16,6 @@ export interface PhaseResult {
   sendP99: number;
   /** Median latency from a transaction's send to the moment it was seen in a block (ms). */
   inclusionP50: number;
+  /** Server CPU time per transaction (ms, user + system of its processes): steadier than tx/s on a busy machine. */
+  cpuPerTx: number;
 }

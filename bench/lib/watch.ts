@@ -1,4 +1,7 @@
 import WebSocket from "ws";
+import { call } from "./rpc";
+
+const POLL_MS = 500;
 
 /**
  * Records when each transaction is first seen in a block: subscribes to newHeads over WebSocket and
@@ -12,9 +15,16 @@ export class InclusionWatcher {
   private nextId = 1;
   private readonly waiting = new Map<number, (r: unknown) => void>();
   private wanted = new Set<string>();
+  /** Highest block number already requested (notifications may skip blocks: anvil drops lagging ones). */
+  private lastRequested = -1;
+  private poll?: NodeJS.Timeout;
   private onAll?: () => void;
 
-  async open(wsUrl: string): Promise<void> {
+  private httpUrl = "";
+
+  /** Subscribes over `wsUrl`; blocks are read over HTTP (`httpUrl`), which no server drops under load. */
+  async open(wsUrl: string, httpUrl: string): Promise<void> {
+    this.httpUrl = httpUrl;
     const ws = new WebSocket(wsUrl);
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
@@ -22,7 +32,13 @@ export class InclusionWatcher {
       ws.once("error", reject);
     });
     ws.on("message", (m) => this.onMessage(m.toString()));
+    const head = await this.request("eth_blockNumber", []);
+    this.lastRequested = Number(BigInt(head as string));
     await this.request("eth_subscribe", ["newHeads"]);
+    // A dropped last notification would leave blocks unread: look at the head now and then too.
+    this.poll = setInterval(() => {
+      void call<string>(this.httpUrl, "eth_blockNumber").then((h) => this.onHead(Number(BigInt(h))), () => undefined);
+    }, POLL_MS);
   }
 
   /** Resolves once every hash in `hashes` was seen in a block, or rejects after `timeoutMs`. */
@@ -39,6 +55,7 @@ export class InclusionWatcher {
   }
 
   close(): void {
+    if (this.poll) clearInterval(this.poll);
     this.ws?.close();
   }
 
@@ -60,14 +77,25 @@ export class InclusionWatcher {
     }
     const number = msg.method === "eth_subscription" ? msg.params?.result?.number : undefined;
     if (number === undefined) return;
-    void this.request("eth_getBlockByNumber", [number, false]).then((block) => {
+    this.onHead(Number(BigInt(number)));
+  }
+
+  private onHead(n: number): void {
+    for (let k = this.lastRequested + 1; k <= n; k++) this.fetchBlock(k);
+    if (n > this.lastRequested) this.lastRequested = n;
+  }
+
+  private fetchBlock(n: number): void {
+    void call<{ transactions?: string[] } | null>(this.httpUrl, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).then((block) => {
       const now = performance.now();
-      const txs = (block as { transactions?: string[] } | null)?.transactions ?? [];
+      const txs = block?.transactions ?? [];
       for (const h of txs) {
         const k = h.toLowerCase();
         if (!this.seen.has(k)) this.seen.set(k, now);
         if (this.wanted.delete(k) && this.wanted.size === 0) this.onAll?.();
       }
+    }, () => {
+      if (n <= this.lastRequested) this.lastRequested = Math.min(this.lastRequested, n - 1); // read it again on the next head
     });
   }
 }

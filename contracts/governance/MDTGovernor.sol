@@ -10,10 +10,22 @@ import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extens
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
+/// @notice Votes of bonded MDT (StakingManager), checkpointed by block number like MDTToken.
+interface IStakedVotes {
+    /// @notice Votes `account` had from bonded MDT at the end of block `timepoint`.
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256);
+}
+
 /**
  * @title MDTGovernor
  * @notice On-chain governance by MDT votes. Passed proposals run through the DAOTreasury timelock,
  * which holds the governance roles of every ModernTensor contract.
+ *
+ * An account votes with its liquid MDT (ERC20Votes, delegable) plus its bonded MDT (StakingManager's
+ * checkpointed stake votes, always its own): staking does not cost governance weight, and the quorum —
+ * a fraction of the whole MDT supply, bonded MDT included — stays reachable when most MDT is staked.
+ * The two sources never count the same MDT twice: MDT held by StakingManager has no token votes (the
+ * contract never delegates them).
  */
 contract MDTGovernor is
     Governor,
@@ -23,15 +35,20 @@ contract MDTGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
+    /// @notice Where the votes of bonded MDT come from (the StakingManager).
+    IStakedVotes public immutable stakedVotes;
+
     /**
      * @param token the MDT token (ERC20Votes)
      * @param timelock the DAOTreasury
      * @param initialVotingDelay blocks between proposal and vote start
      * @param initialVotingPeriod blocks the vote lasts
      * @param quorumPercent quorum as a percentage of the supply
+     * @param staking the StakingManager, whose bonded MDT also votes
      */
     constructor(
         IVotes token,
+        IStakedVotes staking,
         TimelockController timelock,
         uint48 initialVotingDelay,
         uint32 initialVotingPeriod,
@@ -42,7 +59,19 @@ contract MDTGovernor is
         GovernorVotes(token)
         GovernorVotesQuorumFraction(quorumPercent)
         GovernorTimelockControl(timelock)
-    {}
+    {
+        stakedVotes = staking;
+    }
+
+    /// @dev Token votes (delegated liquid MDT) plus the account's own bonded MDT at `timepoint`.
+    function _getVotes(address account, uint256 timepoint, bytes memory params)
+        internal
+        view
+        override(Governor, GovernorVotes)
+        returns (uint256)
+    {
+        return super._getVotes(account, timepoint, params) + stakedVotes.getPastVotes(account, timepoint);
+    }
 
     function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
         return super.votingDelay();

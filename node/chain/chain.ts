@@ -23,6 +23,7 @@ import { EXTRA_DATA, buildGenesis } from "./genesis";
 import { checkBlockAgainstExecution } from "./validate";
 import { BlockTree } from "./forkChoice";
 import { runSystemCalls, type Conviction } from "./system";
+import { livenessOffenders } from "../consensus/liveness";
 import type { CountedVote } from "../consensus/finality";
 import type { VoteService } from "./votes";
 import { LruMap } from "./lru";
@@ -277,7 +278,7 @@ export class Chain extends EventEmitter {
       const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
       const convicted = this.votes && fields.evidence.length > 0 ? (await this.votes.checkEnvelope({ ...fields, block: envBlock(this.common, env), signature: new Uint8Array(0) }, duty.epoch.validators)).convicted : [];
       env.baseFeePerGas = this.nextBaseFee(parent);
-      const res = await this.execute(env, source, convicted);
+      const res = await this.execute(env, source, convicted, await this.livenessJails(parent, duty));
       const block = assembleBlock(this.common, env, res);
       const envelope = this.engine.seal(block, fields, signerKey);
       const head = await this.commit(envelope, res, duty, started, "produced");
@@ -334,7 +335,7 @@ export class Chain extends EventEmitter {
       this.branchTip = parent.hash;
     }
     try {
-      const res = await this.execute(env, strictSource(txs), checked.convicted);
+      const res = await this.execute(env, strictSource(txs), checked.convicted, await this.livenessJails(parent, duty));
       const mismatch = checkBlockAgainstExecution(envelope.block, assembleBlock(this.common, env, res), res);
       if (mismatch) {
         await this.resetState();
@@ -506,9 +507,28 @@ export class Chain extends EventEmitter {
     }
   }
 
-  private async execute(env: BlockEnv, source: TxSource, convicted: Conviction[] = []): Promise<ExecutionResult> {
+  /**
+   * The validators the liveness rule jails in the first block of an epoch: judged on the previous epoch
+   * of this block's own branch (nothing when that epoch had no block). See `livenessOffenders`.
+   */
+  async livenessJails(parent: BlockRecord, duty: Duty): Promise<string[]> {
+    if (!duty.opensEpoch || parent.block.header.number === 0n) return [];
+    const spe = BigInt(this.config.slotsPerEpoch);
+    const prev = duty.epoch.epoch - 1n;
+    if (duty.epoch.epoch === 0n || parent.slot / spe !== prev) return [];
+    const proposed: string[] = [];
+    for (let cur: BlockRecord | undefined = parent; cur && cur.slot >= prev * spe && cur.block.header.number > 0n; cur = await this.loadBlock(cur.block.header.parentHash)) {
+      proposed.push(cur.block.header.coinbase.toString().toLowerCase());
+    }
+    const assigned: string[] = [];
+    const info = this.parentInfo(parent);
+    for (let s = prev * spe; s < (prev + 1n) * spe; s++) assigned.push((await this.engine.duty(info, s)).proposer.address.toLowerCase());
+    return livenessOffenders({ slotsPerEpoch: this.config.slotsPerEpoch, assigned, proposed });
+  }
+
+  private async execute(env: BlockEnv, source: TxSource, convicted: Conviction[] = [], jails: string[] = []): Promise<ExecutionResult> {
     try {
-      const finish = convicted.length > 0 ? async (vm: VM, block: Block): Promise<void> => void (await runSystemCalls(vm, block, this.config, convicted, this.log)) : undefined;
+      const finish = convicted.length > 0 || jails.length > 0 ? async (vm: VM, block: Block): Promise<void> => void (await runSystemCalls(vm, block, this.config, convicted, this.log, jails)) : undefined;
       return await executeBlock(this.vm, env, source, finish);
     } catch (err) {
       await this.resetState();

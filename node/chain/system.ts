@@ -27,6 +27,7 @@ export const EQUIVOCATION_SLASH_FRACTION = 5n * 10n ** 16n;
 const SYSTEM_CALL_GAS = 30_000_000n;
 
 const STAKING = new Interface([
+  "function jail(address validator)",
   "function slashAndJail(address validator, uint256 fraction, uint256 infractionEpoch, bytes32 reason)",
   "function clock() view returns (address)",
 ]);
@@ -39,7 +40,7 @@ const CLOCK = new Interface([
 /** What a system call did, for logs and tests. */
 export interface SystemCallResult {
   /** Called function. */
-  fn: "slashAndJail";
+  fn: "slashAndJail" | "jail";
   /** Validator. */
   validator: string;
   /** True when it did not revert. */
@@ -93,12 +94,24 @@ async function epochOfHeight(vm: VM, block: Block, config: ChainConfig, height: 
  * (no role, unknown validator, no contract yet) changes nothing; every node runs the same calls on the
  * same state, so the outcome is part of consensus through the state root.
  */
-export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, convicted: Conviction[], log: Logger): Promise<SystemCallResult[]> {
+export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, convicted: Conviction[], log: Logger, jails: string[] = []): Promise<SystemCallResult[]> {
   const out: SystemCallResult[] = [];
   const code = await vm.stateManager.getCode(createAddressFromString(config.stakingContract));
   if (code.length === 0) {
-    log.warn(`block ${block.header.number}: ${convicted.length} conviction(s) but no StakingManager code at ${config.stakingContract}; nothing slashed`);
+    log.warn(`block ${block.header.number}: ${convicted.length} conviction(s), ${jails.length} liveness fault(s) but no StakingManager code at ${config.stakingContract}; nothing done`);
     return out;
+  }
+  // Liveness: jail only (no slash); a validator already jailed (or not registered) makes the call revert.
+  for (const v of jails) {
+    let error: string | undefined;
+    try {
+      error = (await call(vm, block, config, config.stakingContract, STAKING.encodeFunctionData("jail", [v]))).error;
+    } catch (err) {
+      error = errorMessage(err);
+    }
+    out.push({ fn: "jail", validator: v, ok: error === undefined, error });
+    if (error) log.warn(`block ${block.header.number}: system call jail(${v}) for missed slots reverted: ${error}`);
+    else log.info(`block ${block.header.number}: system call jail(${v}) for missing most of its slots`);
   }
   for (const c of convicted) {
     const reason = encodeBytes32String(c.evidence.kind === "double-proposal" ? "double-sign" : "double-vote");

@@ -2,6 +2,7 @@ import { formatEther } from "ethers";
 import type { LuxNode } from "../node";
 import { DEV_DERIVATION_PATH, DEV_MNEMONIC, devAccounts } from "../config";
 import type { EpochInfo } from "../consensus/types";
+import { DASHBOARD_PATH } from "../rpc/static";
 
 /** Everything the devnet prints at startup, as data (for --json) and as text. */
 export interface DevnetInfo {
@@ -19,10 +20,12 @@ export interface DevnetInfo {
   validatorSource: string;
   stakingContract: string;
   head: string;
+  /** Where the node serves the web dashboard (absent when it does not). */
+  dashboardUrl?: string;
 }
 
 /** Collects the startup information of a running devnet node. */
-export async function devnetInfo(node: LuxNode, epoch: EpochInfo): Promise<DevnetInfo> {
+export async function devnetInfo(node: LuxNode, epoch: EpochInfo, dashboard = false): Promise<DevnetInfo> {
   const sm = await node.chain.headState();
   const { createAddressFromString } = await import("@ethereumjs/util");
   const accounts = await Promise.all(
@@ -47,6 +50,7 @@ export async function devnetInfo(node: LuxNode, epoch: EpochInfo): Promise<Devne
     validatorSource: epoch.source,
     stakingContract: node.config.stakingContract,
     head: node.chain.head.block.header.number.toString(),
+    dashboardUrl: dashboard ? `${node.rpcUrl}${DASHBOARD_PATH}` : undefined,
   };
 }
 
@@ -74,7 +78,9 @@ export function bannerText(i: DevnetInfo): string {
   );
   section(`Validators (${i.validatorSource})`);
   i.validators.forEach((v) => lines.push(`${v.address} signer ${v.signer} stake ${formatEther(v.stake)} MDT`));
-  lines.push("", `Listening on ${i.rpcUrl.replace("http://", "")}`, `RPC URL: ${i.rpcUrl}   WebSocket: ${i.wsUrl}`, "");
+  lines.push("", `Listening on ${i.rpcUrl.replace("http://", "")}`, `RPC URL: ${i.rpcUrl}   WebSocket: ${i.wsUrl}`);
+  if (i.dashboardUrl) lines.push(`Dashboard: ${i.dashboardUrl}`);
+  lines.push("");
   return lines.join("\n");
 }
 
@@ -86,6 +92,7 @@ export function metamaskText(i: DevnetInfo): string {
     `  RPC URL:         ${i.rpcUrl}`,
     `  Chain ID:        ${i.chainId}`,
     `  Currency symbol: LUX`,
+    ...(i.dashboardUrl ? ["", `Dashboard: ${i.dashboardUrl}  (connect MetaMask there to stake, delegate and claim)`] : []),
     "",
   ].join("\n");
 }

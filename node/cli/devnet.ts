@@ -10,7 +10,8 @@ import { bannerText, devnetInfo, metamaskText } from "./banner";
 import { ensureDeployed, npx, run } from "./deploy";
 import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
-import { buildCommand, nodeOptions, readFlags, type CliFlags } from "./options";
+import { ensureWebBuilt } from "./webBuild";
+import { WEB_DIST_DIR, buildCommand, nodeOptions, readFlags, type CliFlags } from "./options";
 import { ensureNetworkDeployed, networkBanner, startValidators, stopValidators } from "./devnetNetwork";
 import type { Logger } from "../chain/types";
 
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error(`hardhat compile failed with exit code ${code}`);
   }
   if (flags.validators > 1) return runNetwork(flags, log, quietChildren);
+  if (flags.dashboard && flags.compile) await ensureWebBuilt(WEB_DIST_DIR, log, quietChildren);
   // Block lines wait until the banner is out, so the banner reads in one piece.
   let showBlocks = false;
   const node = await createNode({
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     log: { ...log, info: (m) => (m.startsWith("block #") && !showBlocks ? undefined : log.info(m)) },
   });
   const duty = await node.chain.engine.duty(node.chain.parentInfo(), node.chain.head.slot + 1n);
-  const info = await devnetInfo(node, duty.epoch);
+  const info = await devnetInfo(node, duty.epoch, flags.dashboard);
   if (flags.json) process.stdout.write(`${JSON.stringify({ event: "started", ...info })}\n`);
   else if (!flags.quiet) process.stdout.write(bannerText(info));
   else process.stdout.write(`Listening on ${flags.host}:${node.port}\n`);
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "metamask", networkName: "Luxtensor Devnet", rpcUrl: node.rpcUrl, chainId: info.chainId, currencySymbol: "LUX" })}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ event: "metamask", networkName: "Luxtensor Devnet", rpcUrl: node.rpcUrl, chainId: info.chainId, currencySymbol: "LUX", dashboardUrl: info.dashboardUrl })}\n`);
   else if (!flags.quiet) process.stdout.write(`\n${metamaskText(info)}`);
 }
 

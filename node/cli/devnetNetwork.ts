@@ -57,7 +57,7 @@ export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: 
     "--genesis-validators", String(f.validators),
     "--p2p-host", f.p2pHost, "--p2p-port", String(p2pPort),
     // A network follows the clock: building ahead of it when transactions wait would take other validators' slots.
-    "--no-produce-on-tx",
+    "--no-produce-on-tx", "--no-dev-mode",
   ];
   for (const p of peers) args.push("--peer", p);
   if (f.logTxs) args.push("--log-txs");

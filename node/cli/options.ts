@@ -1,7 +1,9 @@
+import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
 import type { NodeOptions } from "../types";
+import type { DashboardOptions } from "../rpc/static";
 import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
 import { DEFAULT_BLOCK_BATCH_MS, DEFAULT_PORT } from "../node";
 import type { RpcLimits } from "../rpc/types";
@@ -33,6 +35,10 @@ export interface CliFlags extends NetworkFlags {
   dev: boolean;
   /** Dev mode: no block per slot, only on demand (transactions with automine, evm_mine). */
   onDemand: boolean;
+  /** Serve the web dashboard at /dashboard/. */
+  dashboard: boolean;
+  /** Epoch runner data directory whose reward trees the dashboard may read. */
+  rewardsDir?: string;
   /** RPC limits given on the command line. */
   limits: Partial<RpcLimits>;
 }
@@ -74,6 +80,14 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
     .addOption(new Option("--txpool-max <n>", "max pooled transactions in total").argParser(int));
+  cmd.optionsGroup?.("Dashboard:");
+  cmd
+    .addOption(
+      withDeploy
+        ? new Option("--no-dashboard", "do not serve the web dashboard at /dashboard/")
+        : new Option("--dashboard", "serve the web dashboard at /dashboard/ (build it with npm run build:web)").default(false),
+    )
+    .addOption(new Option("--rewards-dir <dir>", "epoch runner data dir whose reward trees the dashboard reads (default: $MODERNTENSOR_DATA_DIR or ~/.moderntensor)"));
   addNetworkOptions(cmd, withDeploy);
   addLimitFlags(cmd);
   cmd.optionsGroup?.("Output:");
@@ -118,7 +132,25 @@ export function readFlags(cmd: Command): CliFlags {
     compile: o.compile ?? true,
     dev: o.dev ?? false,
     onDemand: o.onDemand ?? false,
+    dashboard: o.dashboard ?? false,
+    rewardsDir: o.rewardsDir,
     limits: readLimitFlags(cmd),
+  };
+}
+
+/** The repository root (this file lives in node/cli). */
+const REPO_ROOT = path.resolve(__dirname, "../..");
+/** Where `npm run build:web` writes the dashboard. */
+export const WEB_DIST_DIR = path.join(REPO_ROOT, "web", "dist");
+
+/** What the dashboard serves: the built app, deployments/ (DEPLOYMENTS_DIR) and the runner's trees. */
+export function dashboardOptions(f: CliFlags): DashboardOptions {
+  const env = process.env;
+  return {
+    webDir: WEB_DIST_DIR,
+    deploymentsDir: env.DEPLOYMENTS_DIR ? path.resolve(env.DEPLOYMENTS_DIR) : path.join(REPO_ROOT, "deployments"),
+    // Same default as the SDK's createClient (sdk/client/createClient.ts defaultDataDir).
+    rewardsDir: path.resolve(f.rewardsDir ?? env.MODERNTENSOR_DATA_DIR ?? path.join(os.homedir(), ".moderntensor")),
   };
 }
 
@@ -151,6 +183,7 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
     txpool,
     limits: f.limits,
     logTxs: f.logTxs,
+    dashboard: f.dashboard ? dashboardOptions(f) : undefined,
     p2p: f.p2p ? { host: f.p2pHost, port: f.p2pPort, bootstrap: f.peer } : undefined,
   };
 }

@@ -99,6 +99,7 @@ export class RpcServer {
       return;
     }
     if (req.method === "GET") {
+      if (this.opts.route?.(req, res)) return;
       if (req.url === "/metrics" && this.registry) {
         res.writeHead(200, { "Content-Type": this.registry.contentType });
         res.end(await this.registry.metrics());

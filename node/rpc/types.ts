@@ -9,6 +9,7 @@ import type { TxPool } from "../txpool/pool";
 import type { FilterManager } from "./filters";
 import type { Json } from "./format";
 import type { Param } from "./params";
+import type { HttpRoute } from "./static";
 import type { Semaphore } from "./semaphore";
 
 /** A client connection able to receive notifications (WebSocket); HTTP requests have none. */
@@ -126,6 +127,8 @@ export interface RpcServerOptions {
   port: number;
   /** Allowed CORS origin ("*" by default). */
   corsOrigin: string;
+  /** Extra GET routes tried first (the dashboard, node/rpc/static.ts). */
+  route?: HttpRoute;
 }
 
 /** The transport seam: something that answers a parsed JSON-RPC body. */

@@ -16,6 +16,16 @@ export interface PolicyConfig {
   daoShare: bigint;
 }
 
+/** One genesis allocation. */
+export interface GenesisAllocation {
+  /** The beneficiary. */
+  account: string;
+  /** MDT wei. */
+  amount: bigint;
+  /** Optional linear vesting: minted into an MDTVestingWallet (OpenZeppelin VestingWallet) for `account`. */
+  vesting?: { startTimestamp: bigint; durationSeconds: bigint };
+}
+
 /** Everything the deploy script can be told; every field has a documented default. */
 export interface SuiteConfig {
   /** Blocks per tokenomics epoch. */
@@ -23,8 +33,8 @@ export interface SuiteConfig {
   policy: PolicyConfig;
   /** Most the one-time genesis allocation may mint. */
   genesisAllocationLimit: bigint;
-  /** Minted once at deployment (validator stake, test balances). */
-  genesisAllocations: { account: string; amount: bigint }[];
+  /** Minted once at deployment (validator stake, test balances); with `vesting`, into a vesting wallet. */
+  genesisAllocations: GenesisAllocation[];
   staking: {
     minSelfStake: bigint;
     unbondingEpochs: bigint;
@@ -44,16 +54,29 @@ export interface SuiteConfig {
   claimWindow: bigint;
   governance: { timelockDelaySeconds: bigint; votingDelayBlocks: bigint; votingPeriodBlocks: bigint; quorumPercent: bigint };
   /**
-   * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE with the deployer besides the treasury.
+   * Test/devnet only: keep GOVERNOR_ROLE and SLASHER_ROLE (and the admin role of the contracts that
+   * cannot mint) with the deployer besides the treasury. The deployer never keeps an admin role from
+   * which minting could be granted (MDTToken, EmissionController, RecyclingPool).
    * Off by default: in production the DAO treasury holds every governance role and nothing else does.
    */
   keepDeployerRoles: boolean;
+  /**
+   * Unit-test fixtures only (never the deploy script): with keepDeployerRoles, also keep the admin role
+   * of MDTToken, EmissionController and RecyclingPool, so a test can grant itself MINTER_ROLE & co.
+   */
+  unsafeKeepMintAdmin?: boolean;
 }
 
-/** The design's default policy: 1000 MDT per epoch, halving every 210,000 epochs, weights 0.5/0.3/0.2, shares 40/40/20. */
+/**
+ * The default policy: 1000 MDT per epoch, halving every 10,500 epochs, weights 0.5/0.3/0.2, shares 40/40/20.
+ * The halving series converges to the cap — baseReward × 2 × halvingInterval = 1000 × 2 × 10,500 = 21M MDT —
+ * so at full utility every halving happens before the cap binds, and the cap is approached, never hit.
+ * (The seed's 210,000-epoch interval summed to 420M MDT: the cap bound after ~21,000 epochs and no halving
+ * ever happened; it stays reachable as SEED_POLICY or through governance's setPolicy.)
+ */
 export const DEFAULT_POLICY: PolicyConfig = {
   baseReward: parseEther("1000"),
-  halvingInterval: 210_000n,
+  halvingInterval: 10_500n,
   maxTasks: 10_000n,
   taskWeight: parseEther("0.5"),
   difficultyWeight: parseEther("0.3"),
@@ -62,6 +85,9 @@ export const DEFAULT_POLICY: PolicyConfig = {
   validatorShare: parseEther("0.4"),
   daoShare: parseEther("0.2"),
 };
+
+/** The seed's figures: 1000 MDT per epoch, halving every 210,000 epochs (the cap binds first). */
+export const SEED_POLICY: PolicyConfig = { ...DEFAULT_POLICY, halvingInterval: 210_000n };
 
 /** Defaults for everything but the accounts, which depend on the network. */
 export function defaultSuiteConfig(deployer: string): SuiteConfig {

@@ -6,6 +6,7 @@ import {
   EpochClock__factory,
   MDTGovernor__factory,
   MDTToken__factory,
+  MDTVestingWallet__factory,
   RecyclingPool__factory,
   RewardDistributor__factory,
   StakingManager__factory,
@@ -37,6 +38,8 @@ export interface Suite {
   controller: EmissionController;
   registry: SubnetRegistry;
   distributor: RewardDistributor;
+  /** Vesting wallets created for genesis allocations with vesting, in allocation order. */
+  vestingWallets: { beneficiary: string; wallet: string }[];
 }
 
 /** Contract names as written to the deployments file. */
@@ -80,7 +83,10 @@ async function waitFor(tx: Promise<ContractTransactionResponse>): Promise<void> 
  * DISTRIBUTOR_ROLE → RewardDistributor (which funds an epoch only on a > 2/3 stake attestation);
  * every GOVERNOR_ROLE, the SLASHER_ROLE and every DEFAULT_ADMIN_ROLE → the DAO treasury (SLASHER_ROLE
  * also → the chain's system address, for slashing from evidence); the treasury's
- * proposer and canceller roles → the governor. The deployer renounces everything at the end.
+ * proposer and canceller roles → the governor. Genesis allocations with vesting are minted into an
+ * MDTVestingWallet each (deployed after the StakingManager, so its predicted address holds). The deployer
+ * renounces everything at the end (with keepDeployerRoles, all but the admin roles of MDTToken,
+ * EmissionController and RecyclingPool, from which minting or releasing could be granted).
  */
 export async function deploySuite(deployer: Signer, config: SuiteConfig): Promise<Suite> {
   const admin = await deployer.getAddress();
@@ -111,6 +117,7 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
   );
   const governor = await new MDTGovernor__factory(deployer).deploy(
     token,
+    staking,
     treasury,
     config.governance.votingDelayBlocks,
     config.governance.votingPeriodBlocks,
@@ -150,13 +157,20 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
   await waitFor(controller.grantRole(await controller.DISTRIBUTOR_ROLE(), distributor));
   await waitFor(treasury.grantRole(await treasury.PROPOSER_ROLE(), governor));
   await waitFor(treasury.grantRole(await treasury.CANCELLER_ROLE(), governor));
+  const vestingWallets: Suite["vestingWallets"] = [];
+  const recipients: string[] = [];
+  for (const a of config.genesisAllocations) {
+    if (a.vesting === undefined) {
+      recipients.push(a.account);
+      continue;
+    }
+    const wallet = await new MDTVestingWallet__factory(deployer).deploy(a.account, a.vesting.startTimestamp, a.vesting.durationSeconds);
+    await wallet.waitForDeployment();
+    vestingWallets.push({ beneficiary: a.account, wallet: await wallet.getAddress() });
+    recipients.push(await wallet.getAddress());
+  }
   if (config.genesisAllocations.length > 0) {
-    await waitFor(
-      controller.allocateGenesis(
-        config.genesisAllocations.map((a) => a.account),
-        config.genesisAllocations.map((a) => a.amount),
-      ),
-    );
+    await waitFor(controller.allocateGenesis(recipients, config.genesisAllocations.map((a) => a.amount)));
   }
   await waitFor(staking.grantRole(await staking.SLASHER_ROLE(), treasury));
   await waitFor(staking.grantRole(await staking.SLASHER_ROLE(), CHAIN_SYSTEM_ADDRESS));
@@ -170,12 +184,14 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
   }
   if (config.keepDeployerRoles) await waitFor(staking.grantRole(await staking.SLASHER_ROLE(), admin));
   const adminRole = await token.DEFAULT_ADMIN_ROLE();
+  // Admin of these could grant MINTER_ROLE, the controller's DISTRIBUTOR_ROLE or RELEASER_ROLE: never kept.
+  const mintAdjacent = new Set<unknown>(config.unsafeKeepMintAdmin === true ? [] : [token, controller, recyclingPool]);
   for (const c of [token, recyclingPool, ...governed, treasury] as const) {
     if (c !== treasury) await waitFor(c.grantRole(adminRole, treasury));
-    if (!config.keepDeployerRoles) await waitFor(c.renounceRole(adminRole, admin));
+    if (!config.keepDeployerRoles || mintAdjacent.has(c)) await waitFor(c.renounceRole(adminRole, admin));
   }
 
-  return { token, clock, burnPool, recyclingPool, staking, treasury, governor, controller, registry, distributor };
+  return { token, clock, burnPool, recyclingPool, staking, treasury, governor, controller, registry, distributor, vestingWallets };
 }
 
 /** The addresses of a suite, keyed by the names used in the deployments file. */

@@ -15,8 +15,14 @@ export const MAX_HALVINGS = 256n;
 /** Default emission per epoch at full utility, before halving. */
 export const DEFAULT_BASE_REWARD = 1_000n * ONE_MDT;
 
-/** Default number of epochs between halvings. */
-export const DEFAULT_HALVING_INTERVAL = 210_000n;
+/**
+ * Default number of epochs between halvings: with the default base reward the halving series converges
+ * to the cap (1000 MDT × 2 × 10,500 = 21,000,000 MDT), so halvings, not the cap, shape the supply.
+ */
+export const DEFAULT_HALVING_INTERVAL = 10_500n;
+
+/** The seed design's halving interval (its series sums to 420M MDT: the cap binds after ~21,000 epochs). */
+export const SEED_HALVING_INTERVAL = 210_000n;
 
 /** Default task volume at which the task component of utility saturates. */
 export const DEFAULT_MAX_TASKS = 10_000n;
@@ -48,3 +54,12 @@ export const DEFAULT_REGISTRATION_FEE_BURN_SHARE = WAD / 2n;
  * is shared pro rata by everyone's stake in the validator (operator included), as Bittensor delegates do.
  */
 export const DEFAULT_VALIDATOR_TAKE = (18n * WAD) / 100n;
+
+/** Highest operator commission StakingManager accepts (0.5, its MAX_COMMISSION). */
+export const MAX_COMMISSION = WAD / 2n;
+
+/** Commission of a newly registered validator (StakingManager.DEFAULT_COMMISSION, equal to the default take). */
+export const DEFAULT_COMMISSION = DEFAULT_VALIDATOR_TAKE;
+
+/** A commission set in epoch e applies from epoch e + COMMISSION_DELAY_EPOCHS (StakingManager's constant). */
+export const COMMISSION_DELAY_EPOCHS = 2n;

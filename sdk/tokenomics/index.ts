@@ -18,6 +18,7 @@ export { halvings, fullEmission, allowedEmission, unmetQuota, fundEmission, type
 export { splitEmission, proportionalSplit } from "./split";
 export { scoreMiners } from "./scoring";
 export { splitValidatorReward, type ShareHolder, type ValidatorRewardInput } from "./delegation";
-export { slash } from "./slashing";
+export { slash, slashValidator, type SlashValidatorInput, type SlashValidatorResult, type UnbondingPoolState } from "./slashing";
+export { assertCommission, commissionChange, applyCommissionChange, commissionAt, type CommissionChange } from "./commission";
 export { splitRegistrationFee } from "./fees";
 export { planEpochEmission, type EpochEmissionInput, type EpochEmissionPlan } from "./plan";

@@ -60,6 +60,7 @@ export async function deployTestSuite(edit?: (config: SuiteConfig) => void): Pro
   const [deployer, ...accounts] = await ethers.getSigners();
   const config = defaultSuiteConfig(deployer.address);
   config.keepDeployerRoles = true;
+  config.unsafeKeepMintAdmin = true;
   config.genesisAllocations = [deployer, ...accounts].map((s) => ({ account: s.address, amount: GENESIS_BALANCE }));
   edit?.(config);
   const suite = await deploySuite(deployer, config);

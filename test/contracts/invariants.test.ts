@@ -35,7 +35,13 @@ type Command =
   | { kind: "unstake"; v: number; amount: bigint }
   | { kind: "undelegate"; d: number; v: number; part: number }
   | { kind: "withdraw"; who: number }
-  | { kind: "slash"; v: number; fraction: bigint }
+  | { kind: "slash"; v: number; fraction: bigint; back: number }
+  | { kind: "commission"; v: number; rate: bigint }
+  | { kind: "deregister"; v: number }
+  | { kind: "prune"; v: number }
+  | { kind: "register"; v: number }
+  | { kind: "rotate"; v: number; seed: number }
+  | { kind: "sync"; v: number; who: number }
   | { kind: "jail"; v: number }
   | { kind: "unjail"; v: number }
   | { kind: "report"; v: number; tasks: bigint; difficulty: bigint }
@@ -50,13 +56,26 @@ type Command =
 const v = fc.integer({ min: 0, max: 3 });
 const d = fc.integer({ min: 0, max: 3 });
 const amount = fc.bigInt({ min: 1n, max: 300n }).map((n) => n * 10n ** 18n);
+// The staking-lifecycle commands (commission, exits, prunes, re-registration, key rotation, vote sync)
+// come at a third of the rate of the others, so sequences still reach distributions and claims.
+// The staking-lifecycle commands (commission, exits, prunes, re-registration, key rotation, vote sync)
+// come at a sixth of the rate of the others, so sequences still reach distributions and claims.
+const lifecycle: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant("commission" as const), v, rate: fc.bigInt({ min: 0n, max: (WAD * 6n) / 10n }) }),
+  fc.record({ kind: fc.constant("deregister" as const), v }),
+  fc.record({ kind: fc.constant("prune" as const), v }),
+  fc.record({ kind: fc.constant("register" as const), v }),
+  fc.record({ kind: fc.constant("rotate" as const), v, seed: fc.nat() }),
+  fc.record({ kind: fc.constant("sync" as const), v, who: fc.integer({ min: 0, max: 7 }) }),
+);
 const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 1, arbitrary: lifecycle },
   fc.record({ kind: fc.constant("stake" as const), v, amount }),
   fc.record({ kind: fc.constant("delegate" as const), d, v, amount }),
   fc.record({ kind: fc.constant("unstake" as const), v, amount }),
   fc.record({ kind: fc.constant("undelegate" as const), d, v, part: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant("withdraw" as const), who: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant("slash" as const), v, fraction: fc.bigInt({ min: 1n, max: WAD }) }),
+  fc.record({ kind: fc.constant("slash" as const), v, fraction: fc.bigInt({ min: 1n, max: WAD }), back: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant("jail" as const), v }),
   fc.record({ kind: fc.constant("unjail" as const), v }),
   fc.record({
@@ -80,6 +99,7 @@ async function invariantFixture(): Promise<SuiteFixture> {
     c.epochLength = 8n;
     c.staking.unbondingEpochs = 2n;
     c.staking.jailEpochs = 1n;
+    c.staking.inactivityEpochs = 1n;
     c.claimWindow = 2n;
   });
   for (const val of f.accounts.slice(0, 4)) await registerValidator(f, val, mdt(100));
@@ -156,7 +176,9 @@ async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
       break;
     }
     case "slash": {
-      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, 0n, encodeBytes32String("prop")));
+      const now = await epochOfNextTx(f.clock);
+      const infraction = now > BigInt(c.back) ? now - BigInt(c.back) : 0n;
+      const tx = await attempt(() => f.staking.connect(f.deployer).slash(validators[c.v].address, c.fraction, infraction, encodeBytes32String("prop")));
       if (tx !== null) {
         const receipt = await tx.wait();
         for (const log of receipt!.logs) {
@@ -168,6 +190,33 @@ async function step(f: SuiteFixture, model: Model, c: Command): Promise<void> {
     }
     case "jail":
       await attempt(() => f.staking.connect(f.deployer).jail(validators[c.v].address));
+      break;
+    case "commission":
+      await attempt(() => f.staking.connect(validators[c.v]).setCommission(c.rate));
+      break;
+    case "deregister": {
+      // A full exit: unbond all own stake (when any), then leave the list.
+      const own = await f.staking.stakeOf(validators[c.v].address, validators[c.v].address);
+      if (own > 0n) await attempt(() => f.staking.connect(validators[c.v]).unstake(own));
+      await attempt(() => f.staking.connect(validators[c.v]).deregister());
+      break;
+    }
+    case "prune": {
+      // The operator walks away (unbonds its own stake, does nothing more); anyone prunes after the window.
+      const own = await f.staking.stakeOf(validators[c.v].address, validators[c.v].address);
+      if (own > 0n) await attempt(() => f.staking.connect(validators[c.v]).unstake(own));
+      await mine(2n * (await f.clock.epochLength()));
+      await attempt(() => f.staking.connect(f.deployer).prune(validators[c.v].address));
+      break;
+    }
+    case "register":
+      await attempt(() => f.staking.connect(validators[c.v]).registerValidator(validators[c.v].address, mdt(40)));
+      break;
+    case "rotate":
+      await attempt(() => f.staking.connect(validators[c.v]).rotateSigner(ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(c.seed + 1), 20))));
+      break;
+    case "sync":
+      await attempt(() => f.staking.syncVotes(validators[c.v].address, f.accounts[c.who].address));
       break;
     case "unjail":
       await attempt(() => f.staking.connect(validators[c.v]).unjail());
@@ -268,9 +317,16 @@ async function checkInvariants(f: SuiteFixture, model: Model): Promise<void> {
   const bonded = await f.staking.totalBonded();
   const unbonding = await f.staking.totalUnbonding();
   expect(await f.token.balanceOf(f.addr.staking)).to.equal(bonded + unbonding);
+  // Every validator's pool counts, registered or not (a deregistered pool may still hold delegations).
   let stakes = 0n;
-  for (const val of await f.staking.registeredValidators()) stakes += (await f.staking.validatorInfo(val)).totalStake;
+  let pools = 0n;
+  for (const val of validators) {
+    stakes += (await f.staking.validatorInfo(val.address)).totalStake;
+    for (const p of await f.staking.unbondingPoolsOf(val.address)) pools += p.amount;
+  }
   expect(stakes).to.equal(bonded);
+  // Unbonding MDT sits in the validators' unbonding pools, and the accounts' entries value it all.
+  expect(pools).to.equal(unbonding);
   let entries = 0n;
   for (const acc of f.accounts.slice(0, 8)) for (const e of await f.staking.unbondingOf(acc.address)) entries += e.amount;
   expect(entries).to.be.lte(unbonding);
@@ -322,9 +378,35 @@ async function checkInvariants(f: SuiteFixture, model: Model): Promise<void> {
   }
 }
 
+/** Checks of the slower-to-read staking state, once per sequence (slots, commission, votes). */
+async function checkStakingState(f: SuiteFixture): Promise<void> {
+  const validators = f.accounts.slice(0, 4).map((a) => a.address);
+  // Slots: the registered list is unique, registered and bounded; the active set is drawn from it.
+  const registered = await f.staking.registeredValidators();
+  expect(new Set(registered).size).to.equal(registered.length);
+  expect(registered.length).to.be.lte(256);
+  for (const val of registered) expect((await f.staking.validatorInfo(val)).registered).to.equal(true);
+  const next = await epochOfNextTx(f.clock);
+  for (const val of validators) {
+    // Commission: bounded, now and as scheduled.
+    expect(await f.staking.commissionAt(val, next + 2n)).to.be.lte(WAD / 2n);
+  }
+  // Votes of bonded MDT: never below what the account's positions are worth (a slash only lowers the
+  // worth; others' bonds can lift a position by a rounding wei, hence one wei per position); once
+  // synced, exactly the worth of the account's positions.
+  for (const acc of f.accounts.slice(0, 8)) {
+    let worth = 0n;
+    for (const val of validators) worth += await f.staking.stakeOf(val, acc.address);
+    expect((await f.staking.getVotes(acc.address)) + BigInt(validators.length)).to.be.gte(worth);
+    for (const val of validators) await (await f.staking.syncVotes(val, acc.address)).wait();
+    expect(await f.staking.getVotes(acc.address)).to.equal(worth);
+  }
+}
+
 describe("Invariants over random operation sequences", function () {
   it("hold after every step (fast-check, fixed seed)", async function () {
-    this.timeout(300_000);
+    // 30 sequences of up to 60 transactions, with reads after each: minutes on a loaded 2-core machine.
+    this.timeout(900_000);
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 60 }), async (commands) => {
         const f = await loadFixture(invariantFixture);
@@ -333,6 +415,7 @@ describe("Invariants over random operation sequences", function () {
           await step(f, model, c);
           await checkInvariants(f, model);
         }
+        await checkStakingState(f);
       }),
       { seed: 20240601, numRuns: 30, endOnFailure: true },
     );
@@ -347,6 +430,11 @@ describe("Invariants over random operation sequences", function () {
       ["slash", s.getFunction("slash").selector],
       ["jail", s.getFunction("jail").selector],
       ["unjail", s.getFunction("unjail").selector],
+      ["setCommission", s.getFunction("setCommission").selector],
+      ["deregister", s.getFunction("deregister").selector],
+      ["prune", s.getFunction("prune").selector],
+      ["registerValidator", s.getFunction("registerValidator").selector],
+      ["rotateSigner", s.getFunction("rotateSigner").selector],
       ["claim", f.distributor.interface.getFunction("claim").selector],
       ["sweep", f.distributor.interface.getFunction("sweep").selector],
       ["submitTaskReport", f.registry.interface.getFunction("submitTaskReport").selector],

@@ -78,7 +78,7 @@ export function registerEpoch(program: Command): void {
         const r = await getEpochReward(client, { epoch: epochNumber });
         const pct = (wad: bigint): string => `${(Number(wad / 10n ** 12n) / 1e4).toFixed(2)}%`;
         printResult(opts, [
-          `epoch ${r.epoch}: ${r.ended ? "ended" : "in progress"}, ${r.distributed ? "distributed" : "not distributed"}`,
+          `epoch ${r.epoch}: ${r.ended ? "ended" : "in progress"}, ${r.distributed ? "distributed (accepted by > 2/3 of its stake)" : `not distributed; validators attest it after epoch ${r.finalAfter}`}${r.commitReveal ? ", weights by commit–reveal" : ""}`,
           `tasks ${r.metrics.tasks}, difficulty ${pct(r.metrics.difficulty)}, participation ${pct(r.metrics.participation)} → utility ${pct(r.expectedUtility)}`,
           ...(r.distributed ? [`root ${r.root}`, `funded ${mdt(r.funded)}, claimed ${mdt(r.claimed)}, claims until epoch ${r.claimDeadline}${r.swept ? ", swept" : ""}`] : []),
         ], r);

@@ -9,6 +9,7 @@ import { unstake } from "../../client/actions/staking/unstake";
 import { withdraw } from "../../client/actions/staking/withdraw";
 import type { TxResult } from "../../client/types";
 import { withClient } from "../context";
+import { registerValidatorOperations } from "./validator";
 import { mdt, printResult, progress, type GlobalOptions } from "../output";
 import { parseAddressArg, parseAmountArg } from "../parse";
 
@@ -111,4 +112,6 @@ export function registerStaking(program: Command): void {
         done(opts, "unjailed; back in the active set from the next epoch", await unjail(client));
       });
     });
+
+  registerValidatorOperations(validatorCmd);
 }

@@ -82,19 +82,19 @@ describe("EmissionController", function () {
 
     it("halves at every halvingInterval boundary", async function () {
       const { controller } = await loadFixture(controllerFixture);
-      expect(await controller.allowedEmission(209_999n, U)).to.equal(mdt(790));
-      expect(await controller.allowedEmission(210_000n, U)).to.equal(mdt(395));
-      expect(await controller.allowedEmission(420_000n, U)).to.equal(mdt("197.5"));
-      expect(await controller.fullEmission(210_000n)).to.equal(mdt(500));
-      expect(await controller.fullEmission(210_000n * 3n)).to.equal(mdt(125));
+      expect(await controller.allowedEmission(10_499n, U)).to.equal(mdt(790));
+      expect(await controller.allowedEmission(10_500n, U)).to.equal(mdt(395));
+      expect(await controller.allowedEmission(21_000n, U)).to.equal(mdt("197.5"));
+      expect(await controller.fullEmission(10_500n)).to.equal(mdt(500));
+      expect(await controller.fullEmission(10_500n * 3n)).to.equal(mdt(125));
     });
 
     it("is zero after 256 halvings", async function () {
       const { controller } = await loadFixture(controllerFixture);
-      expect(await controller.allowedEmission(210_000n * 256n, WAD)).to.equal(0n);
-      expect(await controller.fullEmission(210_000n * 256n)).to.equal(0n);
+      expect(await controller.allowedEmission(10_500n * 256n, WAD)).to.equal(0n);
+      expect(await controller.fullEmission(10_500n * 256n)).to.equal(0n);
       expect(await controller.fullEmission(2n ** 255n)).to.equal(0n);
-      expect(await controller.fullEmission(210_000n * 255n)).to.equal(mdt(1000) >> 255n);
+      expect(await controller.fullEmission(10_500n * 255n)).to.equal(mdt(1000) >> 255n);
     });
 
     it("reverts with InvalidFraction for a utility above 1", async function () {

@@ -175,4 +175,30 @@ describe("mtcli (child process against hardhat node)", function () {
     const usage = await mtcli(["frobnicate"]);
     expect(usage.code).to.equal(2);
   });
+
+  it("validator commission set/show, rotate-key, deregister and prune", async function () {
+    const before = await json<{ commission: string; scheduled: string }>(["validator", "commission", "show", ADDRESSES[0]]);
+    expect(before.commission).to.equal(parseEther("0.18").toString());
+    const set = await ok(["validator", "commission", "set", "5%"], KEYS[0]);
+    expect(set.stdout).to.match(/commission 5% from epoch \d+/);
+    const after = await json<{ commission: string; scheduled: string }>(["validator", "commission", "show", ADDRESSES[0]]);
+    expect(after.commission).to.equal(parseEther("0.18").toString());
+    expect(after.scheduled).to.equal(parseEther("0.05").toString());
+    const key = HDNodeWallet.createRandom().address;
+    const rotated = await ok(["validator", "rotate-key", key], KEYS[0]);
+    expect(rotated.stdout).to.contain(key);
+    // One at a time: each is a node process, and the machine may be busy.
+    const tooHigh = await mtcli(["validator", "commission", "set", "51"], KEYS[0]);
+    const notExited = await mtcli(["validator", "deregister"], KEYS[0]);
+    const notPrunable = await mtcli(["validator", "prune", ADDRESSES[0]], KEYS[3]);
+    const notMine = await mtcli(["validator", "rotate-key", key], KEYS[3]);
+    expect(tooHigh.code).to.equal(2);
+    expect(tooHigh.stderr).to.match(/at most 50%/);
+    expect(notExited.code).to.equal(5);
+    expect(notExited.stderr).to.match(/ValidatorNotExited/);
+    expect(notPrunable.code).to.equal(5);
+    expect(notPrunable.stderr).to.match(/NotPrunable/);
+    expect(notMine.code).to.equal(5);
+    expect(notMine.stderr).to.match(/NotRegistered/);
+  });
 });

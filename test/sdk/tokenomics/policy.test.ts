@@ -7,9 +7,10 @@ function withPolicy(change: Partial<EmissionPolicy>): EmissionPolicy {
 }
 
 describe("sdk/tokenomics: emission policy", function () {
-  it("has the defaults of DESIGN.md §2", function () {
+  it("has the defaults of DESIGN.md §2, with a halving interval whose series converges to the cap", function () {
     expect(DEFAULT_EMISSION_POLICY.baseReward).to.equal(mdt(1000));
-    expect(DEFAULT_EMISSION_POLICY.halvingInterval).to.equal(210_000n);
+    expect(DEFAULT_EMISSION_POLICY.halvingInterval).to.equal(10_500n);
+    expect(DEFAULT_EMISSION_POLICY.baseReward * 2n * DEFAULT_EMISSION_POLICY.halvingInterval).to.equal(DEFAULT_EMISSION_POLICY.supplyCap);
     expect(DEFAULT_EMISSION_POLICY.maxTasks).to.equal(10_000n);
     expect(DEFAULT_EMISSION_POLICY.supplyCap).to.equal(mdt(21_000_000));
     expect(DEFAULT_EMISSION_POLICY.weights).to.deep.equal({ task: wad(5, 1), difficulty: wad(3, 1), participation: wad(2, 1) });

@@ -24,16 +24,25 @@ export interface GetEpochRewardReturnType {
   metrics: { tasks: bigint; difficulty: bigint; participation: bigint };
   /** Utility the contract will require for this epoch (WAD). */
   expectedUtility: bigint;
+  /** Its weights go through commit–reveal. */
+  commitReveal: boolean;
+  /** Validators attest it once this epoch is over (the epoch itself, or the next one under commit–reveal). */
+  finalAfter: bigint;
+  /** Digest of (root, totals) that more than 2/3 of its active stake attested; zero hash until then. */
+  acceptedDigest: string;
 }
 
 /** Reads the epoch's record, metrics and expected utility. */
 export async function getEpochReward(client: Client, params: GetEpochRewardParameters): Promise<GetEpochRewardReturnType> {
   const { distributor, registry, clock } = client.contracts;
   const { epoch } = params;
-  const [record, metrics, ended] = await Promise.all([
+  const [record, metrics, ended, commitReveal, finalAfter, acceptedDigest] = await Promise.all([
     read(client, "RewardDistributor.epochReward", () => distributor.epochReward(epoch)),
     read(client, "SubnetRegistry.epochMetrics", () => registry.epochMetrics(epoch)),
     read(client, "EpochClock.hasEnded", () => clock.hasEnded(epoch)),
+    read(client, "SubnetRegistry.commitRevealAt", () => registry.commitRevealAt(epoch)),
+    read(client, "SubnetRegistry.inputsFinalAfter", () => registry.inputsFinalAfter(epoch)),
+    read(client, "RewardDistributor.acceptedDigest", () => distributor.acceptedDigest(epoch)),
   ]);
   // activeCountAt (inside the utility) rejects future epochs; report 0 until the epoch starts.
   const current = await read(client, "EpochClock.currentEpoch", () => clock.currentEpoch());
@@ -49,5 +58,8 @@ export async function getEpochReward(client: Client, params: GetEpochRewardParam
     swept: record.swept,
     metrics: { tasks: metrics.tasks, difficulty: metrics.difficulty, participation: metrics.participation },
     expectedUtility,
+    commitReveal,
+    finalAfter,
+    acceptedDigest,
   };
 }
