@@ -61,6 +61,9 @@ export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: 
   ];
   for (const p of peers) args.push("--peer", p);
   if (f.logTxs) args.push("--log-txs");
+  // Like the single devnet: eth_sendRawTransaction answers once the transaction is in a block (whoever
+  // proposed it), so scripts that send without waiting (the deploy script does) see their earlier contracts.
+  if (f.automine) args.push("--automine");
   return args;
 }
 
