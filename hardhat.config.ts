@@ -42,10 +42,13 @@ const config: HardhatUserConfig = {
       url: DEVNET_RPC_URL,
       chainId: Number(process.env.DEVNET_CHAIN_ID ?? 8898),
       accounts: { mnemonic: DEV_MNEMONIC, count: 20 },
+      // hardhat_mine of a governance voting period (50,400 real blocks) takes longer than the 20 s default.
+      timeout: Number(process.env.DEVNET_TIMEOUT_MS ?? 600_000),
     },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
-  mocha: { timeout: 120_000 },
+  // MOCHA_TIMEOUT: the contract suite run against a spawned devnet on a loaded machine needs more.
+  mocha: { timeout: Number(process.env.MOCHA_TIMEOUT ?? 120_000) },
 };
 
 export default config;

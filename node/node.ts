@@ -28,11 +28,19 @@ import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
 import type { NodeOptions } from "./types";
+import { DevMode } from "./dev/devMode";
+import { minedRevertError } from "./dev/minedRevert";
 
 export type { NodeOptions } from "./types";
 
 /** Client name reported by web3_clientVersion. */
 export const CLIENT_VERSION = "Luxtensor/v0.1.0/ethereumjs-vm-10";
+/**
+ * web3_clientVersion of a dev node: a compatibility prefix, then the real name. Hardhat's network
+ * helpers accept a node whose version starts with "HardhatNetwork" (or anvil/zksync); a dev node does
+ * implement the Hardhat development methods they call, so it says so; a validator never does.
+ */
+export const DEV_CLIENT_VERSION = `HardhatNetwork-compatible/${CLIENT_VERSION}`;
 /** Default RPC port. */
 export const DEFAULT_PORT = 8545;
 /**
@@ -162,6 +170,8 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     // Transactions of blocks a reorg removed go back to the pool (those the new branch holds are dropped
     // again by its "head" events).
     chain.on("reorg", (r: ReorgEvent) => {
+      // A dev-mode evm_revert discards them (the snapshot's own pending transactions come back instead).
+      if (r.rewind) return;
       for (const { record } of r.removed) for (const tx of record.block.transactions) pool.add(tx.serialize()).catch(() => undefined);
     });
     const metrics = createMetrics(new Registry());
@@ -170,7 +180,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       {
         chainId: config.chainId,
         gasLimit: () => config.gasLimit,
-        nextBaseFee: () => chain.head.block.header.calcNextBaseFee(),
+        nextBaseFee: () => chain.nextBaseFee(),
         account: async (address: Address) => {
           const a = await (await chain.headState()).getAccount(address);
           return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
@@ -200,15 +210,33 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const filters = await FilterManager.open(chain, pool, (raw) => parseLogCriteria(raw, limits), log);
     // Logs of blocks a reorg removed go to filters and subscribers again, with removed: true.
     chain.on("reorg", (r: ReorgEvent) => filters.onRemoved(r.removed.map(({ record, receipts }) => ({ hash: record.hash, number: record.block.header.number, receipts }))));
+    const fallbackProposer = opts.dev ? config.genesisValidators.find((v) => signerKeys.has(v.signer.toLowerCase())) : undefined;
+    const producer = new Producer(chain, pool, {
+      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log,
+      extras: (duty) => votes.extras(duty.epoch.validators),
+      fallbackProposer: fallbackProposer && { ...fallbackProposer },
+    });
+    const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, limits.gasCap, log) : undefined;
     const ctx: RpcContext = {
-      config, chain, pool, filters, metrics, clientVersion: CLIENT_VERSION, limits, log,
+      config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
-      totalBurned: () => chain.totalBurned,
+      totalBurned: () => chain.totalBurned, dev,
       allowImportBlock: opts.allowImportBlock ?? false,
     };
-    if (opts.automine) ctx.awaitMined = automine(chain, pool, config.slotTimeMs);
+    if (opts.automine || dev) {
+      const waitMined = automine(chain, pool, config.slotTimeMs);
+      ctx.awaitMined = dev
+        ? async (tx) => {
+            if (!dev.automine) return;
+            await waitMined(tx);
+            // Like `hardhat node`: a transaction mined but reverted is answered with its revert.
+            const reverted = await minedRevertError(chain, tx.hash);
+            if (reverted) throw reverted;
+          }
+        : waitMined;
+    }
     const server = new RpcServer(
-      new RpcDispatcher(ctx, allMethods()),
+      new RpcDispatcher(ctx, allMethods({ dev: dev !== undefined })),
       { host: opts.host ?? "127.0.0.1", port: opts.port ?? DEFAULT_PORT, corsOrigin: opts.corsOrigin ?? "*", route: opts.dashboard && dashboardRoute(opts.dashboard, config.chainId) },
       limits,
       metrics.registry,
@@ -223,11 +251,8 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       if (m.topic !== "block") void p2p.net.publish(m.topic, m.data);
     });
     ctx.network = () => ({ listening: p2p !== undefined, peerId: p2p?.net.peerId, addresses: p2p?.net.addresses ?? [], peers: peerList(p2p) });
-    const ready = p2p ? () => p2p.syncer.inSync() : undefined;
-    const producer = new Producer(chain, pool, {
-      slotTimeMs: config.slotTimeMs, produceOnTx: opts.produceOnTx ?? true, batchMs: opts.blockBatchMs ?? (opts.automine ? 0 : DEFAULT_BLOCK_BATCH_MS), signerKeys, log, ready,
-      extras: (duty) => votes.extras(duty.epoch.validators),
-    });
+    // A dev node is its chain's only producer (and evm_revert moves its head below what peers saw).
+    if (p2p && !dev) producer.setReady(() => p2p.syncer.inSync());
     if (opts.produce !== false && !opts.follow) producer.start();
     const follower = opts.follow ? new Follower(chain, opts.follow, log) : undefined;
     follower?.start();
@@ -240,6 +265,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        dev?.stop();
         await producer.stop();
         network.close();
         await follower?.stop();

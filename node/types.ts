@@ -4,6 +4,7 @@ import type { ChainConfig } from "./config/types";
 import type { RpcLimits } from "./rpc/types";
 import type { DashboardOptions } from "./rpc/static";
 import type { TxPoolOptions } from "./txpool/types";
+import type { DevOptions } from "./dev/types";
 
 /** Options of `createNode`. */
 export interface NodeOptions {
@@ -46,6 +47,11 @@ export interface NodeOptions {
   logBlocks?: boolean;
   /** Log one line per accepted transaction (default false). */
   logTxs?: boolean;
+  /**
+   * Development mode (the devnet, `node --dev`): Hardhat's and anvil's dev methods, unlocked accounts,
+   * on-demand mining. Absent on a validator of a real network.
+   */
+  dev?: DevOptions;
   /** Peer-to-peer networking (libp2p gossip and range sync); off when absent. */
   p2p?: P2POptions;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { Block, createBlockHeaderFromRLP } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
-import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
+import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
 import {
   Address, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
 } from "@ethereumjs/util";
@@ -27,10 +27,11 @@ import { livenessOffenders } from "../consensus/liveness";
 import type { CountedVote } from "../consensus/finality";
 import type { VoteService } from "./votes";
 import { LruMap } from "./lru";
-import type { BlockId, BlockRecord, ChainOptions, Logger, NewHead, ReorgEvent } from "./types";
+import type { BlockId, BlockRecord, ChainOptions, DevBlockHooks, HeadRewound, Logger, NewHead, ReorgEvent } from "./types";
 
 /** Decoded blocks kept in memory (a full block holds ~1,400 transfer objects: keep this small). */
 const BLOCK_CACHE = 64;
+const EDITED_BASES = 4096;
 const RECEIPT_CACHE = 128;
 /** Gas given to the deterministic read of the active validator set. */
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
@@ -68,6 +69,12 @@ export class Chain extends EventEmitter {
   private readonly blocks = new LruMap<string, BlockRecord>(BLOCK_CACHE);
   private readonly receipts = new LruMap<string, StoredReceipt[]>(RECEIPT_CACHE);
   private readonly metas = new LruMap<string, BlockMeta>(META_CACHE);
+  /** Dev mode only: timestamp rule and base-fee override of produced blocks. */
+  devHooks?: DevBlockHooks;
+  /** Dev mode only: the head's state after hardhat_set* edits (the header keeps the root it was sealed with). */
+  private editedRoot?: Uint8Array;
+  /** Dev mode only: blocks built on an edited state, by hash → the root they started from (replays need it). */
+  private readonly editedBases = new LruMap<string, Uint8Array>(EDITED_BASES);
   /** Blocks above the last final block, for the fork choice. */
   readonly tree = new BlockTree();
   private justifiedCp!: Checkpoint;
@@ -264,15 +271,19 @@ export class Chain extends EventEmitter {
       const started = performance.now();
       const parent = this.head;
       const info = this.parentInfo(parent);
-      const ts = this.timestampFor(parent, duty.slot, nowMs, opts.timestamp);
+      const dev = this.devHooks;
+      const ts = this.timestampFor(parent, duty.slot, nowMs, opts.timestamp ?? dev?.timestamp(parent, nowMs));
       const proposal = this.engine.propose(info, duty.slot, signerKey);
       const fields = { slot: duty.slot, reveal: proposal.reveal, votes: opts.votes ?? [], evidence: opts.evidence ?? [] };
       const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
       const convicted = this.votes && fields.evidence.length > 0 ? (await this.votes.checkEnvelope({ ...fields, block: envBlock(this.common, env), signature: new Uint8Array(0) }, duty.epoch.validators)).convicted : [];
+      env.baseFeePerGas = this.nextBaseFee(parent);
       const res = await this.execute(env, source, convicted, await this.livenessJails(parent, duty));
       const block = assembleBlock(this.common, env, res);
       const envelope = this.engine.seal(block, fields, signerKey);
-      return this.commit(envelope, res, duty, started, "produced");
+      const head = await this.commit(envelope, res, duty, started, "produced");
+      dev?.produced(head.record);
+      return head;
     });
   }
 
@@ -357,10 +368,72 @@ export class Chain extends EventEmitter {
     return { record, receipts: res.receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "imported", sideBranch: true };
   }
 
+  /** Dev mode: observes every message the block-building EVM runs (contracts' console.log). */
+  observeMessages(listener: (m: Message) => void): void {
+    this.vm.evm.events?.on("beforeMessage", listener);
+  }
+
+  /** Base fee of the next block: EIP-1559 from the parent, unless dev mode overrides it once. */
+  nextBaseFee(parent: BlockRecord = this.head): bigint {
+    return (parent === this.head ? this.devHooks?.baseFee() : undefined) ?? parent.block.header.calcNextBaseFee();
+  }
+
+  /** State root the head's state is read at and the next block builds on. */
+  headStateRoot(): Uint8Array {
+    return this.editedRoot ?? this.head.block.header.stateRoot;
+  }
+
+  /**
+   * Dev mode: edits the head state in place (hardhat_setBalance and friends). The new root is read by
+   * every head query and built on by the next block; the trie nodes reach disk with that block.
+   */
+  editHeadState(edit: (sm: LuxStateManager) => Promise<void>): Promise<Uint8Array> {
+    return this.exclusive(async () => {
+      await this.sm.checkpoint();
+      try {
+        await edit(this.sm);
+        await this.sm.commit();
+      } catch (err) {
+        await this.sm.revert();
+        throw err;
+      }
+      this.editedRoot = await this.sm.getStateRoot();
+      return this.editedRoot;
+    });
+  }
+
+  /**
+   * Dev mode (evm_revert): the head goes back to canonical block `hash` through the reorg machinery (the
+   * canonical and tx indexes are rewritten, the state switches by root), optionally onto an edited
+   * state of it. A dev chain has one trusted validator: the blocks above the target leave the fork
+   * choice's tree, and finality restarts from the target when it was above.
+   */
+  rewindTo(hash: Uint8Array, stateRoot?: Uint8Array): Promise<HeadRewound> {
+    return this.exclusive(async () => {
+      const from = this.head;
+      const target = await this.loadBlock(hash);
+      const canonical = target ? await this.store.getCanonicalHash(target.block.header.number) : undefined;
+      if (!target || !canonical || !equalsBytes(canonical, hash)) {
+        throw new LuxError("RESOURCE_NOT_FOUND", `block ${bytesToHex(hash)} is not on the canonical chain`);
+      }
+      const cp = { hash: target.hash, number: target.block.header.number, slot: target.slot };
+      if (this.finalizedCp.number > cp.number) this.finalizedCp = cp;
+      if (this.justifiedCp.number > cp.number) this.justifiedCp = cp;
+      if (!equalsBytes(from.hash, target.hash)) await this.reorgTo(target, true);
+      this.tree.cut(bytesToHex(target.hash));
+      this.editedRoot = stateRoot && !equalsBytes(stateRoot, target.block.header.stateRoot) ? stateRoot : undefined;
+      await this.resetState();
+      return { head: target, from: from.block.header.number };
+    });
+  }
+
   /** Runs the fork choice from `start` with the validators' latest votes; reorganizes when it moves. */
   updateHead(start: Checkpoint, latest: Iterable<{ target: Checkpoint; stake: bigint }>): Promise<void> {
     const votes = [...latest].map((v) => ({ target: bytesToHex(v.target.hash), stake: v.stake }));
     return this.exclusive(async () => {
+      // A dev node with the evm_* methods is its chain's only producer: its head is what it built or
+      // rewound to (evm_revert), never an abandoned branch its own earlier votes still point at.
+      if (this.devHooks) return;
       const from = bytesToHex(start.hash);
       if (!this.tree.has(from)) return;
       const best = this.tree.head(from, votes);
@@ -381,7 +454,7 @@ export class Chain extends EventEmitter {
   }
 
   /** Switches the canonical chain to the branch ending at `target` (one atomic batch), then announces it. */
-  private async reorgTo(target: BlockRecord): Promise<void> {
+  private async reorgTo(target: BlockRecord, rewind = false): Promise<void> {
     const old = this.head;
     const removed: BlockRecord[] = [];
     const adopted: BlockRecord[] = [];
@@ -423,9 +496,9 @@ export class Chain extends EventEmitter {
     await this.sm.setStateRoot(target.block.header.stateRoot, true);
     this.head = target;
     this.totalBurned = totalBurned;
-    this.log.warn(`reorg: ${removed.length} block(s) replaced by ${adopted.length} from #${x.block.header.number}; head #${newN} ${bytesToHex(target.hash).slice(0, 18)}…`);
+    if (!rewind) this.log.warn(`reorg: ${removed.length} block(s) replaced by ${adopted.length} from #${x.block.header.number}; head #${newN} ${bytesToHex(target.hash).slice(0, 18)}…`);
     const removedReceipts = await Promise.all(removed.map(async (r) => ({ record: r, receipts: (await this.getReceipts(r.hash)) ?? [] })));
-    const ev: ReorgEvent = { removed: removedReceipts, adopted };
+    const ev: ReorgEvent = { removed: removedReceipts, adopted, rewind };
     this.emit("reorg", ev);
     for (const r of adopted) {
       const receipts = (await this.getReceipts(r.hash)) ?? [];
@@ -465,7 +538,7 @@ export class Chain extends EventEmitter {
 
   /** Puts the head state back to the head block's root (after a failed build or a rejected import). */
   private async resetState(): Promise<void> {
-    await this.sm.setStateRoot(this.head.block.header.stateRoot, true);
+    await this.sm.setStateRoot(this.headStateRoot(), true);
   }
 
   private async commit(envelope: Envelope, res: ExecutionResult, duty: Duty, started: number, origin: NewHead["origin"]): Promise<NewHead> {
@@ -485,6 +558,8 @@ export class Chain extends EventEmitter {
     }
     const record: BlockRecord = { ...envelope, hash, senders };
     this.head = record;
+    if (this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
+    this.editedRoot = undefined;
     this.totalBurned = totalBurned;
     this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
     for (const e of envelope.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
@@ -574,21 +649,32 @@ export class Chain extends EventEmitter {
     return r;
   }
 
-  private headStateCache?: { hash: Uint8Array; sm: Promise<LuxStateManager> };
+  private headStateCache?: { root: Uint8Array; sm: Promise<LuxStateManager> };
 
-  /** Read-only state at the head, shared until the head moves (hot path of wallets and the pool). */
+  /** Read-only state at the head, shared until the head (or its dev-edited state) moves (hot path of wallets and the pool). */
   headState(): Promise<LuxStateManager> {
-    const head = this.head;
-    if (this.headStateCache?.hash !== head.hash) this.headStateCache = { hash: head.hash, sm: this.stateAt(head) };
+    const root = this.headStateRoot();
+    if (this.headStateCache?.root !== root) this.headStateCache = { root, sm: this.stateAt(this.head) };
     return this.headStateCache.sm;
   }
 
-  /** A read-only state at a block's post-state. */
-  async stateAt(record: BlockRecord): Promise<LuxStateManager> {
+  /** A read-only state at the start of a block: its parent's post-state, or the dev-edited state it was built on. */
+  async stateBefore(record: BlockRecord): Promise<LuxStateManager> {
     const copy = this.sm.shallowCopy();
-    await copy.setStateRoot(record.block.header.stateRoot, true);
+    const edited = this.editedBases.get(bytesToHex(record.hash));
+    const parent = edited ? undefined : await this.getBlockByHash(record.block.header.parentHash);
+    if (!edited && !parent) throw new LuxError("RESOURCE_NOT_FOUND", `parent of block ${record.block.header.number} not found`);
+    await copy.setStateRoot(edited ?? (parent as BlockRecord).block.header.stateRoot, true);
     return copy;
   }
+
+  /** A read-only state at a block's post-state (the head's includes dev-mode edits). */
+  async stateAt(record: BlockRecord): Promise<LuxStateManager> {
+    const copy = this.sm.shallowCopy();
+    await copy.setStateRoot(record === this.head ? this.headStateRoot() : record.block.header.stateRoot, true);
+    return copy;
+  }
+
 
   /** Reads the StakingManager's active set in the state of a block. */
   private async readActiveSet(blockHash: Uint8Array): Promise<Validator[] | undefined> {

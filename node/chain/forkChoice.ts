@@ -59,6 +59,18 @@ export class BlockTree {
     }
   }
 
+  /** Dev mode (evm_revert): forgets every descendant of `hash`, which becomes a leaf again. */
+  cut(hash: string): void {
+    const stack = [...(this.children.get(hash) ?? [])];
+    this.children.delete(hash);
+    while (stack.length > 0) {
+      const h = stack.pop() as string;
+      for (const c of this.children.get(h) ?? []) stack.push(c);
+      this.children.delete(h);
+      this.nodes.delete(h);
+    }
+  }
+
   /** The fork-choice head from `start` given each validator's latest vote. */
   head(start: string, latest: Iterable<LatestVote>): string {
     if (!this.nodes.has(start)) return start;

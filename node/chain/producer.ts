@@ -1,10 +1,10 @@
 import type { Chain } from "./chain";
-import type { Logger, NewHead } from "./types";
+import type { BlockRecord, Logger, NewHead } from "./types";
 import type { TxPool } from "../txpool/pool";
 import { LuxError, errorMessage } from "../errors";
 import { clockSlot, slotStartMs } from "../consensus/time";
 import { DevTime } from "./devTime";
-import type { Duty, Evidence, Vote } from "../consensus/types";
+import type { Duty, Evidence, Validator, Vote } from "../consensus/types";
 
 /** Options of the block producer. */
 export interface ProducerOptions {
@@ -26,6 +26,13 @@ export interface ProducerOptions {
   extras?: (duty: Duty) => Promise<{ votes: Vote[]; evidence: Evidence[] }>;
   /** False while the node knows it is behind its peers (syncing): building then would fork the chain. */
   ready?: () => boolean;
+  /** Produce a block every slot (default true); dev mode's on-demand mining (`node --dev`, evm_setIntervalMining) turns it off. */
+  slotTimer?: boolean;
+  /**
+   * Dev mode only: who seals a slot whose scheduled proposer's key this node lacks (a test registered
+   * validators with random keys). A validator of a real network waits instead.
+   */
+  fallbackProposer?: Validator;
 }
 
 /**
@@ -49,6 +56,8 @@ export class Producer {
   private lastBusyEnd = 0;
   /** When the last block was committed (any origin). */
   private lastBlockAt = Date.now();
+  /** Dev mode (hardhat_mine intervals): the next block's exact timestamp. */
+  private nextTimestamp?: bigint;
 
   constructor(
     private readonly chain: Chain,
@@ -87,7 +96,7 @@ export class Producer {
   };
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.opts.slotTimer === false) return;
     const next = Number(slotStartMs(this.chain.config, this.clockSlot() + 1n));
     this.timer = setTimeout(() => {
       this.trigger();
@@ -105,6 +114,56 @@ export class Producer {
     this.building = this.run().finally(() => {
       this.building = undefined;
     });
+  }
+
+  /** Builds only while `ready()` (networking: not while syncing). */
+  setReady(ready: () => boolean): void {
+    this.opts.ready = ready;
+  }
+
+  /** Dev mode (evm_setAutomine): build as soon as transactions wait, or only when asked. */
+  setProduceOnTx(on: boolean): void {
+    if (on === this.opts.produceOnTx) return;
+    this.opts.produceOnTx = on;
+    if (this.stopped) return;
+    if (on) {
+      this.pool.on("tx", this.onTx);
+      this.trigger();
+    } else this.pool.off("tx", this.onTx);
+  }
+
+  /** Dev mode: mine on demand (no block per slot) or resume slot blocks. */
+  setSlotTimer(on: boolean): void {
+    this.opts.slotTimer = on;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (on) this.schedule();
+  }
+
+  /** Resolves when no build is running. */
+  async idle(): Promise<void> {
+    while (this.building) await this.building;
+  }
+
+  /** Dev mode (evm_mine): one block now, serialized with automine builds. */
+  async mine(): Promise<NewHead> {
+    await this.idle();
+    const run = this.mineNow();
+    this.building = run.then(() => undefined, () => undefined).finally(() => {
+      this.building = undefined;
+      if (this.again && this.opts.produceOnTx) this.trigger();
+    });
+    return run;
+  }
+
+  /** Dev mode (hardhat_mine): `count` more blocks, each at `timestamp(parent)`. */
+  async mineEmpty(count: number, timestamp: (parent: BlockRecord) => bigint): Promise<NewHead | undefined> {
+    let last: NewHead | undefined;
+    for (let i = 0; i < count; i++) {
+      this.nextTimestamp = timestamp(this.chain.head);
+      last = await this.mine();
+    }
+    return last;
   }
 
   /** Dev mode (evm_mine): builds one block now with whatever is executable; resolves with it. */
@@ -127,15 +186,15 @@ export class Producer {
         if (clock > head.slot) await this.produceAt(clock, false);
         return;
       }
-      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(head.block.header.calcNextBaseFee());
+      const waiting = this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee());
       // A tick comes every slot; 10 ms of slack so a block made right at the previous tick still counts.
-      const idleDue = Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
+      const idleDue = this.opts.slotTimer !== false && Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
       if (!waiting && !idleDue) return;
       const wait = this.lastBusyEnd + this.opts.batchMs - Date.now();
       if (waiting && wait > 0) await new Promise((r) => setTimeout(r, wait));
       const produced = await this.produceAt(clock > head.slot ? clock : head.slot + 1n, true);
       if (!produced) return;
-      if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.head.block.header.calcNextBaseFee())) this.again = true;
+      if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee())) this.again = true;
     } while (this.again && !this.stopped);
   }
 
@@ -143,8 +202,14 @@ export class Producer {
     if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
       const parent = this.chain.head;
-      const duty = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
-      const key = this.opts.signerKeys.get(duty.proposer.signer.toLowerCase());
+      const scheduled = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
+      let duty = scheduled;
+      let key = this.opts.signerKeys.get(scheduled.proposer.signer.toLowerCase());
+      const fallback = this.opts.fallbackProposer;
+      if (!key && fallback) {
+        duty = { ...scheduled, proposer: fallback };
+        key = this.opts.signerKeys.get(fallback.signer.toLowerCase());
+      }
       if (!key) {
         // In a network other validators own most slots: only a node that owns none of them says so.
         const ownsSome = duty.epoch.validators.some((v) => this.opts.signerKeys.has(v.signer.toLowerCase()));
@@ -152,9 +217,12 @@ export class Producer {
         this.lastMissedSlot = slot;
         return undefined;
       }
-      const baseFee = parent.block.header.calcNextBaseFee();
+      const baseFee = this.chain.nextBaseFee();
       const extras = this.opts.extras ? await this.opts.extras(duty) : { votes: [], evidence: [] };
-      const timestamp = dev ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined;
+      // The dev RPC's clock (chain.devHooks) decides when attached; a pinned hardhat_mine step first.
+      const pinned = this.nextTimestamp;
+      this.nextTimestamp = undefined;
+      const timestamp = pinned ?? (dev && !this.chain.devHooks ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined);
       const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
       return head;

@@ -46,6 +46,8 @@ export interface ReorgEvent {
   removed: { record: BlockRecord; receipts: StoredReceipt[] }[];
   /** Blocks that joined it, oldest first. */
   adopted: BlockRecord[];
+  /** A dev-mode evm_revert: the removed blocks' transactions are discarded, not pooled again. */
+  rewind?: boolean;
 }
 
 /** Minimal logger the node's parts write to. */
@@ -63,6 +65,27 @@ export interface ChainOptions {
   store: ChainStore;
   /** Logger. */
   log: Logger;
+}
+
+/**
+ * Dev-mode choices for the next produced block (the `--dev` node and the devnet only): the timestamp
+ * rule moved by evm_increaseTime / evm_setNextBlockTimestamp, and a one-shot base fee.
+ */
+export interface DevBlockHooks {
+  /** Timestamp of the child of `parent` built at wall-clock `nowMs`; must be > the parent's. */
+  timestamp(parent: BlockRecord, nowMs: number): bigint;
+  /** Base fee of the next block when overridden (hardhat_setNextBlockBaseFeePerGas), else undefined. */
+  baseFee(): bigint | undefined;
+  /** Called once a produced block is committed: one-shot values are consumed. */
+  produced(record: BlockRecord): void;
+}
+
+/** The head moved back to an older block (dev-mode snapshot revert). */
+export interface HeadRewound {
+  /** The new head. */
+  head: BlockRecord;
+  /** Number of the head before. */
+  from: bigint;
 }
 
 /** Outcome of handing a message from a peer to the chain. */

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   // Block lines wait until the banner is out, so the banner reads in one piece.
   let showBlocks = false;
   const node = await createNode({
-    ...nodeOptions(flags),
+    ...nodeOptions(flags, true),
     log: { ...log, info: (m) => (m.startsWith("block #") && !showBlocks ? undefined : log.info(m)) },
   });
   const duty = await node.chain.engine.duty(node.chain.parentInfo(), node.chain.head.slot + 1n);

@@ -31,6 +31,10 @@ export interface CliFlags extends NetworkFlags {
   txpoolMax?: number;
   deploy: boolean;
   compile: boolean;
+  /** Development mode (always on for the devnet). */
+  dev: boolean;
+  /** Dev mode: no block per slot, only on demand (transactions with automine, evm_mine). */
+  onDemand: boolean;
   /** Serve the web dashboard at /dashboard/. */
   dashboard: boolean;
   /** Epoch runner data directory whose reward trees the dashboard may read. */
@@ -67,6 +71,11 @@ export function buildCommand(name: string, description: string, withDeploy: bool
       withDeploy
         ? new Option("--no-automine", "answer eth_sendRawTransaction at once instead of when the transaction is mined")
         : new Option("--automine", "answer eth_sendRawTransaction when the transaction is mined, like hardhat node").default(false),
+    )
+    .addOption(
+      withDeploy
+        ? new Option("--on-demand", "mine only on demand (transactions with automine, evm_mine, hardhat_mine), no block per slot").default(false)
+        : new Option("--dev", "development mode: Hardhat/anvil dev methods (evm_*, hardhat_*, anvil_*), unlocked dev accounts, automine, mining on demand").default(false),
     )
     .addOption(new Option("--block-batch-ms <ms>", `min ms between transaction-triggered blocks under load (default ${DEFAULT_BLOCK_BATCH_MS}, 0 with automine; idle chains still mine at once)`).argParser(int))
     .addOption(new Option("--txpool-per-sender <n>", "max pooled transactions per sender").argParser(int))
@@ -121,6 +130,8 @@ export function readFlags(cmd: Command): CliFlags {
     txpoolMax: o.txpoolMax,
     deploy: o.deploy ?? true,
     compile: o.compile ?? true,
+    dev: o.dev ?? false,
+    onDemand: o.onDemand ?? false,
     dashboard: o.dashboard ?? false,
     rewardsDir: o.rewardsDir,
     limits: readLimitFlags(cmd),
@@ -150,8 +161,8 @@ function genesisValidatorsOf(n: number): Partial<ChainConfig> {
   return { genesisValidators: devAccounts(n).map((a) => ({ address: a.address, signer: a.address, stake: GENESIS_VALIDATOR_STAKE })) };
 }
 
-/** Node options from flags: the dev chain, all dev keys as signer keys. */
-export function nodeOptions(f: CliFlags): NodeOptions {
+/** Node options from flags: the dev chain, all dev keys as signer keys; dev mode for the devnet and `node --dev`. */
+export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
   const txpool: NodeOptions["txpool"] = {};
   if (f.txpoolPerSender !== undefined) txpool.maxPerSender = f.txpoolPerSender;
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
@@ -164,9 +175,11 @@ export function nodeOptions(f: CliFlags): NodeOptions {
     signerKeys: f.validatorKey ? [f.validatorKey] : devAccounts().map((a) => a.privateKey),
     produce: f.produce,
     produceOnTx: f.produceOnTx,
-    automine: f.automine,
+    automine: f.automine || f.dev,
+    dev: devnet || f.dev ? { accounts: devAccounts().map((a) => a.privateKey), automine: f.automine || f.dev, slotBlocks: devnet && !f.onDemand } : undefined,
     follow: f.follow,
-    blockBatchMs: f.blockBatchMs,
+    // `node --dev` mines like Hardhat's automine: every transaction at once, no batching gap.
+    blockBatchMs: f.dev ? 0 : f.blockBatchMs,
     txpool,
     limits: f.limits,
     logTxs: f.logTxs,

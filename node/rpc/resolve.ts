@@ -30,11 +30,23 @@ export async function stateAt(ctx: RpcContext, rec: BlockRecord): Promise<LuxSta
   return rec === ctx.chain.head ? ctx.chain.headState() : ctx.chain.stateAt(rec);
 }
 
-/** A fresh VM on a block's post-state and the environment of the block after it, for simulations. */
-export async function simulationVm(ctx: RpcContext, rec: BlockRecord): Promise<{ vm: VM; env: BlockEnv }> {
+/**
+ * A fresh VM on a block's post-state for simulations (eth_call, eth_estimateGas). Like geth, a call at a
+ * block runs in that block's own environment (NUMBER, TIMESTAMP, BASEFEE are the block's: a contract's
+ * `clock()` at "latest" is the latest number); at "pending" it runs in the environment of the next block.
+ */
+export async function simulationVm(ctx: RpcContext, rec: BlockRecord, pending = false): Promise<{ vm: VM; env: BlockEnv }> {
   const sm = await ctx.chain.stateAt(rec);
   const vm = await ctx.chain.createVm(sm);
-  const now = BigInt(Math.floor(Date.now() / 1000));
-  const ts = now > rec.block.header.timestamp ? now : rec.block.header.timestamp;
+  if (!pending) {
+    const h = rec.block.header;
+    const env: BlockEnv = {
+      parentHash: h.parentHash, number: h.number, timestamp: h.timestamp, coinbase: h.coinbase, baseFeePerGas: h.baseFeePerGas ?? 0n,
+      gasLimit: h.gasLimit, prevRandao: h.mixHash, extraData: h.extraData,
+    };
+    return { vm, env };
+  }
+  const now = ctx.dev ? ctx.dev.clock.current() : BigInt(Math.floor(Date.now() / 1000));
+  const ts = now > rec.block.header.timestamp ? now : rec.block.header.timestamp + 1n;
   return { vm, env: ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), ts) };
 }

@@ -1,5 +1,6 @@
 import type { PeerInfo } from "../p2p/types";
 import type { PoolTx } from "../txpool/types";
+import type { DevMode } from "../dev/devMode";
 import type { Chain } from "../chain/chain";
 import type { Logger } from "../chain/types";
 import type { ChainConfig } from "../config/types";
@@ -45,6 +46,8 @@ export interface RpcContext {
   log: Logger;
   /** Total LUX burned as base fees up to the head. */
   totalBurned(): bigint;
+  /** Development mode (`--dev` node, devnet): absent on a validator of a real network. */
+  dev?: DevMode;
   /** Whether `lux_importBlock` is enabled (flag --allow-import-block). */
   allowImportBlock?: boolean;
   /** Peer-to-peer state for net_ and lux_peers (absent: no networking). */

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Common } from "@ethereumjs/common";
-import { bytesToHex } from "@ethereumjs/util";
+import { bytesToHex, type Address } from "@ethereumjs/util";
 import { LuxError, errorMessage } from "../errors";
 import type { SenderTx, TxSource } from "../execution/types";
 import type { Logger } from "../chain/types";
@@ -84,15 +84,19 @@ export class TxPool extends EventEmitter {
     return n;
   }
 
-  /** Validates and adds a raw transaction; throws a LuxError with the standard message on rejection. */
-  async add(raw: Uint8Array): Promise<PoolTx> {
+  /**
+   * Validates and adds a raw transaction; throws a LuxError with the standard message on rejection.
+   * `impersonated` (dev mode only: hardhat_impersonateAccount) is the sender of a transaction that
+   * carries a placeholder signature instead of recovering one.
+   */
+  async add(raw: Uint8Array, impersonated?: Address): Promise<PoolTx> {
     if (raw.length > this.opts.maxTxBytes) {
       throw new LuxError("OVERSIZED", `oversized data: transaction size ${raw.length}, limit ${this.opts.maxTxBytes}`);
     }
     const tx = decodeRawTx(raw, this.common, this.chain.chainId);
     let sender;
     try {
-      sender = pinSender(tx);
+      sender = pinSender(tx, impersonated);
     } catch (err) {
       throw new LuxError("INVALID_SIGNATURE", "invalid sender", { cause: err });
     }
@@ -242,6 +246,12 @@ export class TxPool extends EventEmitter {
     if (this.byHash.get(t.hash) === t) this.byHash.delete(t.hash);
     if (!this.replaying) this.journal?.remove(t.hash, t.size);
     if (reason) this.emit("drop", t, reason);
+  }
+
+  /** Dev mode (evm_revert, hardhat_setNonce): forgets every transaction and cached sender nonce. */
+  clear(): void {
+    for (const t of [...this.byHash.values()]) this.remove(t, undefined);
+    this.senders.clear();
   }
 
   /** True when some sender has an executable transaction. */

@@ -65,9 +65,9 @@ export function decodeRawTx(raw: Uint8Array, common: Common, chainId: bigint): T
  * ethereumjs' hash cache). Execution asks for the sender again; without the pin each ask hashes the
  * public key anew.
  */
-export function pinSender(tx: TypedTransaction): Address {
+export function pinSender(tx: TypedTransaction, impersonated?: Address): Address {
   // ethereumjs hashes the recovered public key with pure-JS keccak; the native one is several times faster.
-  const sender = new Address(keccak(tx.getSenderPublicKey()).subarray(ADDRESS_OFFSET));
+  const sender = impersonated ?? new Address(keccak(tx.getSenderPublicKey()).subarray(ADDRESS_OFFSET));
   Object.defineProperty(tx, "getSenderAddress", { value: () => sender, enumerable: false });
   Object.freeze(tx);
   return sender;

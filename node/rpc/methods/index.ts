@@ -1,11 +1,14 @@
 import type { MethodSpec } from "../types";
 import { blockMethods } from "./blocks";
+import { debugMethods } from "./debug";
+import { devMethods } from "./dev";
 import { txMethods } from "./fees";
 import { filterMethods } from "./filters";
 import { luxMethods } from "./lux";
 import { stateMethods } from "./state";
 
-/** Every RPC method, registered as namespace_method. */
-export function allMethods(): Map<string, MethodSpec> {
-  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...txMethods, ...filterMethods, ...luxMethods }));
+/** Every RPC method, registered as namespace_method; `dev` adds the development methods (a --dev node, the devnet). */
+export function allMethods(opts: { dev?: boolean } = {}): Map<string, MethodSpec> {
+  const dev = opts.dev ? { ...devMethods, ...debugMethods } : {};
+  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
 }

@@ -3,13 +3,18 @@ import { call, estimateGas, type CallRequest } from "../../execution/call";
 import { ExecutionGuard } from "../../execution/guard";
 import { LuxError } from "../../errors";
 import { hexQ } from "../format";
-import { address, blockRef, data, member, object, optional, quantity } from "../params";
+import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
 import { requireBlock, simulationVm, stateAt } from "../resolve";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
 
-function callRequest(o: Record<string, unknown>): CallRequest {
+/** A "pending" reference: simulations then run in the next block's environment. */
+function isPending(ref: BlockRef | undefined): boolean {
+  return ref?.kind === "tag" && ref.tag === "pending";
+}
+
+export function callRequest(o: Record<string, unknown>): CallRequest {
   const input = member(o, "input", data) ?? member(o, "data", data);
   const accessList = o.accessList as CallRequest["accessList"] | undefined;
   if (accessList !== undefined && !Array.isArray(accessList)) throw new LuxError("INVALID_PARAMS", "invalid argument accessList: expected an array");
@@ -61,7 +66,7 @@ export const stateMethods: Record<string, MethodSpec> = {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await simulationVm(ctx, rec);
+      const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
       return bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
     });
   }),
@@ -69,7 +74,8 @@ export const stateMethods: Record<string, MethodSpec> = {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await simulationVm(ctx, rec);
+      // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
+      const { vm, env } = await simulationVm(ctx, rec, ref === undefined || isPending(ref));
       return hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
     });
   }),

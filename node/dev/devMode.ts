@@ -1,0 +1,171 @@
+import { hexToBytes, privateToAddress, bytesToHex, type Address } from "@ethereumjs/util";
+import type { Chain } from "../chain/chain";
+import type { NewHead } from "../chain/types";
+import { LuxError, errorMessage } from "../errors";
+import type { Logger } from "../chain/types";
+import type { TxPool } from "../txpool/pool";
+import type { PoolTx } from "../txpool/types";
+import { DevClock } from "./clock";
+import { consoleLogger } from "./console";
+import { sendTransaction, type SendRequest } from "./send";
+import type { DevOptions, DevProducer, Snapshot } from "./types";
+
+/** Largest hardhat_mine count accepted in one call (each block is real: sealed, stored, indexed). */
+export const MAX_MINE_COUNT = 1_000_000n;
+/** Smallest interval of evm_setIntervalMining, so a typo cannot spin the producer. */
+const MIN_INTERVAL_MS = 10;
+
+/**
+ * Development mode of a node (`--dev`, the devnet): the Hardhat/anvil methods' state — automine and
+ * interval mining, the dev clock, snapshots, impersonation, unlocked dev accounts — built on the chain's
+ * own machinery: blocks are mined by the producer, a revert is a rewind of the head, state edits change
+ * the head's state root. A validator of a real network has none of this (its RPC has no such methods).
+ */
+export class DevMode {
+  readonly clock = new DevClock();
+  private readonly keys = new Map<string, Uint8Array>();
+  private readonly impersonated = new Set<string>();
+  private readonly snapshots = new Map<number, Snapshot>();
+  private nextSnapshot = 1;
+  private interval?: NodeJS.Timeout;
+  private intervalMs = 0;
+  /** Automine on (evm_setAutomine). */
+  automine: boolean;
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly pool: TxPool,
+    private readonly producer: DevProducer,
+    opts: DevOptions,
+    private readonly gasCap: bigint,
+    private readonly log: Logger,
+  ) {
+    this.automine = opts.automine;
+    for (const k of opts.accounts) {
+      const bytes = hexToBytes(k as `0x${string}`);
+      this.keys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
+    }
+    chain.devHooks = this.clock;
+    chain.observeMessages(consoleLogger(log));
+    producer.setProduceOnTx(opts.automine);
+    producer.setSlotTimer(opts.slotBlocks);
+  }
+
+  /** Stops interval mining. */
+  stop(): void {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = undefined;
+  }
+
+  /** Addresses of the unlocked dev accounts (eth_accounts). */
+  accounts(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /** evm_setAutomine. */
+  setAutomine(on: boolean): void {
+    this.automine = on;
+    this.producer.setProduceOnTx(on);
+  }
+
+  /** evm_setIntervalMining: a block every `ms` (0 = off; then only automine and evm_mine produce). */
+  setIntervalMining(ms: number): void {
+    if (ms !== 0 && ms < MIN_INTERVAL_MS) throw new LuxError("INVALID_PARAMS", `invalid argument interval: ${ms} ms is below the minimum of ${MIN_INTERVAL_MS} ms (0 turns interval mining off)`);
+    this.stop();
+    this.producer.setSlotTimer(false);
+    this.intervalMs = ms;
+    if (ms === 0) return;
+    this.interval = setInterval(() => {
+      this.producer.mine().catch((err: unknown) => this.log.error(`interval mining failed: ${errorMessage(err)}`));
+    }, ms);
+  }
+
+  /** Interval of interval mining in ms (0 = off). */
+  get miningInterval(): number {
+    return this.intervalMs;
+  }
+
+  /** evm_mine / hardhat_mine: `count` blocks, the first with the pending transactions, the later ones `interval` seconds apart. */
+  async mine(count: bigint, interval: bigint, timestamp?: bigint): Promise<NewHead | undefined> {
+    if (count < 0n || count > MAX_MINE_COUNT) throw new LuxError("INVALID_PARAMS", `invalid argument blocks: ${count} is outside 0..${MAX_MINE_COUNT}`);
+    if (interval < 0n) throw new LuxError("INVALID_PARAMS", "invalid argument interval: must not be negative");
+    if (timestamp !== undefined) this.clock.setNext(timestamp, this.chain.head);
+    if (count === 0n) return undefined;
+    const first = await this.producer.mine();
+    if (count === 1n) return first;
+    // The pending transactions went into the first block; the rest are empty, `interval` seconds apart
+    // (Hardhat allows 0; timestamps still strictly increase).
+    const step = interval > 0n ? interval : 1n;
+    const last = await this.producer.mineEmpty(Number(count - 1n), (parent) => parent.block.header.timestamp + step);
+    if (last) this.clock.produced(last.record);
+    return last;
+  }
+
+  /** evm_snapshot: an id (0x-quantity) evm_revert can go back to. */
+  snapshot(): string {
+    const id = this.nextSnapshot++;
+    this.snapshots.set(id, {
+      head: this.chain.head.hash,
+      stateRoot: this.chain.headStateRoot(),
+      pool: this.pool.all().sort((a, b) => a.seq - b.seq).map((t) => ({ raw: t.raw ?? t.tx.serialize(), sender: t.sender })),
+      time: this.clock.get(),
+      nextBaseFee: this.clock.nextBaseFee,
+    });
+    return `0x${id.toString(16)}`;
+  }
+
+  /**
+   * evm_revert: rewinds the head to the snapshot's block and state, restores the pool and the clock,
+   * and forgets this snapshot and every later one (Hardhat's semantics). False for an unknown id.
+   */
+  async revert(id: bigint): Promise<boolean> {
+    const snap = id <= BigInt(Number.MAX_SAFE_INTEGER) ? this.snapshots.get(Number(id)) : undefined;
+    if (!snap) return false;
+    for (const k of [...this.snapshots.keys()]) if (k >= Number(id)) this.snapshots.delete(k);
+    // Stop the producer from building on the head being dropped: wait for its build, keep it from starting one.
+    this.producer.setProduceOnTx(false);
+    try {
+      await this.producer.idle();
+      this.pool.clear();
+      await this.chain.rewindTo(snap.head, snap.stateRoot);
+      this.clock.set(snap.time);
+      this.clock.nextBaseFee = snap.nextBaseFee;
+      for (const t of snap.pool) {
+        try {
+          await this.pool.add(t.raw, t.sender);
+        } catch (err) {
+          this.log.warn(`evm_revert: pooled transaction not restored: ${errorMessage(err)}`);
+        }
+      }
+    } finally {
+      this.producer.setProduceOnTx(this.automine);
+    }
+    return true;
+  }
+
+  /** Edits the head state (hardhat_setBalance and friends); pending nonces are recomputed. */
+  async edit(fn: Parameters<Chain["editHeadState"]>[0]): Promise<void> {
+    await this.producer.idle();
+    await this.chain.editHeadState(fn);
+  }
+
+  /** hardhat_impersonateAccount. */
+  impersonate(addr: Address): void {
+    this.impersonated.add(addr.toString().toLowerCase());
+  }
+
+  /** hardhat_stopImpersonatingAccount: true when the account was impersonated. */
+  stopImpersonating(addr: Address): boolean {
+    return this.impersonated.delete(addr.toString().toLowerCase());
+  }
+
+  /** eth_sendTransaction from an unlocked dev account or an impersonated one. */
+  async send(req: SendRequest): Promise<PoolTx> {
+    const from = req.from.toString().toLowerCase();
+    const key = this.keys.get(from);
+    if (!key && !this.impersonated.has(from)) {
+      throw new LuxError("INVALID_PARAMS", `unknown account ${req.from.toString()}: not an unlocked dev account and not impersonated (hardhat_impersonateAccount)`);
+    }
+    return sendTransaction({ chain: this.chain, pool: this.pool, gasCap: this.gasCap }, req, key);
+  }
+}

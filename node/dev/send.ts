@@ -1,0 +1,99 @@
+import { createTx, type TypedTransaction, type TypedTxData } from "@ethereumjs/tx";
+import { bytesToBigInt, type Address } from "@ethereumjs/util";
+import { LuxError } from "../errors";
+import { estimateGas, type CallRequest } from "../execution/call";
+import type { PoolTx } from "../txpool/types";
+import type { Chain } from "../chain/chain";
+import type { TxPool } from "../txpool/pool";
+import { address, data, member, quantity } from "../rpc/params";
+import { createZeroAddress } from "@ethereumjs/util";
+
+/** Tip of dev-signed transactions that name no fees (1 gwei, as Hardhat). */
+const DEFAULT_TIP = 1_000_000_000n;
+/** Fee cap headroom over the next base fee (geth and ethers use 2x). */
+const BASE_FEE_HEADROOM = 2n;
+const EIP155_V_OFFSET = 35n;
+
+/** A parsed eth_sendTransaction request. */
+export interface SendRequest extends CallRequest {
+  /** Sender (required). */
+  from: Address;
+  /** Legacy gas price; when set the transaction is type 0 (EIP-155). */
+  gasPrice?: bigint;
+  /** EIP-1559 fee cap. */
+  maxFeePerGas?: bigint;
+  /** EIP-1559 tip. */
+  maxPriorityFeePerGas?: bigint;
+  /** Nonce; the pending nonce when absent. */
+  nonce?: bigint;
+}
+
+/** Parses the transaction object of eth_sendTransaction. */
+export function parseSendRequest(o: Record<string, unknown>, chainId: bigint): SendRequest {
+  const from = member(o, "from", address);
+  if (!from) throw new LuxError("INVALID_PARAMS", "invalid argument from: eth_sendTransaction needs a from address");
+  const claimed = member(o, "chainId", quantity);
+  if (claimed !== undefined && claimed !== chainId) throw new LuxError("WRONG_CHAIN_ID", `invalid chain id: have ${claimed}, want ${chainId}`);
+  const accessList = o.accessList as CallRequest["accessList"] | undefined;
+  if (accessList !== undefined && !Array.isArray(accessList)) throw new LuxError("INVALID_PARAMS", "invalid argument accessList: expected an array");
+  return {
+    from,
+    to: member(o, "to", address),
+    gas: member(o, "gas", quantity),
+    value: member(o, "value", quantity),
+    data: member(o, "input", data) ?? member(o, "data", data),
+    accessList,
+    gasPrice: member(o, "gasPrice", quantity),
+    maxFeePerGas: member(o, "maxFeePerGas", quantity),
+    maxPriorityFeePerGas: member(o, "maxPriorityFeePerGas", quantity),
+    nonce: member(o, "nonce", quantity),
+  };
+}
+
+/** What sending needs from the node. */
+export interface SendDeps {
+  /** The chain (head state, simulation, common). */
+  chain: Chain;
+  /** The pool the transaction enters. */
+  pool: TxPool;
+  /** Gas cap of estimates. */
+  gasCap: bigint;
+}
+
+async function fill(deps: SendDeps, req: SendRequest): Promise<TypedTxData & { type: number }> {
+  const { chain, pool } = deps;
+  const state = await chain.headState();
+  const stateNonce = (await state.getAccount(req.from))?.nonce ?? 0n;
+  const nonce = req.nonce ?? pool.pendingNonce(req.from.toString(), stateNonce);
+  let gasLimit = req.gas;
+  if (gasLimit === undefined) {
+    const head = chain.head;
+    const vm = await chain.createVm(await chain.stateAt(head));
+    const env = chain.childEnv(head, head.slot + 1n, createZeroAddress(), head.block.header.timestamp + 1n);
+    gasLimit = await estimateGas(vm, env, req, deps.gasCap);
+  }
+  const base = { nonce, gasLimit, to: req.to, value: req.value ?? 0n, data: req.data ?? new Uint8Array(0), accessList: req.accessList };
+  if (req.gasPrice !== undefined && req.maxFeePerGas === undefined) return { ...base, type: req.accessList ? 1 : 0, gasPrice: req.gasPrice };
+  const tip = req.maxPriorityFeePerGas ?? DEFAULT_TIP;
+  const maxFee = req.maxFeePerGas ?? chain.nextBaseFee() * BASE_FEE_HEADROOM + tip;
+  return { ...base, type: 2, maxFeePerGas: maxFee, maxPriorityFeePerGas: tip < maxFee ? tip : maxFee };
+}
+
+/**
+ * eth_sendTransaction on a dev node: fills nonce, gas and fees like a wallet, then signs with the
+ * sender's unlocked dev key, or — for an impersonated account — gives the transaction a placeholder
+ * signature (r = 1, s = the sender's address + 1, unique per sender) and pins the sender in the pool.
+ * Such a block cannot be re-validated by another node: impersonation exists on dev nodes only.
+ */
+export async function sendTransaction(deps: SendDeps, req: SendRequest, key: Uint8Array | undefined): Promise<PoolTx> {
+  const txData = await fill(deps, req);
+  const common = deps.chain.common;
+  let tx: TypedTransaction;
+  if (key) {
+    tx = createTx(txData, { common }).sign(key);
+  } else {
+    const yParity = txData.type === 0 ? common.chainId() * 2n + EIP155_V_OFFSET : 0n;
+    tx = createTx({ ...txData, v: yParity, r: 1n, s: bytesToBigInt(req.from.bytes) + 1n }, { common });
+  }
+  return deps.pool.add(tx.serialize(), key ? undefined : req.from);
+}

@@ -1,0 +1,167 @@
+import type { InterpreterStep, Message, EVMResult } from "@ethereumjs/evm";
+import { bigIntToHex, bytesToHex, bytesToUnprefixedHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
+import type { RunTxResult, VM } from "@ethereumjs/vm";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { LuxError } from "../errors";
+import { revertReason } from "./call";
+
+/** Tracer options of debug_traceTransaction / debug_traceCall (geth's names, plus Hardhat's disable* flags). */
+export interface TraceOptions {
+  /** "callTracer" for the call tree; absent for struct logs. */
+  tracer?: string;
+  /** callTracer: only the top call. */
+  onlyTopCall?: boolean;
+  /** Struct logs without the stack. */
+  disableStack?: boolean;
+  /** Struct logs without memory. */
+  disableMemory?: boolean;
+  /** geth's opt-in for memory (memory is included unless disabled). */
+  enableMemory?: boolean;
+  /** Struct logs without storage. */
+  disableStorage?: boolean;
+}
+
+/** Upper bound of struct logs kept, so a loop cannot exhaust memory. */
+export const MAX_STRUCT_LOGS = 100_000;
+const WORD = 32;
+const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"]);
+
+type JsonObject = Record<string, unknown>;
+const hex32 = (v: bigint): string => bytesToUnprefixedHex(setLengthLeft(bigIntToBytes(v), WORD));
+
+/** Parses and checks the tracer options object. */
+export function parseTraceOptions(o: Record<string, unknown> | undefined): TraceOptions {
+  if (!o) return {};
+  const tracer = o.tracer;
+  if (tracer !== undefined && tracer !== "callTracer") {
+    throw new LuxError("INVALID_PARAMS", `invalid argument tracer: ${String(tracer)} is not supported (struct logs by default, or "callTracer")`);
+  }
+  const cfg = (o.tracerConfig ?? {}) as Record<string, unknown>;
+  const flag = (v: unknown, name: string): boolean | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== "boolean") throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: expected a boolean`);
+    return v;
+  };
+  return {
+    tracer: tracer as string | undefined,
+    onlyTopCall: flag(cfg.onlyTopCall, "tracerConfig.onlyTopCall"),
+    disableStack: flag(o.disableStack, "disableStack"),
+    disableMemory: flag(o.disableMemory, "disableMemory"),
+    enableMemory: flag(o.enableMemory, "enableMemory"),
+    disableStorage: flag(o.disableStorage, "disableStorage"),
+  };
+}
+
+/**
+ * Runs `run` with a tracer on the VM's EVM events and returns geth's output: struct logs (one entry per
+ * opcode: pc, op, gas, gasCost, depth, stack, memory, storage of the current contract) or, with
+ * "callTracer", the tree of calls with value, gas, input, output and revert reason.
+ */
+export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction): Promise<JsonObject> {
+  const events = vm.evm.events;
+  if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
+  if (opts.tracer === "callTracer") return callTrace(vm, opts, run, tx);
+  const logs: JsonObject[] = [];
+  const storage = new Map<string, Map<string, string>>();
+  let pendingLoad: { address: string; key: string; depth: number } | undefined;
+  const memory = opts.disableMemory !== true && opts.enableMemory !== false;
+  const onStep = (s: InterpreterStep): void => {
+    const address = s.address.toString();
+    if (pendingLoad && pendingLoad.depth === s.depth && pendingLoad.address === address) {
+      storage.get(address)?.set(pendingLoad.key, hex32(s.stack[s.stack.length - 1] ?? 0n));
+    }
+    pendingLoad = undefined;
+    const op = s.opcode.name;
+    const st = s.stack;
+    if (!opts.disableStorage && (op === "SSTORE" || op === "SLOAD") && st.length > 0) {
+      if (!storage.has(address)) storage.set(address, new Map());
+      const key = hex32(st[st.length - 1]);
+      if (op === "SSTORE" && st.length > 1) storage.get(address)?.set(key, hex32(st[st.length - 2]));
+      else pendingLoad = { address, key, depth: s.depth };
+    }
+    if (logs.length >= MAX_STRUCT_LOGS) return;
+    const entry: JsonObject = { pc: s.pc, op, gas: Number(s.gasLeft), gasCost: Number(BigInt(s.opcode.fee) + (s.opcode.dynamicFee ?? 0n)), depth: s.depth + 1 };
+    if (!opts.disableStack) entry.stack = st.map((v) => bigIntToHex(v));
+    if (memory) {
+      const words: string[] = [];
+      for (let i = 0; i < s.memory.length; i += WORD) words.push(bytesToUnprefixedHex(s.memory.subarray(i, i + WORD)));
+      entry.memory = words;
+    }
+    if (!opts.disableStorage) entry.storage = Object.fromEntries(storage.get(address) ?? []);
+    logs.push(entry);
+  };
+  events.on("step", onStep);
+  try {
+    const res = await run();
+    const ex = res.execResult.exceptionError;
+    return { gas: Number(res.totalGasSpent), failed: ex !== undefined, returnValue: bytesToUnprefixedHex(res.execResult.returnValue), structLogs: logs };
+  } finally {
+    events.off("step", onStep);
+  }
+}
+
+interface Frame {
+  type: string;
+  from: string;
+  to?: string;
+  value: string;
+  gas: string;
+  gasUsed?: string;
+  input: string;
+  output?: string;
+  error?: string;
+  revertReason?: string;
+  calls?: Frame[];
+}
+
+async function callTrace(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction): Promise<JsonObject> {
+  const events = vm.evm.events;
+  if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
+  const stack: Frame[] = [];
+  let root: Frame | undefined;
+  let lastOp = "CALL";
+  const onStep = (s: InterpreterStep): void => {
+    if (CALL_OPS.has(s.opcode.name)) lastOp = s.opcode.name;
+  };
+  const onBefore = (m: Message): void => {
+    const type = m.depth === 0 ? (m.to ? "CALL" : m.salt ? "CREATE2" : "CREATE") : m.to === undefined ? (m.salt ? "CREATE2" : "CREATE") : lastOp;
+    const frame: Frame = {
+      type, from: m.caller.toString(), to: m.to?.toString(), value: bigIntToHex(m.value), gas: bigIntToHex(m.gasLimit), input: bytesToHex(m.data),
+    };
+    const parent = stack[stack.length - 1];
+    if (parent && !opts.onlyTopCall) (parent.calls ??= []).push(frame);
+    if (!root) root = frame;
+    stack.push(frame);
+  };
+  const onAfter = (r: EVMResult): void => {
+    const frame = stack.pop();
+    if (!frame) return;
+    const ex = r.execResult.exceptionError;
+    frame.gasUsed = bigIntToHex(r.execResult.executionGasUsed);
+    if (r.createdAddress) frame.to = r.createdAddress.toString();
+    frame.output = bytesToHex(r.execResult.returnValue);
+    if (ex) {
+      frame.error = ex.error === "revert" ? "execution reverted" : ex.error;
+      if (ex.error === "revert" && r.execResult.returnValue.length > 0) {
+        const reason = revertReason(r.execResult.returnValue);
+        if (reason !== "execution reverted") frame.revertReason = reason.replace(/^execution reverted: /, "");
+      }
+    }
+  };
+  events.on("step", onStep);
+  events.on("beforeMessage", onBefore);
+  events.on("afterMessage", onAfter);
+  try {
+    const res = await run();
+    const top = root as Frame | undefined;
+    if (!top) throw new LuxError("EXECUTION_FAILED", "the traced transaction ran no message");
+    // The top frame reports the transaction's gas, as geth does (intrinsic gas included).
+    if (tx) top.gas = bigIntToHex(tx.gasLimit);
+    top.gasUsed = bigIntToHex(res.totalGasSpent);
+    return top as unknown as JsonObject;
+  } finally {
+    events.off("step", onStep);
+    events.off("beforeMessage", onBefore);
+    events.off("afterMessage", onAfter);
+  }
+}

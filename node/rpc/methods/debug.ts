@@ -1,0 +1,38 @@
+import { runTx } from "@ethereumjs/vm";
+import { cappedGas, simulate } from "../../execution/call";
+import { envBlock } from "../../execution/executor";
+import { ExecutionGuard } from "../../execution/guard";
+import { vmBefore } from "../../execution/replay";
+import { parseTraceOptions, traceRun } from "../../execution/trace";
+import { LuxError } from "../../errors";
+import type { Json } from "../format";
+import { blockRef, hash, object, optional } from "../params";
+import { requireBlock, simulationVm } from "../resolve";
+import { callRequest } from "./state";
+import { method, type MethodSpec } from "../types";
+
+/**
+ * geth's tracing methods on dev nodes: a mined transaction is replayed on its block's pre-state (after
+ * the transactions before it), a call is run like eth_call; both with struct logs or the callTracer.
+ */
+export const debugMethods: Record<string, MethodSpec> = {
+  debug_traceTransaction: method([hash("txHash"), optional(object("options"))], async (ctx, [h, o]) => {
+    const opts = parseTraceOptions(o);
+    const loc = await ctx.chain.locateTx(h);
+    const rec = loc ? await ctx.chain.getBlockByHash(loc.blockHash) : undefined;
+    if (!loc || !rec) throw new LuxError("RESOURCE_NOT_FOUND", "transaction not found (or not mined yet)");
+    const { vm, env, tx, gasUsed } = await vmBefore(ctx.chain, rec, loc.index);
+    const block = envBlock(vm.common, env);
+    return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx)) as Json;
+  }),
+  debug_traceCall: method([object("transaction"), optional(blockRef("block")), optional(object("options"))], async (ctx, [t, ref, o], _conn, scope) => {
+    const opts = parseTraceOptions(o);
+    const req = callRequest(t);
+    const rec = await requireBlock(ctx, ref);
+    return ctx.simulations.run(scope.signal, async () => {
+      const { vm, env } = await simulationVm(ctx, rec, ref?.kind === "tag" && ref.tag === "pending");
+      const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
+      return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard))) as Json;
+    });
+  }),
+};

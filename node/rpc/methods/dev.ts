@@ -1,0 +1,164 @@
+import { Account, bigIntToBytes, bytesToHex, setLengthLeft, type Address } from "@ethereumjs/util";
+import type { DevMode } from "../../dev/devMode";
+import { parseSendRequest } from "../../dev/send";
+import { LuxError } from "../../errors";
+import type { LuxStateManager } from "../../execution/stateManager";
+import type { Json } from "../format";
+import { address, bool, data, hash, object, optional, quantity, type Param } from "../params";
+import { method, type MethodSpec, type RpcContext } from "../types";
+
+const STORAGE_WORD_BYTES = 32;
+const MAX_U64 = 2n ** 64n - 1n;
+
+/** A non-negative integer as a JSON number or a hex quantity (Hardhat's and anvil's time methods take both). */
+export const numberish = (name: string): Param<bigint> => ({
+  name,
+  parse: (v) => {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+    if (typeof v === "string" && /^0x[0-9a-fA-F]{1,16}$/.test(v)) return BigInt(v);
+    throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: expected a non-negative integer (number or hex quantity below 2^64)`);
+  },
+});
+
+/** A full 32-byte storage word. */
+const word = (name: string): Param<Uint8Array> => ({
+  name,
+  parse: (v) => {
+    const bytes = data(name).parse(v);
+    if (bytes.length !== STORAGE_WORD_BYTES) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: expected 32 bytes of data, got ${bytes.length}`);
+    return bytes;
+  },
+});
+
+function devOf(ctx: RpcContext): DevMode {
+  // Only registered on dev nodes; this guards a wiring mistake.
+  if (!ctx.dev) throw new LuxError("METHOD_NOT_FOUND", "development methods are available on a --dev node or the devnet only");
+  return ctx.dev;
+}
+
+async function ensureAccount(sm: LuxStateManager, addr: Address): Promise<Account> {
+  const a = await sm.getAccount(addr);
+  if (a) return a;
+  const fresh = new Account();
+  await sm.putAccount(addr, fresh);
+  return fresh;
+}
+
+const mine = method([optional(numberish("blocks")), optional(numberish("interval"))], async (ctx, [blocks, interval]) => {
+  await devOf(ctx).mine(blocks ?? 1n, interval ?? 1n);
+  return true;
+});
+const setBalance = method([address("address"), quantity("balance")], async (ctx, [addr, balance]) => {
+  await devOf(ctx).edit(async (sm) => {
+    const a = await ensureAccount(sm, addr);
+    a.balance = balance;
+    await sm.putAccount(addr, a);
+  });
+  return true;
+});
+const setCode = method([address("address"), data("code")], async (ctx, [addr, code]) => {
+  await devOf(ctx).edit(async (sm) => sm.putCode(addr, code));
+  return true;
+});
+const setStorageAt = method([address("address"), quantity("slot"), word("value")], async (ctx, [addr, slot, value]) => {
+  await devOf(ctx).edit(async (sm) => {
+    await ensureAccount(sm, addr);
+    await sm.putStorage(addr, setLengthLeft(bigIntToBytes(slot), STORAGE_WORD_BYTES), value);
+  });
+  return true;
+});
+const setNonce = method([address("address"), quantity("nonce")], async (ctx, [addr, nonce]) => {
+  if (nonce > MAX_U64) throw new LuxError("INVALID_PARAMS", "invalid argument nonce: above 2^64 - 1");
+  const dev = devOf(ctx);
+  const current = (await (await ctx.chain.headState()).getAccount(addr))?.nonce ?? 0n;
+  // Hardhat's rule: a nonce never goes back (transactions already signed for it would replay).
+  if (nonce < current) throw new LuxError("INVALID_PARAMS", `invalid argument nonce: ${nonce} is smaller than the account's nonce ${current}`);
+  await dev.edit(async (sm) => {
+    const a = await ensureAccount(sm, addr);
+    a.nonce = nonce;
+    await sm.putAccount(addr, a);
+  });
+  return true;
+});
+const setNextBaseFee = method([quantity("baseFeePerGas")], (ctx, [fee]) => {
+  devOf(ctx).clock.nextBaseFee = fee;
+  return true;
+});
+const impersonate = method([address("address")], (ctx, [addr]) => {
+  devOf(ctx).impersonate(addr);
+  return true;
+});
+const stopImpersonating = method([address("address")], (ctx, [addr]) => devOf(ctx).stopImpersonating(addr));
+const setAutomine = method([bool("enabled")], (ctx, [on]) => {
+  devOf(ctx).setAutomine(on);
+  return true;
+});
+const getAutomine = method([], (ctx) => devOf(ctx).automine);
+const setIntervalMining = method([numberish("interval")], (ctx, [ms]) => {
+  if (ms > BigInt(Number.MAX_SAFE_INTEGER)) throw new LuxError("INVALID_PARAMS", "invalid argument interval: too large");
+  devOf(ctx).setIntervalMining(Number(ms));
+  return true;
+});
+const snapshot = method([], (ctx) => devOf(ctx).snapshot());
+const revert = method([quantity("snapshotId")], (ctx, [id]) => devOf(ctx).revert(id));
+const increaseTime = method([numberish("seconds")], (ctx, [s]) => devOf(ctx).clock.increase(s).toString());
+const setNextTimestamp = method([numberish("timestamp")], (ctx, [ts]) => {
+  devOf(ctx).clock.setNext(ts, ctx.chain.head);
+  return ts.toString();
+});
+const dropTransaction = method([hash("txHash")], (ctx, [h]) => {
+  const key = bytesToHex(h);
+  if (!ctx.pool.get(key)) return false;
+  ctx.pool.drop(key, "hardhat_dropTransaction");
+  return true;
+});
+
+/**
+ * Hardhat's and anvil's development methods, registered on dev nodes only (the `--dev` node and the
+ * devnet). On a validator of a real network none of them exists: the dispatcher answers
+ * "method not found", and eth_accounts is empty.
+ */
+export const devMethods: Record<string, MethodSpec> = {
+  evm_snapshot: snapshot,
+  evm_revert: revert,
+  evm_mine: method([optional(numberish("timestamp"))], async (ctx, [ts]) => {
+    await devOf(ctx).mine(1n, 1n, ts);
+    return "0x0";
+  }),
+  evm_increaseTime: increaseTime,
+  evm_setNextBlockTimestamp: setNextTimestamp,
+  evm_setAutomine: setAutomine,
+  evm_setIntervalMining: setIntervalMining,
+  hardhat_mine: mine,
+  hardhat_getAutomine: getAutomine,
+  hardhat_setBalance: setBalance,
+  hardhat_setCode: setCode,
+  hardhat_setStorageAt: setStorageAt,
+  hardhat_setNonce: setNonce,
+  hardhat_setNextBlockBaseFeePerGas: setNextBaseFee,
+  hardhat_impersonateAccount: impersonate,
+  hardhat_stopImpersonatingAccount: stopImpersonating,
+  hardhat_dropTransaction: dropTransaction,
+  anvil_mine: mine,
+  anvil_getAutomine: getAutomine,
+  anvil_setAutomine: setAutomine,
+  anvil_setIntervalMining: setIntervalMining,
+  anvil_setBalance: setBalance,
+  anvil_setCode: setCode,
+  anvil_setStorageAt: setStorageAt,
+  anvil_setNonce: setNonce,
+  anvil_setNextBlockBaseFeePerGas: setNextBaseFee,
+  anvil_impersonateAccount: impersonate,
+  anvil_stopImpersonatingAccount: stopImpersonating,
+  anvil_dropTransaction: dropTransaction,
+  anvil_snapshot: snapshot,
+  anvil_revert: revert,
+  anvil_increaseTime: increaseTime,
+  anvil_setNextBlockTimestamp: setNextTimestamp,
+  eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
+  eth_sendTransaction: method([object("transaction")], async (ctx, [o]) => {
+    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId));
+    await ctx.awaitMined?.(t);
+    return t.hash;
+  }),
+};

@@ -1,0 +1,255 @@
+/**
+ * Development methods of a `--dev` node (Hardhat's and anvil's): snapshots, mining, time, automine,
+ * interval mining, state edits, impersonation, eth_accounts / eth_sendTransaction — each with its
+ * malformed input — and their absence on a validator of a real network.
+ */
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
+
+interface RpcBlock {
+  number: string;
+  timestamp: string;
+  baseFeePerGas: string;
+  transactions: string[];
+}
+
+async function rpcError(url: string, method: string, params: unknown[]): Promise<{ code: number; message: string }> {
+  const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method, params });
+  const r = json as { error?: { code: number; message: string } };
+  if (!r.error) throw new Error(`${method} did not fail`);
+  return r.error;
+}
+
+const latest = (url: string): Promise<RpcBlock> => rpc<RpcBlock>(url, "eth_getBlockByNumber", ["latest", false]);
+const blockNumber = async (url: string): Promise<number> => Number(await rpc<string>(url, "eth_blockNumber"));
+const balance = async (url: string, a: string): Promise<bigint> => BigInt(await rpc<string>(url, "eth_getBalance", [a, "latest"]));
+
+describe("node --dev: Hardhat and anvil development methods", function () {
+  this.timeout(180_000);
+  let dev: SpawnedNode;
+  let url: string;
+  const [k0, k1] = devKeys(2);
+  const a0 = new Wallet(k0).address;
+  const a1 = new Wallet(k1).address;
+
+  before(async () => {
+    dev = await startNode({ args: ["--quiet", "--dev"] });
+    url = dev.url;
+  });
+
+  after(async () => {
+    await dev?.stop();
+  });
+
+  it("says it is Hardhat-compatible and still names itself Luxtensor; lists the 20 unlocked dev accounts", async () => {
+    const v = await rpc<string>(url, "web3_clientVersion");
+    expect(v.toLowerCase().startsWith("hardhatnetwork")).to.equal(true);
+    expect(v).to.contain("Luxtensor/");
+    const accounts = await rpc<string[]>(url, "eth_accounts");
+    expect(accounts).to.have.length(20);
+    expect(accounts[0]).to.equal(a0.toLowerCase());
+  });
+
+  it("eth_sendTransaction signs for an unlocked dev account and is mined at once (automine)", async () => {
+    const before = await balance(url, a1);
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x64" }]);
+    const receipt = await rpc<{ status: string; from: string }>(url, "eth_getTransactionReceipt", [hash]);
+    expect(receipt.status).to.equal("0x1");
+    expect(receipt.from).to.equal(a0.toLowerCase());
+    expect(await balance(url, a1)).to.equal(before + 100n);
+  });
+
+  it("refuses eth_sendTransaction from an account it holds no key for and does not impersonate", async () => {
+    const stranger = Wallet.createRandom().address;
+    const err = await rpcError(url, "eth_sendTransaction", [{ from: stranger, to: a0, value: "0x1" }]);
+    expect(err.message).to.match(/unknown account/);
+    expect((await rpcError(url, "eth_sendTransaction", [{ to: a0 }])).code).to.equal(-32602);
+    expect((await rpcError(url, "eth_sendTransaction", [{ from: a0, to: a0, chainId: "0x1" }])).message).to.match(/invalid chain id/);
+  });
+
+  it("evm_snapshot / evm_revert rewind blocks, balances, receipts and the clock; an id works once", async () => {
+    const n0 = await blockNumber(url);
+    const b0 = await balance(url, a1);
+    const id = await rpc<string>(url, "evm_snapshot");
+    expect(id).to.match(/^0x[0-9a-f]+$/);
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x3e8" }]);
+    await rpc(url, "evm_increaseTime", [3600]);
+    await rpc(url, "hardhat_mine", ["0x5"]);
+    expect(await blockNumber(url)).to.equal(n0 + 6);
+    expect(await rpc<boolean>(url, "evm_revert", [id])).to.equal(true);
+    expect(await blockNumber(url)).to.equal(n0);
+    expect(await balance(url, a1)).to.equal(b0);
+    expect(await rpc(url, "eth_getTransactionReceipt", [hash])).to.equal(null);
+    expect(await rpc(url, "eth_getBlockByNumber", [`0x${(n0 + 1).toString(16)}`, false])).to.equal(null);
+    // The clock went back too: the next block is not an hour ahead.
+    await rpc(url, "evm_mine");
+    const ts = Number((await latest(url)).timestamp);
+    expect(ts).to.be.lessThan(Math.floor(Date.now() / 1000) + 600);
+    expect(await rpc<boolean>(url, "evm_revert", [id])).to.equal(false);
+    expect(await rpc<boolean>(url, "evm_revert", ["0xffffff"])).to.equal(false);
+    expect((await rpcError(url, "evm_revert", ["one"])).code).to.equal(-32602);
+    expect((await rpcError(url, "evm_revert", [])).code).to.equal(-32602);
+  });
+
+  it("a transaction mined after a revert is indexed again (same hash, new block)", async () => {
+    const id = await rpc<string>(url, "evm_snapshot");
+    const nonce = await rpc<string>(url, "eth_getTransactionCount", [a0, "latest"]);
+    const raw = await new Wallet(k0).signTransaction({ to: a1, value: 7n, nonce: Number(nonce), gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 10n ** 9n, chainId: 8898n, type: 2 });
+    const hash = await rpc<string>(url, "eth_sendRawTransaction", [raw]);
+    await rpc(url, "evm_revert", [id]);
+    await rpc(url, "evm_mine");
+    expect(await rpc<string>(url, "eth_sendRawTransaction", [raw])).to.equal(hash);
+    const r = await rpc<{ blockNumber: string }>(url, "eth_getTransactionReceipt", [hash]);
+    expect(Number(r.blockNumber)).to.equal(await blockNumber(url));
+  });
+
+  it("evm_mine, hardhat_mine (count and interval) and anvil_mine produce real, strictly timed blocks", async () => {
+    const n0 = await blockNumber(url);
+    await rpc(url, "evm_mine");
+    expect(await blockNumber(url)).to.equal(n0 + 1);
+    const t0 = Number((await latest(url)).timestamp);
+    expect(await rpc(url, "hardhat_mine", ["0x64", "0x3c"])).to.equal(true);
+    expect(await blockNumber(url)).to.equal(n0 + 101);
+    const last = await latest(url);
+    const prev = await rpc<RpcBlock>(url, "eth_getBlockByNumber", [`0x${(n0 + 100).toString(16)}`, false]);
+    expect(Number(last.timestamp) - Number(prev.timestamp)).to.equal(60);
+    expect(Number(last.timestamp)).to.be.greaterThan(t0 + 99 * 60 - 1);
+    await rpc(url, "anvil_mine", ["0x2"]);
+    expect(await blockNumber(url)).to.equal(n0 + 103);
+    expect((await rpcError(url, "hardhat_mine", ["ten"])).code).to.equal(-32602);
+    expect((await rpcError(url, "hardhat_mine", ["0xffffffffff"])).code).to.equal(-32602);
+    expect((await rpcError(url, "evm_mine", [-1])).code).to.equal(-32602);
+  });
+
+  it("evm_increaseTime and evm_setNextBlockTimestamp move block time forward only", async () => {
+    const t0 = Number((await latest(url)).timestamp);
+    expect(Number(await rpc<string>(url, "evm_increaseTime", [86_400]))).to.be.at.least(86_400);
+    await rpc(url, "evm_mine");
+    expect(Number((await latest(url)).timestamp)).to.be.at.least(t0 + 86_400);
+    const target = Number((await latest(url)).timestamp) + 1000;
+    await rpc(url, "evm_setNextBlockTimestamp", [`0x${target.toString(16)}`]);
+    await rpc(url, "evm_mine");
+    expect(Number((await latest(url)).timestamp)).to.equal(target);
+    await rpc(url, "evm_mine", [target + 50]);
+    expect(Number((await latest(url)).timestamp)).to.equal(target + 50);
+    expect((await rpcError(url, "evm_setNextBlockTimestamp", [target])).message).to.match(/lower than or equal to previous block's timestamp/);
+    expect((await rpcError(url, "evm_increaseTime", [-5])).code).to.equal(-32602);
+    expect((await rpcError(url, "evm_increaseTime", ["soon"])).code).to.equal(-32602);
+  });
+
+  it("evm_setAutomine(false) keeps transactions pending until evm_mine; hardhat_getAutomine reports it", async () => {
+    expect(await rpc(url, "hardhat_getAutomine")).to.equal(true);
+    await rpc(url, "evm_setAutomine", [false]);
+    expect(await rpc(url, "anvil_getAutomine")).to.equal(false);
+    const n0 = await blockNumber(url);
+    const h1 = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x1" }]);
+    const h2 = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x2" }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await rpc(url, "eth_getTransactionReceipt", [h1])).to.equal(null);
+    expect(await blockNumber(url)).to.equal(n0);
+    await rpc(url, "evm_mine");
+    const block = await latest(url);
+    expect(block.transactions).to.deep.equal([h1, h2]);
+    await rpc(url, "evm_setAutomine", [true]);
+    expect((await rpcError(url, "evm_setAutomine", ["yes"])).code).to.equal(-32602);
+  });
+
+  it("evm_setIntervalMining produces blocks on a timer and 0 stops it", async () => {
+    const n0 = await blockNumber(url);
+    await rpc(url, "evm_setIntervalMining", [200]);
+    await waitFor(async () => (await blockNumber(url)) >= n0 + 3, 30_000, "interval blocks");
+    await rpc(url, "evm_setIntervalMining", [0]);
+    await new Promise((r) => setTimeout(r, 400));
+    const n1 = await blockNumber(url);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await blockNumber(url)).to.equal(n1);
+    expect((await rpcError(url, "evm_setIntervalMining", [5])).message).to.match(/below the minimum/);
+    expect((await rpcError(url, "evm_setIntervalMining", [1.5])).code).to.equal(-32602);
+  });
+
+  it("hardhat_setBalance / setCode / setStorageAt / setNonce edit the head state at once (and anvil_ aliases)", async () => {
+    const x = Wallet.createRandom().address;
+    await rpc(url, "hardhat_setBalance", [x, "0xde0b6b3a7640000"]);
+    expect(await balance(url, x)).to.equal(10n ** 18n);
+    await rpc(url, "anvil_setBalance", [x, "0x2"]);
+    expect(await balance(url, x)).to.equal(2n);
+    // PUSH1 0x2a PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: returns 42.
+    const code = "0x602a60005260206000f3";
+    await rpc(url, "hardhat_setCode", [x, code]);
+    expect(await rpc(url, "eth_getCode", [x, "latest"])).to.equal(code);
+    expect(BigInt(await rpc<string>(url, "eth_call", [{ to: x }, "latest"]))).to.equal(42n);
+    const word = `0x${"ab".padStart(64, "0")}`;
+    await rpc(url, "hardhat_setStorageAt", [x, "0x7", word]);
+    expect(await rpc(url, "eth_getStorageAt", [x, "0x7", "latest"])).to.equal(word);
+    await rpc(url, "hardhat_setNonce", [x, "0x10"]);
+    expect(await rpc(url, "eth_getTransactionCount", [x, "latest"])).to.equal("0x10");
+    // Edits survive the next block (it builds on the edited state).
+    await rpc(url, "evm_mine");
+    expect(await balance(url, x)).to.equal(2n);
+    expect(await rpc(url, "eth_getStorageAt", [x, "0x7", "latest"])).to.equal(word);
+    expect((await rpcError(url, "hardhat_setNonce", [x, "0x1"])).message).to.match(/smaller than the account's nonce/);
+    expect((await rpcError(url, "hardhat_setStorageAt", [x, "0x7", "0xab"])).message).to.match(/32 bytes/);
+    expect((await rpcError(url, "hardhat_setBalance", ["0x1234", "0x1"])).code).to.equal(-32602);
+    expect((await rpcError(url, "hardhat_setCode", [x, "0xzz"])).code).to.equal(-32602);
+  });
+
+  it("hardhat_setNextBlockBaseFeePerGas sets the next block's base fee once", async () => {
+    await rpc(url, "hardhat_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
+    await rpc(url, "evm_mine");
+    const b = await latest(url);
+    expect(BigInt(b.baseFeePerGas)).to.equal(1_000_000_000n);
+    await rpc(url, "evm_mine");
+    expect(BigInt((await latest(url)).baseFeePerGas)).to.not.equal(1_000_000_000n);
+    expect((await rpcError(url, "hardhat_setNextBlockBaseFeePerGas", [5])).code).to.equal(-32602);
+  });
+
+  it("hardhat_impersonateAccount lets eth_sendTransaction send from any address until stopped", async () => {
+    const whale = Wallet.createRandom().address;
+    await rpc(url, "hardhat_setBalance", [whale, "0xde0b6b3a7640000"]);
+    expect((await rpcError(url, "eth_sendTransaction", [{ from: whale, to: a1, value: "0x1" }])).message).to.match(/unknown account/);
+    expect(await rpc(url, "hardhat_impersonateAccount", [whale])).to.equal(true);
+    const before = await balance(url, a1);
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: whale, to: a1, value: "0x5" }]);
+    const receipt = await rpc<{ status: string; from: string }>(url, "eth_getTransactionReceipt", [hash]);
+    expect(receipt.status).to.equal("0x1");
+    expect(receipt.from).to.equal(whale.toLowerCase());
+    expect((await rpc<{ from: string }>(url, "eth_getTransactionByHash", [hash])).from).to.equal(whale.toLowerCase());
+    expect(await balance(url, a1)).to.equal(before + 5n);
+    expect(await rpc(url, "hardhat_stopImpersonatingAccount", [whale])).to.equal(true);
+    expect(await rpc(url, "anvil_stopImpersonatingAccount", [whale])).to.equal(false);
+    expect((await rpcError(url, "eth_sendTransaction", [{ from: whale, to: a1, value: "0x1" }])).message).to.match(/unknown account/);
+    expect((await rpcError(url, "hardhat_impersonateAccount", ["0xnope"])).code).to.equal(-32602);
+  });
+});
+
+describe("a validator of a real network (no --dev) has no development methods", function () {
+  this.timeout(120_000);
+  let node: SpawnedNode;
+
+  before(async () => {
+    node = await startNode({ args: ["--quiet"] });
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("answers method-not-found for every dev method, lists no accounts and names itself plainly", async () => {
+    const methods = [
+      "evm_snapshot", "evm_revert", "evm_mine", "hardhat_mine", "evm_increaseTime", "evm_setNextBlockTimestamp", "evm_setAutomine",
+      "evm_setIntervalMining", "hardhat_setBalance", "hardhat_setCode", "hardhat_setStorageAt", "hardhat_setNonce",
+      "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
+    ];
+    for (const m of methods) {
+      const err = await rpcError(node.url, m, []);
+      expect(err.code, m).to.equal(-32601);
+      expect(err.message, m).to.match(/does not exist\/is not available/);
+    }
+    expect(await rpc(node.url, "eth_accounts")).to.deep.equal([]);
+    expect(await rpc<string>(node.url, "web3_clientVersion")).to.match(/^Luxtensor\//);
+    // The attacker's move: take the dev keys' money through the node. The validator signs nothing.
+    const a0 = new Wallet(devKeys(1)[0]).address;
+    expect((await rpcError(node.url, "eth_sendTransaction", [{ from: a0, to: a0, value: "0x1" }])).code).to.equal(-32601);
+  });
+});

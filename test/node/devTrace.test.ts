@@ -1,0 +1,141 @@
+/**
+ * Tracing and console.log on a `--dev` node: debug_traceTransaction / debug_traceCall with struct logs
+ * and the callTracer, contracts' console.log in the node's log, and Hardhat node's automine answer for
+ * a mined transaction that reverted.
+ */
+import fs from "node:fs";
+import { expect } from "chai";
+import { Interface, Wallet } from "ethers";
+import { compileSolidity, devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
+
+const SOURCE = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+import "hardhat/console.sol";
+contract Callee {
+  uint256 public x;
+  function set(uint256 v) external returns (uint256) { x = v; console.log("set to %s by", v, msg.sender); return v * 2; }
+  function boom() external pure { revert("boom"); }
+}
+contract Caller {
+  Callee public c;
+  constructor(Callee c_) { c = c_; }
+  function go(uint256 v) external returns (uint256) { return c.set(v); }
+  function fail() external view { c.boom(); }
+}`;
+const CONSOLE = "0x000000000000000000636f6e736f6c652e6c6f67";
+
+interface Frame {
+  type: string;
+  from: string;
+  to: string;
+  gas: string;
+  gasUsed: string;
+  input: string;
+  output?: string;
+  error?: string;
+  revertReason?: string;
+  calls?: Frame[];
+}
+interface StructLog {
+  pc: number;
+  op: string;
+  gas: number;
+  gasCost: number;
+  depth: number;
+  stack?: string[];
+  memory?: string[];
+  storage?: Record<string, string>;
+}
+
+describe("node --dev: debug_trace*, console.log and reverted automine transactions", function () {
+  this.timeout(180_000);
+  let node: SpawnedNode;
+  let url: string;
+  const from = new Wallet(devKeys(1)[0]).address;
+  let caller: string;
+  let callee: string;
+  const out = compileSolidity({ "t.sol": SOURCE, "hardhat/console.sol": fs.readFileSync(require.resolve("hardhat/console.sol"), "utf8") });
+  const callerAbi = new Interface(out.Caller.abi as string[]);
+
+  async function deploy(bytecode: string): Promise<string> {
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, data: bytecode }]);
+    return (await rpc<{ contractAddress: string }>(url, "eth_getTransactionReceipt", [hash])).contractAddress;
+  }
+
+  before(async () => {
+    node = await startNode({ args: ["--dev"] });
+    url = node.url;
+    callee = await deploy(out.Callee.bytecode);
+    const args = new Interface(out.Caller.abi as string[]).encodeDeploy([callee]).slice(2);
+    caller = await deploy(out.Caller.bytecode + args);
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("prints a contract's console.log in the node's log and traces the transaction as struct logs", async () => {
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [5n]) }]);
+    const line = `console.log: set to 5 by ${caller.toLowerCase()}`;
+    await waitFor(async () => node.output().toLowerCase().includes(line), 20_000, `"${line}" in:\n${node.output().slice(-2000)}`);
+    const receipt = await rpc<{ gasUsed: string }>(url, "eth_getTransactionReceipt", [hash]);
+    const trace = await rpc<{ gas: number; failed: boolean; returnValue: string; structLogs: StructLog[] }>(url, "debug_traceTransaction", [hash]);
+    expect(trace.failed).to.equal(false);
+    expect(trace.gas).to.equal(Number(receipt.gasUsed));
+    expect(BigInt(`0x${trace.returnValue}`)).to.equal(10n);
+    const sstore = trace.structLogs.find((l) => l.op === "SSTORE");
+    expect(sstore?.depth).to.equal(2);
+    expect(sstore?.storage?.[`${"0".repeat(64)}`]).to.equal(`${"5".padStart(64, "0")}`);
+    expect(trace.structLogs[0]).to.include({ pc: 0, op: "PUSH1", depth: 1 });
+    expect(trace.structLogs[0].stack).to.deep.equal([]);
+    const lean = await rpc<{ structLogs: StructLog[] }>(url, "debug_traceTransaction", [hash, { disableStack: true, disableMemory: true, disableStorage: true }]);
+    expect(lean.structLogs.length).to.equal(trace.structLogs.length);
+    expect(lean.structLogs[5].stack).to.equal(undefined);
+    expect(lean.structLogs[5].memory).to.equal(undefined);
+  });
+
+  it("callTracer gives the call tree: CALL → CALL → STATICCALL to the console address", async () => {
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [7n]) }]);
+    const top = await rpc<Frame>(url, "debug_traceTransaction", [hash, { tracer: "callTracer" }]);
+    const receipt = await rpc<{ gasUsed: string }>(url, "eth_getTransactionReceipt", [hash]);
+    expect(top.type).to.equal("CALL");
+    expect(top.from).to.equal(from.toLowerCase());
+    expect(top.to).to.equal(caller.toLowerCase());
+    expect(BigInt(top.gasUsed)).to.equal(BigInt(receipt.gasUsed));
+    expect(top.calls?.[0]).to.include({ type: "CALL", from: caller.toLowerCase(), to: callee.toLowerCase() });
+    expect(BigInt(top.calls?.[0].output ?? "0x")).to.equal(14n);
+    expect(top.calls?.[0].calls?.[0]).to.include({ type: "STATICCALL", to: CONSOLE });
+    const only = await rpc<Frame>(url, "debug_traceTransaction", [hash, { tracer: "callTracer", tracerConfig: { onlyTopCall: true } }]);
+    expect(only.calls).to.equal(undefined);
+  });
+
+  it("debug_traceCall traces a call that reverts deep inside, with the reason", async () => {
+    const top = await rpc<Frame>(url, "debug_traceCall", [{ from, to: caller, data: callerAbi.encodeFunctionData("fail") }, "latest", { tracer: "callTracer" }]);
+    expect(top.error).to.equal("execution reverted");
+    expect(top.calls?.[0]).to.include({ type: "STATICCALL", to: callee.toLowerCase(), error: "execution reverted", revertReason: "boom" });
+    const logs = await rpc<{ failed: boolean; structLogs: StructLog[] }>(url, "debug_traceCall", [{ from, to: caller, data: callerAbi.encodeFunctionData("fail") }]);
+    expect(logs.failed).to.equal(true);
+    expect(logs.structLogs.at(-1)?.op).to.equal("REVERT");
+  });
+
+  it("answers a mined transaction that reverted with its revert data and hash, like hardhat node", async () => {
+    const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from, to: caller, gas: "0x30d40", data: callerAbi.encodeFunctionData("fail") }] });
+    const err = (json as { error: { code: number; message: string; data: { txHash: string; data: string } } }).error;
+    expect(err.code).to.equal(3);
+    expect(err.message).to.equal("execution reverted: boom");
+    expect(new Interface(["error Error(string)"]).decodeErrorResult("Error", err.data.data)[0]).to.equal("boom");
+    const receipt = await rpc<{ status: string }>(url, "eth_getTransactionReceipt", [err.data.txHash]);
+    expect(receipt.status).to.equal("0x0");
+  });
+
+  it("rejects unknown tracers, malformed options and unknown transactions", async () => {
+    const bad = async (method: string, params: unknown[]): Promise<{ code: number; message: string }> => {
+      const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method, params });
+      return (json as { error: { code: number; message: string } }).error;
+    };
+    expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`])).message).to.match(/not found/);
+    expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`, { tracer: "prestateTracer" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceTransaction", ["0x1234"])).code).to.equal(-32602);
+    expect((await bad("debug_traceCall", [{ to: caller }, "latest", { disableStack: "yes" }])).code).to.equal(-32602);
+  });
+});
