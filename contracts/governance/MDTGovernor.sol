@@ -9,12 +9,7 @@ import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/ex
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-
-/// @notice Votes of bonded MDT (StakingManager), checkpointed by block number like MDTToken.
-interface IStakedVotes {
-    /// @notice Votes `account` had from bonded MDT at the end of block `timepoint`.
-    function getPastVotes(address account, uint256 timepoint) external view returns (uint256);
-}
+import {IStakedVotes} from "../interfaces/IStakedVotes.sol";
 
 /**
  * @title MDTGovernor
