@@ -140,6 +140,8 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
     admin,
     config.registry,
   );
+  // The distributor's constructor reads registry.staking(): the registry must exist before its gas is estimated.
+  await registry.waitForDeployment();
   const distributor = await new RewardDistributor__factory(deployer).deploy(
     token,
     clock,
