@@ -7,11 +7,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AbiCoder, Interface, Wallet, getCreateAddress, keccak256, parseEther, toUtf8Bytes } from "ethers";
 import { DEV_ACCOUNT_COUNT, devAccounts } from "../node/config/devAccounts";
+import { freePort } from "./lib/servers";
+import { GAS_ERC20, GAS_TRANSFER, MAX_FEE, TIP, TOKEN_SOURCE } from "./lib/workload";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Native transfers per run (bounded). */
@@ -25,30 +26,6 @@ const WORKERS = 4;
 /** Max seconds one phase may take before it is reported as timed out. */
 const PHASE_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 90_000;
-const GAS_TRANSFER = 21_000n;
-const GAS_ERC20 = 60_000n;
-/** High enough that base-fee growth over many full blocks never strands the load. */
-const MAX_FEE = 100_000_000_000n;
-const TIP = 1_000_000_000n;
-
-const TOKEN_SOURCE = `// SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
-contract BenchToken {
-  mapping(address account => uint256) public balanceOf;
-  event Transfer(address indexed from, address indexed to, uint256 value);
-  error Insufficient(address account, uint256 balance, uint256 needed);
-  constructor(address[] memory holders, uint256 amount) {
-    for (uint256 i = 0; i < holders.length; ++i) { balanceOf[holders[i]] = amount; emit Transfer(address(0), holders[i], amount); }
-  }
-  function transfer(address to, uint256 value) external returns (bool) {
-    uint256 b = balanceOf[msg.sender];
-    if (b < value) revert Insufficient(msg.sender, b, value);
-    unchecked { balanceOf[msg.sender] = b - value; }
-    balanceOf[to] += value;
-    emit Transfer(msg.sender, to, value);
-    return true;
-  }
-}`;
 
 interface Server {
   name: string;
@@ -56,17 +33,6 @@ interface Server {
   chainId: bigint;
   proc: ChildProcess;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function startProcess(name: string, cmd: string, args: string[], ready: RegExp, url: string, chainId: bigint): Promise<Server> {

@@ -2,15 +2,15 @@ import { AbiCoder, Interface, Wallet, getCreateAddress, keccak256, parseEther, t
 import { DEV_ACCOUNT_COUNT, devAccounts } from "../../node/config/devAccounts";
 import { fastSign } from "./sign";
 
-const GAS_TRANSFER = 21_000n;
-const GAS_ERC20 = 60_000n;
+export const GAS_TRANSFER = 21_000n;
+export const GAS_ERC20 = 60_000n;
 /** High enough that base-fee growth over many full blocks never strands the load. */
-const MAX_FEE = 100_000_000_000n;
-const TIP = 1_000_000_000n;
+export const MAX_FEE = 100_000_000_000n;
+export const TIP = 1_000_000_000n;
 const FUNDING = parseEther("100");
 const RECIPIENTS = 64;
 
-const TOKEN_SOURCE = `// SPDX-License-Identifier: MIT
+export const TOKEN_SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 contract BenchToken {
   mapping(address account => uint256) public balanceOf;
