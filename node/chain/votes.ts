@@ -1,9 +1,9 @@
 import { RLP } from "@ethereumjs/rlp";
-import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex } from "@ethereumjs/util";
+import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, voteSigningRoot } from "../consensus/messages";
 import { FinalityTracker, type CountedVote, type VoteEffect } from "../consensus/finality";
 import { signDigest } from "../consensus/signing";
-import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, Validator, Vote } from "../consensus/types";
+import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, SignedBlockRef, Validator, Vote } from "../consensus/types";
 import { LuxError } from "../errors";
 import type { Chain } from "./chain";
 import type { Conviction } from "./system";
@@ -16,6 +16,8 @@ const INCLUDE_DEPTH = 3n;
 /** Most votes one envelope carries (≤ MAX_ENVELOPE_VOTES). */
 const INCLUDE_MAX = 512;
 const FINALITY_META = "finality";
+/** (slot, signer) pairs remembered for double-proposal detection (~a few epochs of blocks and forks). */
+const MAX_OBSERVED_PROPOSALS = 2048;
 
 
 function cpRaw(c: Checkpoint): Uint8Array[] {
@@ -35,6 +37,7 @@ export class VoteService {
   readonly tracker: FinalityTracker;
   private readonly recent: Vote[] = [];
   private readonly evidencePool = new Map<string, Evidence>();
+  private readonly proposals = new Map<string, SignedBlockRef>();
   private readonly lastVote = new Map<string, { target: bigint; source: bigint }>();
 
   private constructor(
@@ -119,6 +122,29 @@ export class VoteService {
     this.log.warn(`evidence of ${e.kind} recorded (${id.slice(0, 18)}…)`);
     if (gossip) this.publish({ topic: "evidence", data: encodeEvidence(e) });
     return true;
+  }
+
+  /** Pools evidence again whose including block was reorged out (the next proposal carries it again). */
+  restoreEvidence(e: Evidence): void {
+    this.addEvidence(e, false);
+  }
+
+  /**
+   * Remembers which block a proposer signed for a slot (after its signature and schedule checked out,
+   * whether or not the block then proves valid): a second, different block signed by the same key for
+   * the same slot is a double proposal, pooled and gossiped as evidence. Bounded to the recent slots.
+   */
+  observeProposal(slot: bigint, signer: string, ref: SignedBlockRef): Evidence | undefined {
+    const k = `${slot}:${signer.toLowerCase()}`;
+    const prev = this.proposals.get(k);
+    if (!prev) {
+      this.proposals.set(k, ref);
+      if (this.proposals.size > MAX_OBSERVED_PROPOSALS) this.proposals.delete(this.proposals.keys().next().value as string);
+      return undefined;
+    }
+    if (equalsBytes(prev.blockHash, ref.blockHash)) return undefined;
+    const e: Evidence = { kind: "double-proposal", slot, a: prev, b: ref };
+    return this.addEvidence(e, true) ? e : undefined;
   }
 
   /**
