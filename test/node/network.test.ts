@@ -28,6 +28,8 @@ const CHAIN_ID = 8898n;
 const KEYS = devKeys(12);
 const ADDRS = KEYS.map((k) => new Wallet(k).address);
 const DEPLOY_TIMEOUT_MS = 240_000;
+/** Start-up bound of one node process (ts-node on a loaded 2-core machine). */
+const START_MS = 150_000;
 
 interface RpcBlock {
   number: string;
@@ -105,7 +107,7 @@ describe("network: four validator processes, killed and restarted, a late node, 
     "--slot-time", String(SLOT_MS), "--no-dev-mode", "--no-produce-on-tx", "--automine", "--genesis-validators", "4",
     "--validator-key", KEYS[i], "--p2p-port", String(p2pPorts[i]), ...addrs.filter((_, j) => j !== i).flatMap((a) => ["--peer", a]),
   ];
-  const start = async (i: number): Promise<SpawnedNode> => (nodes[i] = await startNode({ dataDir: dirs[i], args: args(i) }));
+  const start = async (i: number): Promise<SpawnedNode> => (nodes[i] = await startNode({ dataDir: dirs[i], args: args(i), timeoutMs: START_MS }));
 
   before(async () => {
     for (let i = 0; i < 4; i++) {
@@ -192,7 +194,7 @@ describe("network: four validator processes, killed and restarted, a late node, 
       slotTime: SLOT_MS, devMode: false, genesisValidators: 4, peer: addrs, allowImportBlock: true,
       validatorKey: KEYS[11], // a key outside the validator set: the node proposes nothing
     }));
-    late = await startNode({ args: ["--config", cfg] });
+    late = await startNode({ args: ["--config", cfg], timeoutMs: START_MS });
     const target = await head(urls()[0]);
     await waitFor(async () => (await head(late!.url)) >= target, 120_000, "the late node to sync");
     const [a, b] = await Promise.all([block(late.url, target), block(urls()[0], target)]);
@@ -210,7 +212,7 @@ describe("network: four validator processes, killed and restarted, a late node, 
   });
 
   it("a peer with another slot time and dev mode is refused at the handshake with the reason, and disconnected", async () => {
-    odd = await startNode({ args: ["--slot-time", "2000", "--genesis-validators", "4", "--validator-key", `0x${"ab".repeat(32)}`, "--peer", addrs[0], "--no-produce"] });
+    odd = await startNode({ args: ["--slot-time", "2000", "--genesis-validators", "4", "--validator-key", `0x${"ab".repeat(32)}`, "--peer", addrs[0], "--no-produce"], timeoutMs: START_MS });
     await waitFor(async () => /incompatible peer \(slot time 1000 ms, ours 2000 ms; dev mode off, ours on\); refused for 60 s/.test(odd!.output()) || undefined, 30_000, "the odd node to log the refusal");
     await waitFor(async () => /incompatible peer \(slot time 2000 ms, ours 1000 ms; dev mode on, ours off\)/.test(nodes[0]!.output()) || undefined, 30_000, "validator 0 to log the refusal");
     await sleep(3 * SLOT_MS);
