@@ -304,6 +304,7 @@ export class Chain extends EventEmitter {
     const { out, votes } = await this.exclusive(() => this.importLocked(data, nowMs));
     if (this.votes) {
       for (const cv of votes) await this.votes.count(cv);
+      await this.votes.releaseVotes(out.record.hash);
       await this.updateHead(this.justifiedCp, this.votes.tracker.latest.values());
     }
     return out;

@@ -34,6 +34,14 @@ describe("consensus: votes, finality and fork choice (four in-process validators
     expect(carried).to.be.greaterThan(0);
   });
 
+  it("with one of four down (75% of the stake voting), blocks and finality go on", async () => {
+    for (let i = 0; i < 3; i++) await runSlot(nodes, slot++);
+    const before = nodes[0].tc.chain.finalized.number;
+    const live = nodes.slice(0, 3);
+    for (let i = 0; i < 10; i++) await runSlot(nodes, slot++, live);
+    expect(nodes[0].tc.chain.finalized.number).to.be.greaterThan(before + 3n);
+  });
+
   it("without > 2/3 of the stake voting (two of four down), blocks continue but finality stops", async () => {
     for (let i = 0; i < 3; i++) await runSlot(nodes, slot++);
     const before = nodes[0].tc.chain.finalized.number;
