@@ -42,6 +42,26 @@ describe("consensus: votes, finality and fork choice (four in-process validators
     expect(nodes[0].tc.chain.finalized.number).to.be.greaterThan(before + 3n);
   });
 
+  it("votes that arrive before their block are held and counted when the block comes", async () => {
+    await runSlot(nodes, slot++);
+    const c0 = nodes[0].tc.chain;
+    const d = await c0.engine.duty(c0.parentInfo(), slot);
+    const proposer = nodes.find((n) => n.address === d.proposer.address)!;
+    const h = await produceAt(proposer.tc.chain, slot++);
+    const late = nodes.find((n) => n !== proposer)!;
+    const c = late.tc.chain;
+    const target = { hash: h.record.hash, number: h.record.block.header.number, slot: h.record.slot };
+    const source = c.justified;
+    expect(source.number).to.be.lessThan(target.number);
+    for (const v of nodes.filter((n) => n !== late)) {
+      const vote: Vote = { source, target, signature: signDigest(voteSigningRoot(c.config.chainId, { source, target }), keyOf(v.address)) };
+      expect((await late.adapter.importVote(encodeVote(vote))).status).to.equal("unknown-parent");
+    }
+    expect(bytesToHex(c.justified.hash)).to.not.equal(bytesToHex(target.hash));
+    expect((await late.adapter.importEnvelope(encodeEnvelope(h.record))).status).to.equal("imported");
+    expect(bytesToHex(c.justified.hash), "justified by the three held votes").to.equal(bytesToHex(target.hash));
+  });
+
   it("without > 2/3 of the stake voting (two of four down), blocks continue but finality stops", async () => {
     for (let i = 0; i < 3; i++) await runSlot(nodes, slot++);
     const before = nodes[0].tc.chain.finalized.number;
