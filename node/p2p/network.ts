@@ -144,7 +144,10 @@ export class P2PNetwork extends EventEmitter {
       const id = e.detail.toString();
       // Exchange status with every new peer: that is how a node learns it is behind.
       void this.requestStatus(id).catch((err: unknown) => {
-        if (!(err instanceof LuxError && err.code === "PEER_INCOMPATIBLE")) this.opts.log.warn(`p2p: status from ${short(id)} failed: ${errorMessage(err)}`);
+        // An incompatible peer was logged once already, with the reason.
+        if (err instanceof LuxError && err.code === "PEER_INCOMPATIBLE") return;
+        if (this.peersById.get(id)?.incompatible) return;
+        this.opts.log.warn(`p2p: status from ${short(id)} failed: ${errorMessage(err)}`);
       });
     });
     this.redial();
@@ -281,9 +284,13 @@ export class P2PNetwork extends EventEmitter {
     const lp = this.m.lpStream(stream, { maxDataLength: MAX_SMALL_FRAME_BYTES });
     try {
       const theirs = decodeStatus((await lp.read({ signal })).subarray());
-      await lp.write(encodeStatus(this.handlers.status()), { signal });
-      await stream.close({ signal });
-      this.checkStatus(id, theirs);
+      try {
+        await lp.write(encodeStatus(this.handlers.status()), { signal });
+        await stream.close({ signal });
+      } finally {
+        // Checked even when the peer hung up first (it may have found us incompatible): we log why too.
+        this.checkStatus(id, theirs);
+      }
     } catch (err) {
       this.failStream(stream, id, err);
     }

@@ -287,10 +287,9 @@ describe("network: four validator processes, killed and restarted, a late node, 
       const recycled = ((await token.balanceOf(contracts.RecyclingPool, { blockTag: including })) as bigint) - recycledBefore;
       expect(burned > 0n && recycled > 0n).to.equal(true);
       expect(burned + recycled).to.equal(slashed);
-      const logs = await staking.queryFilter(staking.filters.Slashed(offender), including, including);
-      expect(logs).to.have.length(1);
-      const jailLogs = await staking.queryFilter(staking.filters.ValidatorJailed(offender), including, including);
-      expect(jailLogs).to.have.length(1);
+      // The system call has no receipt (like EIP-4788's), so its Slashed / ValidatorJailed events are in no
+      // block's logs; the contract's state above is what the call changed.
+      expect(await staking.queryFilter(staking.filters.Slashed(offender), 0, including)).to.have.length(0);
       // Every node applied the same system call: same state root at the including block.
       const roots = await Promise.all([...urls(), lateUrl].map(async (u) => (await waitFor(async () => ((await head(u)) >= including ? block(u, including) : undefined), 30_000, `#${including} on ${u}`)).stateRoot));
       expect(new Set(roots).size).to.equal(1);
