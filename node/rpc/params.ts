@@ -75,7 +75,7 @@ export const blockNumber = (name: string): Param<bigint> => ({
 });
 
 const U64_MAX = (1n << 64n) - 1n;
-const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
+const DECIMAL = /^[0-9]{1,20}$/;
 
 /**
  * A uint64 as geth's HexOrDecimal64 reads it: a JSON number, a hex quantity or a decimal string
