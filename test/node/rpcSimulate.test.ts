@@ -156,6 +156,17 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       expect(overridden, "two cold SLOADs and the code run").to.be.greaterThan(plain + 4_000n);
     });
 
+    it("a call may come from a contract, or from an address given code by an override (geth skips the EOA check)", async () => {
+      const read = { from: storeAddress, to: readerAddress, data: reader.interface.encodeFunctionData("read", [storeAddress]) };
+      expect(BigInt(await provider.send("eth_call", [read, "latest"]))).to.equal(3n);
+      expect(BigInt(await provider.send("eth_estimateGas", [read, "latest"]))).to.be.greaterThan(21_000n);
+      const code = await provider.getCode(storeAddress);
+      // The sender's own code still runs when the call comes back to it.
+      const back = { from: STRANGER, to: readerAddress, data: reader.interface.encodeFunctionData("read", [STRANGER]) };
+      expect(BigInt(await call(back, { [STRANGER]: { code, stateDiff: { [SLOT0]: word(20), [SLOT1]: word(22) } } }))).to.equal(42n);
+      expect(await provider.getCode(STRANGER)).to.equal("0x");
+    });
+
     it("never touches the real state", async () => {
       const snapshot = async (): Promise<string[]> => Promise.all([
         provider.getStorage(storeAddress, 0), provider.getStorage(storeAddress, 1), provider.getCode(STRANGER), provider.getBalance(STRANGER).then(String),
