@@ -103,6 +103,17 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       expect((await tx.wait(1, 30_000))!.gasUsed).to.equal(BigInt(answer.gasUsed));
     });
 
+    it("for a deployment, lists the created contract's slots (geth's rule) and the deployment uses exactly gasUsed", async () => {
+      const req = { from: wallet.address, data: compiled.Store.bytecode };
+      const answer = (await provider.send("eth_createAccessList", [req])) as AccessListAnswer;
+      const created = getCreateAddress({ from: wallet.address, nonce: await provider.getTransactionCount(wallet.address, "pending") });
+      expect(answer.accessList).to.deep.equal([{ address: created.toLowerCase(), storageKeys: [SLOT0, SLOT1] }]);
+      const tx = await wallet.sendTransaction({ ...req, type: 2, accessList: answer.accessList, gasLimit: 1_000_000n });
+      const receipt = await tx.wait(1, 30_000);
+      expect(receipt!.contractAddress).to.equal(created);
+      expect(receipt!.gasUsed).to.equal(BigInt(answer.gasUsed));
+    });
+
     it("reports a failing execution in `error`, with the list it touched", async () => {
       const answer = (await provider.send("eth_createAccessList", [{ from: wallet.address, to: storeAddress, data: store.interface.encodeFunctionData("fail") }])) as AccessListAnswer;
       expect(answer.error).to.equal("execution reverted: nope");
