@@ -8,7 +8,7 @@ import { randaoMessage } from "./messages";
 import { recoverSigner, signDigest, signingRoot } from "./signing";
 import { epochOf, selectProposer } from "./schedule";
 import { checkSlotTime } from "./time";
-import { vrfProve, vrfVerify } from "./vrf";
+import { vrfOwnOutput, vrfProve, vrfVerify } from "./vrf";
 import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, Validator } from "./types";
 
 /** Epoch infos kept in memory. */
@@ -97,8 +97,8 @@ export class PosEngine implements ConsensusEngine {
 
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal {
     const reveal = vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot));
-    const { output } = vrfVerify(reveal, randaoMessage(this.deps.config.chainId, slot));
-    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, output)) };
+    // Our own fresh proof: its output is read off Gamma (importers verify it in `verify`).
+    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, vrfOwnOutput(reveal))) };
   }
 
   seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope {
