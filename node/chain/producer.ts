@@ -5,6 +5,11 @@ import { LuxError, errorMessage } from "../errors";
 import { clockSlot, slotStartMs } from "../consensus/time";
 import { DevTime } from "./devTime";
 import type { Duty, Evidence, Validator, Vote } from "../consensus/types";
+import { randaoMessage } from "../consensus/messages";
+import { vrfPrecompute } from "../consensus/vrf";
+
+/** Dev mode: slots ahead whose VRF input is hashed on the worker thread (see consensus/vrfPrecompute.ts). */
+const PRECOMPUTE_SLOTS = 3n;
 
 /** Options of the block producer. */
 export interface ProducerOptions {
@@ -246,6 +251,10 @@ export class Producer {
       const timestamp = pinned ?? (dev && !this.chain.devHooks ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined);
       const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
+      // A dev node under load builds the next slots right away: hash their RANDAO inputs on the worker
+      // now. A few slots ahead, because the worker's answer is only read on a later turn of the event
+      // loop (the next block may start before that); each slot is hashed once.
+      if (dev) for (let i = 1n; i <= PRECOMPUTE_SLOTS; i++) vrfPrecompute(key, randaoMessage(this.chain.config.chainId, head.record.slot + i));
       return head;
     } catch (err) {
       this.opts.log.error(`block production at slot ${slot} failed: ${errorMessage(err)}`);

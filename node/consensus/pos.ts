@@ -8,7 +8,7 @@ import { randaoMessage } from "./messages";
 import { recoverSigner, signDigest, signingRoot } from "./signing";
 import { epochOf, selectProposer } from "./schedule";
 import { checkSlotTime } from "./time";
-import { vrfOwnOutput, vrfProve, vrfVerify } from "./vrf";
+import { vrfOutput, vrfProve, vrfVerify } from "./vrf";
 import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, Validator } from "./types";
 
 /** Epoch infos kept in memory. */
@@ -97,8 +97,9 @@ export class PosEngine implements ConsensusEngine {
 
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal {
     const reveal = vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot));
-    // Our own fresh proof: its output is read off Gamma (importers verify it in `verify`).
-    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, vrfOwnOutput(reveal))) };
+    // Our own fresh proof: its output is read, not verified (importers verify it).
+    const output = vrfOutput(reveal);
+    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, output)) };
   }
 
   seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope {
