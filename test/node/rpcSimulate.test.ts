@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Contract, ContractFactory, JsonRpcProvider, Wallet, getCreateAddress, toBeHex, zeroPadValue, type InterfaceAbi } from "ethers";
-import { compileSolidity, devKeys, rawRpc, startNode, type SpawnedNode } from "./helpers";
+import { compileSolidity, devKeys, rawRpc, rpc, startNode, type SpawnedNode } from "./helpers";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
@@ -207,6 +207,30 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       const many = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [zeroPadValue(toBeHex(i), 32), word(1)]));
       expect(await err({ [storeAddress]: { state: many } })).to.deep.equal({ code: -32005, message: "too many overridden storage slots: more than 10000" });
       expect(await errorOf(node.url, "eth_estimateGas", [tx, "latest", { [storeAddress]: { code: "0xz" } }])).to.deep.equal({ code: -32602, message: `invalid argument ${storeAddress}.code: expected 0x-prefixed hex data` });
+    });
+  });
+
+  describe("debug_traceCall with stateOverrides (geth's TraceCallConfig), on a --dev node", () => {
+    let dev: SpawnedNode;
+    before(async () => {
+      dev = await startNode({ args: ["--quiet", "--dev"] });
+    });
+    after(async () => {
+      await dev?.stop();
+    });
+
+    it("traces the overridden code and state, and refuses bad overrides", async () => {
+      const code = await provider.getCode(storeAddress);
+      const tx = { to: STRANGER, data: store.interface.encodeFunctionData("sum") };
+      const word = (n: number): string => zeroPadValue(toBeHex(n), 32);
+      const trace = (await rpc(dev.url, "debug_traceCall", [tx, "latest", { tracer: "callTracer", stateOverrides: { [STRANGER]: { code, state: { [SLOT0]: word(40), [SLOT1]: word(2) } } } }])) as { output: string; to: string };
+      expect(trace.to.toLowerCase()).to.equal(STRANGER);
+      expect(BigInt(trace.output)).to.equal(42n);
+      const plain = (await rpc(dev.url, "debug_traceCall", [tx, "latest", { tracer: "callTracer" }])) as { output: string };
+      expect(plain.output).to.equal("0x");
+      expect(await errorOf(dev.url, "debug_traceCall", [tx, "latest", { stateOverrides: { [STRANGER]: { state: {}, stateDiff: {} } } }])).to.deep.equal({
+        code: -32602, message: `invalid argument stateOverrides: account ${STRANGER} has both 'state' and 'stateDiff'`,
+      });
     });
   });
 
