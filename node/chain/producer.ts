@@ -161,14 +161,35 @@ export class Producer {
     return run;
   }
 
-  /** Dev mode (hardhat_mine): `count` more blocks, each at `timestamp(parent)`. */
+  /**
+   * Dev mode (hardhat_mine): `count` more empty blocks, each at `timestamp(parent)`, in consecutive
+   * slots from the next free one; committed in batches by the chain, serialized with automine builds.
+   */
   async mineEmpty(count: number, timestamp: (parent: BlockRecord) => bigint): Promise<NewHead | undefined> {
-    let last: NewHead | undefined;
-    for (let i = 0; i < count; i++) {
-      this.nextTimestamp = timestamp(this.chain.head);
-      last = await this.mine();
-    }
-    return last;
+    if (!this.devMode) throw new LuxError("INVALID_PARAMS", "mining on demand needs dev mode: a network follows the clock");
+    await this.idle();
+    const run = this.chain.produceEmpty(count, async (parent) => {
+      const clock = this.clockSlot();
+      const slot = clock > parent.slot ? clock : parent.slot + 1n;
+      const planned = await this.proposerFor(parent, slot);
+      if (!planned) throw new LuxError("WRONG_PROPOSER", `no local key may propose slot ${slot}`);
+      return { ...planned, timestamp: timestamp(parent) };
+    });
+    this.building = run.then(() => undefined, () => undefined).finally(() => {
+      this.building = undefined;
+      if (this.again && this.opts.produceOnTx) this.trigger();
+    });
+    return run;
+  }
+
+  /** The duty of `slot` on `parent` and the local key that seals it (dev mode: the fallback proposer's when the scheduled one is not local). */
+  private async proposerFor(parent: BlockRecord, slot: bigint): Promise<{ duty: Duty; key: Uint8Array } | undefined> {
+    const scheduled = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
+    const key = this.opts.signerKeys.get(scheduled.proposer.signer.toLowerCase());
+    if (key) return { duty: scheduled, key };
+    const fallback = this.opts.fallbackProposer;
+    const fallbackKey = fallback && this.opts.signerKeys.get(fallback.signer.toLowerCase());
+    return fallback && fallbackKey ? { duty: { ...scheduled, proposer: fallback }, key: fallbackKey } : undefined;
   }
 
   /** Dev mode (evm_mine): builds one block now with whatever is executable; resolves with it. */

@@ -1,4 +1,4 @@
-import { Account, bigIntToBytes, setLengthLeft, type Address } from "@ethereumjs/util";
+import { Account, setLengthLeft, type Address } from "@ethereumjs/util";
 import type { StateManagerInterface } from "@ethereumjs/common";
 
 /**
@@ -45,9 +45,4 @@ export async function applyStateOverrides(sm: StateManagerInterface, overrides: 
       await sm.putStorage(o.address, setLengthLeft(s.key, WORD_BYTES), setLengthLeft(s.value, WORD_BYTES));
     }
   }
-}
-
-/** A slot number as its 32-byte key (helpers and tests). */
-export function slotKey(slot: bigint): Uint8Array {
-  return setLengthLeft(bigIntToBytes(slot), WORD_BYTES);
 }

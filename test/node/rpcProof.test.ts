@@ -6,6 +6,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
 import { KECCAK256_NULL_S, KECCAK256_RLP_S, bytesToBigInt, bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { ClassicLevel } from "classic-level";
 import { expect } from "chai";
 import { AbiCoder, JsonRpcProvider, Wallet, keccak256, parseEther, toBeHex, zeroPadValue } from "ethers";
 import { MDTToken__factory, type MDTToken } from "../../typechain-types";
@@ -169,5 +170,27 @@ describe("node: eth_getProof (EIP-1186), proofs verified independently", functio
     const padded = await rpc<AccountProof>(node.url, "eth_getProof", [await token.getAddress(), ["0x1", zeroPadValue("0x01", 32)], "latest"]);
     expect(padded.storageProof.map((s) => s.key)).to.deep.equal(["0x1", zeroPadValue("0x01", 32)]);
     expect(padded.storageProof[0].proof).to.deep.equal(padded.storageProof[1].proof);
+  });
+
+  it("a block whose state is no longer stored gets a clear error, not a wrong proof (last: restarts the node)", async () => {
+    const tokenAddress = await token.getAddress();
+    const root = await stateRootOf(mintBlock);
+    expect(root).to.not.equal(await stateRootOf(await provider.getBlockNumber()));
+    provider.destroy();
+    await node.stop();
+    // Remove the root node of that block's state trie, as pruning would ('T' + node hash).
+    const db = new ClassicLevel<Uint8Array, Uint8Array>(node.dataDir, { keyEncoding: "view", valueEncoding: "view" });
+    const k = new Uint8Array([0x54, ...hexToBytes(root as `0x${string}`)]);
+    expect(await db.get(k), "the root node is stored under 'T' + hash").to.not.equal(undefined);
+    await db.del(k);
+    await db.close();
+    node = await startNode({ dataDir: node.dataDir, args: ["--quiet"] });
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+    const err = await errorOf(node.url, "eth_getProof", [tokenAddress, [balanceSlot], toBeHex(mintBlock)]);
+    expect(err.code).to.equal(-32001);
+    expect(err.message).to.match(new RegExp(`^state of block ${mintBlock} is not available \\(missing trie node\\)`));
+    // Later states are intact.
+    const p = await proofAt(tokenAddress, [balanceSlot], "latest");
+    expect(BigInt(p.storageProof[0].value)).to.equal(HOLDER_MINT + 1n);
   });
 });
