@@ -27,6 +27,7 @@ import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
+import type { StoredReceipt } from "./storage/types";
 import type { NodeOptions } from "./types";
 import { DevMode } from "./dev/devMode";
 import { minedRevertError } from "./dev/minedRevert";
@@ -105,17 +106,18 @@ const AUTOMINE_WAIT_SLOTS = 3;
 const AUTOMINE_MIN_WAIT_MS = 10_000;
 
 // Waits for a transaction that can run now; one behind a nonce gap cannot be mined yet and returns at once.
-function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<void> {
+/** Waits for a pooled transaction to be mined; resolves with its receipt when it saw it land. */
+function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<StoredReceipt | undefined> {
   const waiter = new InclusionWaiter(chain);
   pool.on("drop", (t: PoolTx) => waiter.cancel(t.hash));
   const timeoutMs = Math.max(AUTOMINE_MIN_WAIT_MS, AUTOMINE_WAIT_SLOTS * slotTimeMs);
   return async (tx) => {
-    if (pool.get(tx.hash) === undefined) return; // already mined (or dropped)
+    if (pool.get(tx.hash) === undefined) return undefined; // already mined (or dropped)
     // The pool's queue knows the sender's state nonce: a gap before this nonce means it cannot run yet.
-    if (pool.pendingNonce(tx.from, 0n) <= tx.nonce) return;
+    if (pool.pendingNonce(tx.from, 0n) <= tx.nonce) return undefined;
     // A fee cap below the next base fee waits in the pool until the base fee falls: answer now.
-    if (tx.maxFee < chain.head.block.header.calcNextBaseFee()) return;
-    await waiter.wait(tx.hash, timeoutMs);
+    if (tx.maxFee < chain.head.block.header.calcNextBaseFee()) return undefined;
+    return waiter.wait(tx.hash, timeoutMs);
   };
 }
 
@@ -228,12 +230,14 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       ctx.awaitMined = dev
         ? async (tx) => {
             if (!dev.automine) return;
-            await waitMined(tx);
+            const receipt = await waitMined(tx);
+            // Seen succeeding: no lookup (the common case, a database read per transaction otherwise).
+            if (receipt?.status === 1) return;
             // Like `hardhat node`: a transaction mined but reverted is answered with its revert.
             const reverted = await minedRevertError(chain, tx.hash);
             if (reverted) throw reverted;
           }
-        : waitMined;
+        : async (tx) => void (await waitMined(tx));
     }
     const server = new RpcServer(
       new RpcDispatcher(ctx, allMethods({ dev: dev !== undefined })),

@@ -18,7 +18,7 @@ import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
-import type { ChainStore, StoredReceipt, TxLocation } from "../storage/types";
+import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "../storage/types";
 import { EXTRA_DATA, buildGenesis } from "./genesis";
 import { checkBlockAgainstExecution } from "./validate";
 import { BlockTree } from "./forkChoice";
@@ -37,8 +37,13 @@ const RECEIPT_CACHE = 128;
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
 /** Consensus views of blocks kept in memory (the engine walks up to two epochs back). */
 const META_CACHE = 4096;
+/** Empty blocks of a hardhat_mine run written per LevelDB batch (below META_CACHE: walks back find them). */
+const EMPTY_RUN_BATCH = 1000;
 /** At startup the fork-choice tree is rebuilt from at most this many canonical blocks below the head. */
 const TREE_RELOAD = 1024n;
+
+/** What `Chain.produceEmpty` asks for each block: the slot's duty, the key that seals it, a pinned timestamp. */
+export type EmptyBlockPlan = (parent: BlockRecord) => Promise<{ duty: Duty; key: Uint8Array; timestamp?: bigint }>;
 
 /** Options of `Chain.produce`. */
 export interface ProduceOptions {
@@ -292,6 +297,62 @@ export class Chain extends EventEmitter {
   private observeProposal(envelope: Envelope, duty: Duty): void {
     if (this.config.devMode || !this.votes) return;
     this.votes.observeProposal(envelope.slot, duty.proposer.signer, { blockHash: envelope.block.hash(), signature: envelope.signature });
+  }
+
+  /**
+   * Dev mode (hardhat_mine of many blocks): `count` empty blocks on the head, each planned, executed (an
+   * epoch's liveness jails included) and sealed exactly as `produce` does, but committed
+   * EMPTY_RUN_BATCH blocks at a time in one atomic LevelDB batch, yielding to the event loop between
+   * batches. The head moves (and "head" is announced) once per batch, for its last block: readers never
+   * see a head whose blocks are not on disk, and newHeads subscribers see one step per batch.
+   */
+  produceEmpty(count: number, plan: EmptyBlockPlan): Promise<NewHead | undefined> {
+    return this.exclusive(async () => {
+      let last: NewHead | undefined;
+      let parent = this.head;
+      let writes: BlockWrite[] = [];
+      const empty = strictSource([]);
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        const { duty, key, timestamp } = await plan(parent);
+        const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
+        const proposal = this.engine.propose(this.parentInfo(parent), duty.slot, key);
+        const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
+        const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
+        env.baseFeePerGas = this.nextBaseFee(parent);
+        const res = await this.execute(env, empty, [], await this.livenessJails(parent, duty));
+        const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
+        const hash = envelope.block.hash();
+        writes.push({
+          hash, number: envelope.block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: envelope.block.header.serialize(),
+          senders: [], receipts: [], totalBurned: this.totalBurned,
+          epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
+        });
+        const record: BlockRecord = { ...envelope, hash, senders: [] };
+        if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
+        // The next block's schedule and liveness walk back through these before they are on disk.
+        this.blocks.set(bytesToHex(hash), record);
+        this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
+        this.receipts.set(bytesToHex(hash), []);
+        this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
+        parent = record;
+        last = { record, receipts: [], proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
+        if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
+          try {
+            await this.store.commitBlocks(writes);
+          } catch (err) {
+            await this.resetState();
+            throw new LuxError("STORAGE_CORRUPT", `commit of blocks ${writes[0].number}..${record.block.header.number} failed: ${errorMessage(err)}`, { cause: err });
+          }
+          writes = [];
+          this.head = record;
+          this.editedRoot = undefined;
+          this.emit("head", last);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      return last;
+    });
   }
 
   /**

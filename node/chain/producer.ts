@@ -5,6 +5,11 @@ import { LuxError, errorMessage } from "../errors";
 import { clockSlot, slotStartMs } from "../consensus/time";
 import { DevTime } from "./devTime";
 import type { Duty, Evidence, Validator, Vote } from "../consensus/types";
+import { randaoMessage } from "../consensus/messages";
+import { vrfPrecompute } from "../consensus/vrf";
+
+/** Dev mode: slots ahead whose VRF input is hashed on the worker thread (see consensus/vrfPrecompute.ts). */
+const PRECOMPUTE_SLOTS = 3n;
 
 /** Options of the block producer. */
 export interface ProducerOptions {
@@ -156,14 +161,35 @@ export class Producer {
     return run;
   }
 
-  /** Dev mode (hardhat_mine): `count` more blocks, each at `timestamp(parent)`. */
+  /**
+   * Dev mode (hardhat_mine): `count` more empty blocks, each at `timestamp(parent)`, in consecutive
+   * slots from the next free one; committed in batches by the chain, serialized with automine builds.
+   */
   async mineEmpty(count: number, timestamp: (parent: BlockRecord) => bigint): Promise<NewHead | undefined> {
-    let last: NewHead | undefined;
-    for (let i = 0; i < count; i++) {
-      this.nextTimestamp = timestamp(this.chain.head);
-      last = await this.mine();
-    }
-    return last;
+    if (!this.devMode) throw new LuxError("INVALID_PARAMS", "mining on demand needs dev mode: a network follows the clock");
+    await this.idle();
+    const run = this.chain.produceEmpty(count, async (parent) => {
+      const clock = this.clockSlot();
+      const slot = clock > parent.slot ? clock : parent.slot + 1n;
+      const planned = await this.proposerFor(parent, slot);
+      if (!planned) throw new LuxError("WRONG_PROPOSER", `no local key may propose slot ${slot}`);
+      return { ...planned, timestamp: timestamp(parent) };
+    });
+    this.building = run.then(() => undefined, () => undefined).finally(() => {
+      this.building = undefined;
+      if (this.again && this.opts.produceOnTx) this.trigger();
+    });
+    return run;
+  }
+
+  /** The duty of `slot` on `parent` and the local key that seals it (dev mode: the fallback proposer's when the scheduled one is not local). */
+  private async proposerFor(parent: BlockRecord, slot: bigint): Promise<{ duty: Duty; key: Uint8Array } | undefined> {
+    const scheduled = await this.chain.engine.duty(this.chain.parentInfo(parent), slot);
+    const key = this.opts.signerKeys.get(scheduled.proposer.signer.toLowerCase());
+    if (key) return { duty: scheduled, key };
+    const fallback = this.opts.fallbackProposer;
+    const fallbackKey = fallback && this.opts.signerKeys.get(fallback.signer.toLowerCase());
+    return fallback && fallbackKey ? { duty: { ...scheduled, proposer: fallback }, key: fallbackKey } : undefined;
   }
 
   /** Dev mode (evm_mine): builds one block now with whatever is executable; resolves with it. */
@@ -225,6 +251,10 @@ export class Producer {
       const timestamp = pinned ?? (dev && !this.chain.devHooks ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined);
       const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
+      // A dev node under load builds the next slots right away: hash their RANDAO inputs on the worker
+      // now. A few slots ahead, because the worker's answer is only read on a later turn of the event
+      // loop (the next block may start before that); each slot is hashed once.
+      if (dev) for (let i = 1n; i <= PRECOMPUTE_SLOTS; i++) vrfPrecompute(key, randaoMessage(this.chain.config.chainId, head.record.slot + i));
       return head;
     } catch (err) {
       this.opts.log.error(`block production at slot ${slot} failed: ${errorMessage(err)}`);

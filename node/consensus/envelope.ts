@@ -10,9 +10,21 @@ import type { Envelope } from "./types";
 
 export { SIGNATURE_BYTES, signingRoot, signDigest, recoverSigner } from "./signing";
 
-/** Serializes an envelope as RLP([executionBlock, slot, signature, reveal, votes, evidence]). */
+/** The last encoding of each block's envelope, with the fields it was made from. */
+const encoded = new WeakMap<Block, { fields: Omit<Envelope, "block">; bytes: Uint8Array }>();
+
+/**
+ * Serializes an envelope as RLP([executionBlock, slot, signature, reveal, votes, evidence]). A new block
+ * is encoded several times (stored, gossiped, served): the bytes are kept per block object and reused
+ * while the other fields are the very same values (re-encoding re-serializes every transaction).
+ */
 export function encodeEnvelope(env: Envelope): Uint8Array {
-  return RLP.encode([env.block.raw(), bigIntToUnpaddedBytes(env.slot), env.signature, env.reveal, env.votes.map(voteRaw), env.evidence.map(evidenceRaw)] as never);
+  const hit = encoded.get(env.block);
+  const f = hit?.fields;
+  if (hit && f && f.slot === env.slot && f.signature === env.signature && f.reveal === env.reveal && f.votes === env.votes && f.evidence === env.evidence) return hit.bytes;
+  const bytes = RLP.encode([env.block.raw(), bigIntToUnpaddedBytes(env.slot), env.signature, env.reveal, env.votes.map(voteRaw), env.evidence.map(evidenceRaw)] as never);
+  encoded.set(env.block, { fields: { slot: env.slot, signature: env.signature, reveal: env.reveal, votes: env.votes, evidence: env.evidence }, bytes });
+  return bytes;
 }
 
 /**

@@ -8,7 +8,7 @@ import { randaoMessage } from "./messages";
 import { recoverSigner, signDigest, signingRoot } from "./signing";
 import { epochOf, selectProposer } from "./schedule";
 import { checkSlotTime } from "./time";
-import { vrfProve, vrfVerify } from "./vrf";
+import { vrfOutput, vrfProve, vrfVerify } from "./vrf";
 import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, Validator } from "./types";
 
 /** Epoch infos kept in memory. */
@@ -97,7 +97,8 @@ export class PosEngine implements ConsensusEngine {
 
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal {
     const reveal = vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot));
-    const { output } = vrfVerify(reveal, randaoMessage(this.deps.config.chainId, slot));
+    // Our own fresh proof: its output is read, not verified (importers verify it).
+    const output = vrfOutput(reveal);
     return { reveal, mixHash: keccak(concatBytes(parent.mixHash, output)) };
   }
 

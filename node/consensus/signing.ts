@@ -22,6 +22,7 @@ export interface NativeSigner {
   publicKeyTweakMul(pubkey: Uint8Array, tweak: Uint8Array, compressed?: boolean): Uint8Array;
   publicKeyCombine(pubkeys: Uint8Array[], compressed?: boolean): Uint8Array;
   publicKeyNegate(pubkey: Uint8Array, compressed?: boolean): Uint8Array;
+  publicKeyConvert(pubkey: Uint8Array, compressed?: boolean): Uint8Array;
 }
 
 let native: NativeSigner | null | undefined;

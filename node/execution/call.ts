@@ -1,6 +1,8 @@
 import { createTx, type TypedTransaction } from "@ethereumjs/tx";
 import { runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
-import { bytesToHex, createZeroAddress, type Address } from "@ethereumjs/util";
+import {
+  KECCAK256_NULL, bigIntToUnpaddedBytes, bytesToHex, bytesToUnprefixedHex, createAccount, createZeroAddress, generateAddress, type Account, type Address,
+} from "@ethereumjs/util";
 import { AbiCoder } from "ethers";
 import { LuxError, errorMessage } from "../errors";
 import { envBlock } from "./executor";
@@ -73,25 +75,51 @@ function buildTx(vm: VM, req: CallRequest, gasLimit: bigint, nonce: bigint): Typ
 }
 
 /**
+ * Lets a simulation come from an address with code, as geth's eth_call does (it skips the EIP-3607
+ * "sender is not an EOA" check; Hardhat too, for impersonated contracts). runTx has no option for it,
+ * so inside the simulation's checkpoint the sender's code hash reads empty, while its code stays in the
+ * code cache, keyed by address: a call back into the sender still runs its code. Only EXTCODEHASH of
+ * the sender itself reads the empty hash during such a call.
+ */
+async function passEoaCheck(sm: VM["stateManager"], from: Address, sender: Account): Promise<void> {
+  const code = await sm.getCode(from);
+  const masked = createAccount({ nonce: sender.nonce, balance: sender.balance, storageRoot: sender.storageRoot, codeHash: KECCAK256_NULL });
+  await sm.putAccount(from, masked);
+  if ((await sm.getCode(from)).length !== code.length) {
+    // No code cache to keep it in: restore, and let runTx refuse the sender as before.
+    await sm.putAccount(from, sender);
+  }
+}
+
+/**
  * Runs a request as a transaction in `env` (base fee 0, so no gas price is needed) inside a state
  * checkpoint that is always reverted: nothing of a simulation ever reaches the trie.
  */
-export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit: bigint, guard?: ExecutionGuard): Promise<RunTxResult> {
+export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit: bigint, guard?: ExecutionGuard, reportAccessList = false): Promise<RunTxResult> {
   guard?.attach(vm);
   guard?.check();
   const sm = vm.stateManager;
   const from = req.from ?? createZeroAddress();
-  const nonce = (await sm.getAccount(from))?.nonce ?? 0n;
+  const sender = await sm.getAccount(from);
+  const nonce = sender?.nonce ?? 0n;
   const block = envBlock(vm.common, { ...env, baseFeePerGas: 0n });
   await sm.checkpoint();
   try {
-    return await runTx(vm, { tx: buildTx(vm, req, gasLimit, nonce), block, skipBalance: true, skipNonce: true, skipHardForkValidation: true, skipBlockGasLimitValidation: true });
+    if (sender?.isContract()) await passEoaCheck(sm, from, sender);
+    return await runTx(vm, { tx: buildTx(vm, req, gasLimit, nonce), block, skipBalance: true, skipNonce: true, skipHardForkValidation: true, skipBlockGasLimitValidation: true, reportAccessList });
   } catch (err) {
     if (err instanceof LuxError) throw err;
     throw new LuxError("EXECUTION_FAILED", errorMessage(err).split(" (")[0], { cause: err });
   } finally {
     await sm.revert();
   }
+}
+
+/** The message of a failed execution (geth's wording), or undefined when it succeeded. */
+export function failureMessage(res: RunTxResult): string | undefined {
+  const ex = res.execResult.exceptionError;
+  if (!ex) return undefined;
+  return ex.error === "revert" ? revertReason(res.execResult.returnValue) : ex.error;
 }
 
 /** Throws the JSON-RPC-visible error of a failed execution (revert → code 3 with data). */
@@ -151,4 +179,60 @@ export async function estimateGas(vm: VM, env: BlockEnv, req: CallRequest, gasCa
     else lo = mid;
   }
   return hi;
+}
+
+/** One entry of an EIP-2930 access list. */
+export interface AccessListEntry {
+  /** 0x-address. */
+  address: `0x${string}`;
+  /** 0x-slots (32 bytes each). */
+  storageKeys: `0x${string}`[];
+}
+
+/** eth_createAccessList's answer (geth's shape before hex encoding). */
+export interface AccessListResult {
+  /** The list the request should carry. */
+  accessList: AccessListEntry[];
+  /** Gas the request uses when it carries that list (intrinsic cost of the list included). */
+  gasUsed: bigint;
+  /** Why the execution failed, when it did (the list is still the one it touched). */
+  error?: string;
+}
+
+/** Rounds of "run with the list, collect what it touched" before giving up on a fixed point. */
+const MAX_ACCESS_LIST_ROUNDS = 10;
+
+/** Sorted, so that two lists compare by content (the EVM reports them in first-touch order). */
+function sortList(list: AccessListEntry[]): AccessListEntry[] {
+  return list
+    .map((e) => ({ address: e.address.toLowerCase() as `0x${string}`, storageKeys: [...new Set(e.storageKeys.map((k) => k.toLowerCase() as `0x${string}`))].sort() }))
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * eth_createAccessList, geth's algorithm: run the request with the current list, record every address
+ * and slot it touches, and repeat with that list until it no longer changes (a list can change the
+ * path a contract takes, through gasleft()). Like geth's access-list tracer, the sender, the
+ * recipient (or the created contract) and the precompiles are left out, since they are warm anyway —
+ * except that slots of the recipient are listed, with its address, because they are not.
+ */
+export async function createAccessList(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint, guard?: ExecutionGuard): Promise<AccessListResult> {
+  const from = req.from ?? createZeroAddress();
+  const nonce = (await vm.stateManager.getAccount(from))?.nonce ?? 0n;
+  const to = req.to ? req.to.bytes : generateAddress(from.bytes, bigIntToUnpaddedBytes(nonce));
+  const precompiles = (vm.evm as unknown as { precompiles: Map<string, unknown> }).precompiles;
+  const excluded = new Set([bytesToUnprefixedHex(from.bytes), bytesToUnprefixedHex(to), ...precompiles.keys()]);
+  const keep = (list: AccessListEntry[]): AccessListEntry[] =>
+    sortList(list).filter((e) => e.storageKeys.length > 0 || !excluded.has(e.address.slice(2)));
+  let list = keep(req.accessList ?? []);
+  const gas = cappedGas(req, gasCap);
+  for (let round = 0; ; round++) {
+    const res = await simulate(vm, env, { ...req, accessList: list }, gas, guard, true);
+    const touched = keep((res.accessList ?? []) as AccessListEntry[]);
+    if (JSON.stringify(touched) === JSON.stringify(list) || round + 1 >= MAX_ACCESS_LIST_ROUNDS) {
+      const error = failureMessage(res);
+      return error === undefined ? { accessList: list, gasUsed: res.totalGasSpent } : { accessList: list, gasUsed: res.totalGasSpent, error };
+    }
+    list = touched;
+  }
 }

@@ -1,9 +1,11 @@
 import { RLP } from "@ethereumjs/rlp";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { CacheType, Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { unpadBytes, type Address, type DB } from "@ethereumjs/util";
+import { CODEHASH_PREFIX, CacheType, Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { Account, bytesToUnprefixedHex, concatBytes, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
 import type { Common } from "@ethereumjs/common";
 import { LuxError } from "../errors";
+import { keccak } from "./crypto";
+import { trieBatchPut, type TriePut } from "./trieBatch";
 
 const STORAGE_WORD_BYTES = 32;
 /** Cache sizes of the long-lived head state (entries). */
@@ -25,6 +27,54 @@ export class LuxStateManager extends MerkleStateManager {
     const account = await this.getAccount(address);
     if (!account) throw new LuxError("EXECUTION_FAILED", "putStorage() called on non-existing account");
     cache.put(address, key, RLP.encode(unpadBytes(value)));
+  }
+
+  /**
+   * Writes the cached changes into the tries, as the stock flush does (code, then storage, then
+   * accounts), but each trie's insertions and updates in one batched pass (`trieBatchPut`) instead of
+   * one full path re-hash per key. Deletions (emptied slots, removed empty accounts) use the stock `del`.
+   */
+  override async flush(): Promise<void> {
+    const caches = this._caches;
+    if (!caches?.account || !caches.storage) return super.flush();
+    for (const [addressHex, elem] of caches.code?.flush() ?? []) {
+      const code = elem.code;
+      if (code === undefined) continue;
+      const address = createAddressFromString(`0x${addressHex}`);
+      const codeHash = keccak(code);
+      await this._getCodeDB().put(this._prefixCodeHashes ? concatBytes(CODEHASH_PREFIX, codeHash) : codeHash, code);
+      if ((await this.getAccount(address)) === undefined) await this.putAccount(address, new Account());
+      await this.modifyAccountFields(address, { codeHash });
+    }
+    const slots = new Map<string, { puts: TriePut[]; dels: Uint8Array[] }>();
+    for (const [addressHex, keyHex, value] of caches.storage.flush()) {
+      const decoded = RLP.decode(value ?? new Uint8Array(0));
+      let entry = slots.get(addressHex);
+      if (!entry) slots.set(addressHex, (entry = { puts: [], dels: [] }));
+      const key = unprefixedHexToBytes(keyHex);
+      if (decoded instanceof Uint8Array && decoded.length > 0) entry.puts.push({ key, value: RLP.encode(decoded) });
+      else entry.dels.push(key);
+    }
+    for (const [addressHex, { puts, dels }] of slots) {
+      const address = createAddressFromString(`0x${addressHex}`);
+      const account = await this.getAccount(address);
+      if (!account) continue;
+      const trie = this._getStorageTrie(address, account);
+      await trieBatchPut(trie, puts);
+      for (const key of dels) await trie.del(key);
+      this._storageTries[bytesToUnprefixedHex(address.bytes)] = trie;
+      account.storageRoot = trie.root();
+      await this.putAccount(address, account);
+    }
+    const puts: TriePut[] = [];
+    const dels: Uint8Array[] = [];
+    for (const [addressHex, elem] of caches.account.flush()) {
+      const key = unprefixedHexToBytes(addressHex);
+      if (elem.accountRLP === undefined) dels.push(key);
+      else puts.push({ key, value: elem.accountRLP });
+    }
+    await trieBatchPut(this._trie, puts);
+    for (const key of dels) await this._trie.del(key);
   }
 
   /** A copy reading the same database, with its own caches (RPC reads never disturb block building). */

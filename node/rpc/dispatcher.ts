@@ -38,7 +38,8 @@ export class RpcDispatcher implements RpcHandler {
   async handle(body: unknown, conn: Connection | undefined, outer: AbortSignal): Promise<Json | undefined> {
     const limit = this.ctx.limits.requestTimeoutMs;
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new LuxError("TIMEOUT", `request timed out after ${limit} ms (limit: --rpc-timeout)`)), limit);
+    const timed = !(Array.isArray(body) ? body : [body]).some((r) => this.isUntimed(r));
+    const timer = timed ? setTimeout(() => timeout.abort(new LuxError("TIMEOUT", `request timed out after ${limit} ms (limit: --rpc-timeout)`)), limit) : undefined;
     const signal = AbortSignal.any([outer, timeout.signal]);
     const aborted = rejectOnAbort(signal);
     const scope: RequestScope = { signal };
@@ -57,6 +58,13 @@ export class RpcDispatcher implements RpcHandler {
       clearTimeout(timer);
       aborted.dispose();
     }
+  }
+
+  /** True for a request naming an untimed method (a long dev method such as hardhat_mine). */
+  private isUntimed(req: unknown): boolean {
+    if (req === null || typeof req !== "object") return false;
+    const name = (req as Record<string, unknown>).method;
+    return typeof name === "string" && this.methods.get(name)?.untimed === true;
   }
 
   private async one(req: unknown, conn: Connection | undefined, scope: RequestScope, aborted: Promise<never>): Promise<Json | undefined> {

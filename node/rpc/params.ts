@@ -74,6 +74,25 @@ export const blockNumber = (name: string): Param<bigint> => ({
   },
 });
 
+const U64_MAX = (1n << 64n) - 1n;
+const DECIMAL = /^[0-9]{1,20}$/;
+
+/**
+ * A uint64 as geth's HexOrDecimal64 reads it: a JSON number, a hex quantity or a decimal string
+ * (cast and some wallets send eth_feeHistory's block count as a plain number).
+ */
+export const hexOrDecimal64 = (name: string): Param<bigint> => ({
+  name,
+  parse: (v) => {
+    let n: bigint | undefined;
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) n = BigInt(v);
+    else if (typeof v === "string" && QUANTITY.test(v)) n = BigInt(v);
+    else if (typeof v === "string" && DECIMAL.test(v)) n = BigInt(v);
+    if (n === undefined) return fail(name, "expected a non-negative integer (JSON number, hex quantity or decimal string)");
+    return n > U64_MAX ? fail(name, "larger than 2^64 - 1") : n;
+  },
+});
+
 /** Parses a block tag or number (no hash). */
 export function parseBlockTag(name: string, v: unknown): BlockRef {
   if (typeof v === "string" && TAGS.has(v)) return { kind: "tag", tag: v as "latest" };

@@ -68,6 +68,16 @@ export interface MethodSpec {
   params: Param<unknown>[];
   /** Handler. */
   handler(ctx: RpcContext, args: unknown[], conn: Connection | undefined, scope: RequestScope): Promise<Json> | Json;
+  /**
+   * Dev methods whose work the caller sized on purpose (hardhat_mine of a 50,400-block voting period):
+   * the request time-out (--rpc-timeout) does not cut them; a client disconnect still ends the wait.
+   */
+  untimed?: true;
+}
+
+/** The same method, exempt from the request time-out (see `MethodSpec.untimed`). */
+export function untimed(spec: MethodSpec): MethodSpec {
+  return { ...spec, untimed: true };
 }
 
 /** Declares a method with typed parsed arguments. */

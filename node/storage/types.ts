@@ -116,6 +116,8 @@ export interface ChainStore {
   getEpochBoundary(epoch: bigint): Promise<Uint8Array | undefined>;
   /** Writes a block, its indexes, the pending trie nodes and then the head pointer, atomically. */
   commitBlock(write: BlockWrite): Promise<void>;
+  /** Writes consecutive canonical blocks (the last becoming head) in one atomic batch, like `commitBlock`. */
+  commitBlocks(writes: BlockWrite[]): Promise<void>;
   /** Writes a block of a side branch (by hash) and the pending trie nodes; no index or head change. */
   storeSideBlock(write: BlockWrite): Promise<void>;
   /** Switches the canonical chain to another branch in one atomic batch (see `Reorg`). */

@@ -87,6 +87,16 @@ describe("node: RPC that no request can take down (fuzz)", function () {
       for (const r of out) expect(r.error?.message).to.match(/^execution aborted \(timeout|^request timed out/);
     });
 
+    it("eth_createAccessList and state-overridden code obey the same gas cap and time-out", async () => {
+      const timeout = { code: -32000, message: "execution aborted (timeout = 1.5s)" };
+      expect(await errorOf(node.url, "eth_createAccessList", [{ data: ENDLESS_LOOP, gas: MAX_U64 }])).to.deep.equal(timeout);
+      // Runtime code that loops forever, planted by an override at an address that has none.
+      const looper = "0x00000000000000000000000000000000000100f0";
+      expect(await errorOf(node.url, "eth_call", [{ to: looper }, "latest", { [looper]: { code: "0x5b600056" } }])).to.deep.equal(timeout);
+      expect(await errorOf(node.url, "eth_estimateGas", [{ to: looper }, "latest", { [looper]: { code: "0x5b600056" } }])).to.deep.equal(timeout);
+      expect(await rpc(node.url, "eth_getCode", [looper, "latest"]), "the override left no trace").to.equal("0x");
+    });
+
     it("an MSTORE at offset 3 GiB runs out of the capped gas instead of allocating", async () => {
       expect(await errorOf(node.url, "eth_call", [{ data: MSTORE_3GIB, gas: MAX_U64 }])).to.deep.equal({ code: -32000, message: "out of gas" });
     });
@@ -204,6 +214,7 @@ describe("node: RPC that no request can take down (fuzz)", function () {
       "eth_call", "eth_estimateGas", "eth_getLogs", "eth_feeHistory", "eth_getBlockByNumber", "eth_getBlockByHash", "eth_getBalance",
       "eth_getStorageAt", "eth_sendRawTransaction", "eth_newFilter", "eth_getFilterChanges", "eth_getFilterLogs", "eth_subscribe",
       "eth_unsubscribe", "eth_getTransactionReceipt", "lux_getBlockEnvelope", "lux_importBlock", "web3_sha3", "eth_getCode",
+      "eth_getProof", "eth_createAccessList", "txpool_status", "txpool_content", "txpool_contentFrom", "txpool_inspect",
     ];
     const hex = fc.string({ unit: fc.constantFrom(..."0123456789abcdefX"), maxLength: 70 }).map((s) => `0x${s}`);
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hex, fc.constantFrom("latest", "pending", "earliest", MAX_U64, "0x10000000000000001"),

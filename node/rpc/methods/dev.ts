@@ -5,7 +5,7 @@ import { LuxError } from "../../errors";
 import type { LuxStateManager } from "../../execution/stateManager";
 import type { Json } from "../format";
 import { address, bool, data, hash, object, optional, quantity, type Param } from "../params";
-import { method, type MethodSpec, type RpcContext } from "../types";
+import { method, untimed, type MethodSpec, type RpcContext } from "../types";
 
 const STORAGE_WORD_BYTES = 32;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -44,10 +44,11 @@ async function ensureAccount(sm: LuxStateManager, addr: Address): Promise<Accoun
   return fresh;
 }
 
-const mine = method([optional(numberish("blocks")), optional(numberish("interval"))], async (ctx, [blocks, interval]) => {
+// Mining a count and reverting over it take as long as the caller asked for: no request time-out.
+const mine = untimed(method([optional(numberish("blocks")), optional(numberish("interval"))], async (ctx, [blocks, interval]) => {
   await devOf(ctx).mine(blocks ?? 1n, interval ?? 1n);
   return true;
-});
+}));
 const setBalance = method([address("address"), quantity("balance")], async (ctx, [addr, balance]) => {
   await devOf(ctx).edit(async (sm) => {
     const a = await ensureAccount(sm, addr);
@@ -100,7 +101,7 @@ const setIntervalMining = method([numberish("interval")], (ctx, [ms]) => {
   return true;
 });
 const snapshot = method([], (ctx) => devOf(ctx).snapshot());
-const revert = method([quantity("snapshotId")], (ctx, [id]) => devOf(ctx).revert(id));
+const revert = untimed(method([quantity("snapshotId")], (ctx, [id]) => devOf(ctx).revert(id)));
 const increaseTime = method([numberish("seconds")], (ctx, [s]) => devOf(ctx).clock.increase(s).toString());
 const setNextTimestamp = method([numberish("timestamp")], (ctx, [ts]) => {
   devOf(ctx).clock.setNext(ts, ctx.chain.head);

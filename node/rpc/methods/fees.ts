@@ -3,7 +3,7 @@ import { bytesToBigInt, bytesToHex } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
 import { keccak } from "../../execution/crypto";
 import { hexQ, type Json } from "../format";
-import { blockRef, data, optional, quantity } from "../params";
+import { blockRef, data, hexOrDecimal64, optional } from "../params";
 import { resolveBlock } from "../resolve";
 import { method, type MethodSpec } from "../types";
 
@@ -41,7 +41,7 @@ export const txMethods: Record<string, MethodSpec> = {
     return t.hash;
   }),
   eth_feeHistory: method(
-    [quantity("blockCount"), blockRef("newestBlock"), optional<unknown[]>({ name: "rewardPercentiles", parse: (v) => (Array.isArray(v) ? v : (() => { throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: expected an array"); })()) })],
+    [hexOrDecimal64("blockCount"), blockRef("newestBlock"), optional<unknown[]>({ name: "rewardPercentiles", parse: (v) => (Array.isArray(v) ? v : (() => { throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: expected an array"); })()) })],
     async (ctx, [countRaw, ref, pctRaw]) => {
       const maxPcts = ctx.limits.maxFeeHistoryPercentiles;
       if (pctRaw && pctRaw.length > maxPcts) {
@@ -101,5 +101,5 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_hashrate: method([], () => "0x0"),
   eth_coinbase: method([], (ctx) => ctx.chain.head.block.header.coinbase.toString()),
   eth_protocolVersion: method([], () => "0x44"),
-  rpc_modules: method([], () => ({ eth: "1.0", net: "1.0", web3: "1.0", lux: "1.0" })),
+  rpc_modules: method([], () => ({ eth: "1.0", net: "1.0", web3: "1.0", txpool: "1.0", lux: "1.0" })),
 };

@@ -1,10 +1,13 @@
 import { bytesToHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
-import { call, estimateGas, type CallRequest } from "../../execution/call";
+import { call, createAccessList, estimateGas, type CallRequest } from "../../execution/call";
+import { applyStateOverrides, type AccountOverride } from "../../execution/overrides";
 import { ExecutionGuard } from "../../execution/guard";
 import { LuxError } from "../../errors";
-import { hexQ } from "../format";
+import { hexQ, type Json } from "../format";
 import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
+import type { BlockRecord } from "../../chain/types";
 import { requireBlock, simulationVm, stateAt } from "../resolve";
+import { stateOverrides } from "./overrideParams";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
@@ -14,10 +17,28 @@ function isPending(ref: BlockRef | undefined): boolean {
   return ref?.kind === "tag" && ref.tag === "pending";
 }
 
+const ADDRESS_HEX = /^0x[0-9a-fA-F]{40}$/;
+const WORD_HEX = /^0x[0-9a-fA-F]{64}$/;
+
+/** An EIP-2930 access list as sent in a call object, checked item by item. */
+function accessListOf(v: unknown): CallRequest["accessList"] {
+  if (v === undefined || v === null) return undefined;
+  const bad = (why: string): never => {
+    throw new LuxError("INVALID_PARAMS", `invalid argument accessList: ${why}`);
+  };
+  if (!Array.isArray(v)) return bad("expected an array");
+  return v.map((item: unknown, i) => {
+    const e = item as { address?: unknown; storageKeys?: unknown } | null;
+    if (e === null || typeof e !== "object" || typeof e.address !== "string" || !ADDRESS_HEX.test(e.address)) return bad(`item ${i}: expected { address: 20-byte hex, storageKeys: [32-byte hex] }`);
+    const keys = e.storageKeys ?? [];
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string" && WORD_HEX.test(k))) return bad(`item ${i}: storageKeys must be an array of 32-byte hex slots`);
+    return { address: e.address as `0x${string}`, storageKeys: keys as `0x${string}`[] };
+  });
+}
+
 export function callRequest(o: Record<string, unknown>): CallRequest {
   const input = member(o, "input", data) ?? member(o, "data", data);
-  const accessList = o.accessList as CallRequest["accessList"] | undefined;
-  if (accessList !== undefined && !Array.isArray(accessList)) throw new LuxError("INVALID_PARAMS", "invalid argument accessList: expected an array");
+  const accessList = accessListOf(o.accessList);
   return {
     from: member(o, "from", address),
     to: member(o, "to", address),
@@ -31,6 +52,13 @@ export function callRequest(o: Record<string, unknown>): CallRequest {
 /** A time-out and cancellation guard for one simulation, started when its slot is granted. */
 function guardFor(ctx: RpcContext, scope: RequestScope): ExecutionGuard {
   return new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
+}
+
+/** A simulation VM at `rec` with the request's state overrides applied to its own copy of the state. */
+async function overriddenVm(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined): Promise<Awaited<ReturnType<typeof simulationVm>>> {
+  const sim = await simulationVm(ctx, rec, pending);
+  if (overrides) await applyStateOverrides(sim.vm.stateManager, overrides);
+  return sim;
 }
 
 /** Account and contract state reads, eth_call and eth_estimateGas. */
@@ -62,21 +90,33 @@ export const stateMethods: Record<string, MethodSpec> = {
     const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
     return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
   }),
-  eth_call: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref], _conn, scope) => {
+  eth_call: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
+      const { vm, env } = await overriddenVm(ctx, rec, isPending(ref), overrides);
       return bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
     });
   }),
-  eth_estimateGas: method([object("transaction"), optional(blockRef("block"))], async (ctx, [tx, ref], _conn, scope) => {
+  eth_estimateGas: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
       // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
-      const { vm, env } = await simulationVm(ctx, rec, ref === undefined || isPending(ref));
+      const { vm, env } = await overriddenVm(ctx, rec, ref === undefined || isPending(ref), overrides);
       return hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
+    });
+  }),
+  eth_createAccessList: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
+    const req = callRequest(tx);
+    const rec = await requireBlock(ctx, ref);
+    return ctx.simulations.run(scope.signal, async () => {
+      // geth's default block is "pending" here: the list is for a transaction about to be sent.
+      const { vm, env } = await overriddenVm(ctx, rec, ref === undefined || isPending(ref), overrides);
+      const res = await createAccessList(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope));
+      const out: Record<string, Json> = { accessList: res.accessList.map((e) => ({ address: e.address, storageKeys: e.storageKeys })), gasUsed: hexQ(res.gasUsed) };
+      if (res.error !== undefined) out.error = res.error;
+      return out;
     });
   }),
 };
