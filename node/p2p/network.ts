@@ -25,6 +25,7 @@ export const BAN_THRESHOLD = 5;
 export const BAN_MS = 10 * 60_000;
 /** How long a peer on another chain or with other consensus parameters is refused after the handshake. */
 export const INCOMPATIBLE_MS = 60_000;
+const INCOMPATIBLE_HANGUP_DELAY_MS = 1_000;
 /** Timeout of one request/response exchange. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How often unconnected bootstrap peers are dialled again. */
@@ -269,7 +270,9 @@ export class P2PNetwork extends EventEmitter {
       r.bannedUntil = Date.now() + INCOMPATIBLE_MS;
       if (r.incompatible !== reason) this.opts.log.warn(`p2p: disconnected ${short(id)}: incompatible peer (${reason}); refused for ${INCOMPATIBLE_MS / 1000} s`);
       r.incompatible = reason;
-      void this.host.hangUp(this.m.peerIdFromString(id)).catch(() => undefined);
+      // Hang up a moment later: the status exchanges in flight finish, so the peer learns why too (the
+      // gater refuses new connections from now on).
+      setTimeout(() => void this.host.hangUp(this.m.peerIdFromString(id)).catch(() => undefined), INCOMPATIBLE_HANGUP_DELAY_MS).unref();
       throw new LuxError("PEER_INCOMPATIBLE", `peer ${short(id)} is incompatible: ${reason}`);
     }
     const r = this.record(id);
