@@ -2,6 +2,10 @@ import WebSocket from "ws";
 import { call } from "./rpc";
 
 const POLL_MS = 500;
+/** Block reads in flight at once: one request per block (anvil's automine makes one block per tx) would otherwise flood the server. */
+const MAX_READS = 8;
+/** Pause before reading a block again after a failed (or not yet answerable) read. */
+const RETRY_MS = 50;
 
 /**
  * Records when each transaction is first seen in a block: subscribes to newHeads over WebSocket and
@@ -19,6 +23,10 @@ export class InclusionWatcher {
   private lastRequested = -1;
   private poll?: NodeJS.Timeout;
   private onAll?: () => void;
+  /** Block numbers still to read, in order; `reading` of them are in flight. */
+  private readonly queue: number[] = [];
+  private reading = 0;
+  private closed = false;
 
   private httpUrl = "";
 
@@ -55,6 +63,7 @@ export class InclusionWatcher {
   }
 
   close(): void {
+    this.closed = true;
     if (this.poll) clearInterval(this.poll);
     this.ws?.close();
   }
@@ -81,21 +90,35 @@ export class InclusionWatcher {
   }
 
   private onHead(n: number): void {
-    for (let k = this.lastRequested + 1; k <= n; k++) this.fetchBlock(k);
+    for (let k = this.lastRequested + 1; k <= n; k++) this.queue.push(k);
     if (n > this.lastRequested) this.lastRequested = n;
+    this.pump();
   }
 
+  private pump(): void {
+    while (!this.closed && this.reading < MAX_READS && this.queue.length > 0) this.fetchBlock(this.queue.shift() as number);
+  }
+
+  /** Reads block `n`; a failed read or a block not yet served (null) is queued again after a pause. */
   private fetchBlock(n: number): void {
+    this.reading++;
+    const retry = (): void => {
+      setTimeout(() => {
+        this.queue.unshift(n);
+        this.pump();
+      }, RETRY_MS);
+    };
     void call<{ transactions?: string[] } | null>(this.httpUrl, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).then((block) => {
       const now = performance.now();
-      const txs = block?.transactions ?? [];
-      for (const h of txs) {
+      if (!block) return retry();
+      for (const h of block.transactions ?? []) {
         const k = h.toLowerCase();
         if (!this.seen.has(k)) this.seen.set(k, now);
         if (this.wanted.delete(k) && this.wanted.size === 0) this.onAll?.();
       }
-    }, () => {
-      if (n <= this.lastRequested) this.lastRequested = Math.min(this.lastRequested, n - 1); // read it again on the next head
+    }, retry).finally(() => {
+      this.reading--;
+      this.pump();
     });
   }
 }

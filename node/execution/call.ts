@@ -1,6 +1,8 @@
 import { createTx, type TypedTransaction } from "@ethereumjs/tx";
 import { runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
-import { bigIntToUnpaddedBytes, bytesToHex, bytesToUnprefixedHex, createZeroAddress, generateAddress, type Address } from "@ethereumjs/util";
+import {
+  KECCAK256_NULL, bigIntToUnpaddedBytes, bytesToHex, bytesToUnprefixedHex, createAccount, createZeroAddress, generateAddress, type Account, type Address,
+} from "@ethereumjs/util";
 import { AbiCoder } from "ethers";
 import { LuxError, errorMessage } from "../errors";
 import { envBlock } from "./executor";
@@ -73,6 +75,23 @@ function buildTx(vm: VM, req: CallRequest, gasLimit: bigint, nonce: bigint): Typ
 }
 
 /**
+ * Lets a simulation come from an address with code, as geth's eth_call does (it skips the EIP-3607
+ * "sender is not an EOA" check; Hardhat too, for impersonated contracts). runTx has no option for it,
+ * so inside the simulation's checkpoint the sender's code hash reads empty, while its code stays in the
+ * code cache, keyed by address: a call back into the sender still runs its code. Only EXTCODEHASH of
+ * the sender itself reads the empty hash during such a call.
+ */
+async function passEoaCheck(sm: VM["stateManager"], from: Address, sender: Account): Promise<void> {
+  const code = await sm.getCode(from);
+  const masked = createAccount({ nonce: sender.nonce, balance: sender.balance, storageRoot: sender.storageRoot, codeHash: KECCAK256_NULL });
+  await sm.putAccount(from, masked);
+  if ((await sm.getCode(from)).length !== code.length) {
+    // No code cache to keep it in: restore, and let runTx refuse the sender as before.
+    await sm.putAccount(from, sender);
+  }
+}
+
+/**
  * Runs a request as a transaction in `env` (base fee 0, so no gas price is needed) inside a state
  * checkpoint that is always reverted: nothing of a simulation ever reaches the trie.
  */
@@ -81,10 +100,12 @@ export async function simulate(vm: VM, env: BlockEnv, req: CallRequest, gasLimit
   guard?.check();
   const sm = vm.stateManager;
   const from = req.from ?? createZeroAddress();
-  const nonce = (await sm.getAccount(from))?.nonce ?? 0n;
+  const sender = await sm.getAccount(from);
+  const nonce = sender?.nonce ?? 0n;
   const block = envBlock(vm.common, { ...env, baseFeePerGas: 0n });
   await sm.checkpoint();
   try {
+    if (sender?.isContract()) await passEoaCheck(sm, from, sender);
     return await runTx(vm, { tx: buildTx(vm, req, gasLimit, nonce), block, skipBalance: true, skipNonce: true, skipHardForkValidation: true, skipBlockGasLimitValidation: true, reportAccessList });
   } catch (err) {
     if (err instanceof LuxError) throw err;

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Contract, ContractFactory, JsonRpcProvider, Wallet, getCreateAddress, toBeHex, zeroPadValue, type InterfaceAbi } from "ethers";
-import { compileSolidity, devKeys, rawRpc, startNode, type SpawnedNode } from "./helpers";
+import { compileSolidity, devKeys, rawRpc, rpc, startNode, type SpawnedNode } from "./helpers";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
@@ -103,6 +103,17 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       expect((await tx.wait(1, 30_000))!.gasUsed).to.equal(BigInt(answer.gasUsed));
     });
 
+    it("for a deployment, lists the created contract's slots (geth's rule) and the deployment uses exactly gasUsed", async () => {
+      const req = { from: wallet.address, data: compiled.Store.bytecode };
+      const answer = (await provider.send("eth_createAccessList", [req])) as AccessListAnswer;
+      const created = getCreateAddress({ from: wallet.address, nonce: await provider.getTransactionCount(wallet.address, "pending") });
+      expect(answer.accessList).to.deep.equal([{ address: created.toLowerCase(), storageKeys: [SLOT0, SLOT1] }]);
+      const tx = await wallet.sendTransaction({ ...req, type: 2, accessList: answer.accessList, gasLimit: 1_000_000n });
+      const receipt = await tx.wait(1, 30_000);
+      expect(receipt!.contractAddress).to.equal(created);
+      expect(receipt!.gasUsed).to.equal(BigInt(answer.gasUsed));
+    });
+
     it("reports a failing execution in `error`, with the list it touched", async () => {
       const answer = (await provider.send("eth_createAccessList", [{ from: wallet.address, to: storeAddress, data: store.interface.encodeFunctionData("fail") }])) as AccessListAnswer;
       expect(answer.error).to.equal("execution reverted: nope");
@@ -156,6 +167,17 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       expect(overridden, "two cold SLOADs and the code run").to.be.greaterThan(plain + 4_000n);
     });
 
+    it("a call may come from a contract, or from an address given code by an override (geth skips the EOA check)", async () => {
+      const read = { from: storeAddress, to: readerAddress, data: reader.interface.encodeFunctionData("read", [storeAddress]) };
+      expect(BigInt(await provider.send("eth_call", [read, "latest"]))).to.equal(3n);
+      expect(BigInt(await provider.send("eth_estimateGas", [read, "latest"]))).to.be.greaterThan(21_000n);
+      const code = await provider.getCode(storeAddress);
+      // The sender's own code still runs when the call comes back to it.
+      const back = { from: STRANGER, to: readerAddress, data: reader.interface.encodeFunctionData("read", [STRANGER]) };
+      expect(BigInt(await call(back, { [STRANGER]: { code, stateDiff: { [SLOT0]: word(20), [SLOT1]: word(22) } } }))).to.equal(42n);
+      expect(await provider.getCode(STRANGER)).to.equal("0x");
+    });
+
     it("never touches the real state", async () => {
       const snapshot = async (): Promise<string[]> => Promise.all([
         provider.getStorage(storeAddress, 0), provider.getStorage(storeAddress, 1), provider.getCode(STRANGER), provider.getBalance(STRANGER).then(String),
@@ -185,6 +207,30 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       const many = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [zeroPadValue(toBeHex(i), 32), word(1)]));
       expect(await err({ [storeAddress]: { state: many } })).to.deep.equal({ code: -32005, message: "too many overridden storage slots: more than 10000" });
       expect(await errorOf(node.url, "eth_estimateGas", [tx, "latest", { [storeAddress]: { code: "0xz" } }])).to.deep.equal({ code: -32602, message: `invalid argument ${storeAddress}.code: expected 0x-prefixed hex data` });
+    });
+  });
+
+  describe("debug_traceCall with stateOverrides (geth's TraceCallConfig), on a --dev node", () => {
+    let dev: SpawnedNode;
+    before(async () => {
+      dev = await startNode({ args: ["--quiet", "--dev"] });
+    });
+    after(async () => {
+      await dev?.stop();
+    });
+
+    it("traces the overridden code and state, and refuses bad overrides", async () => {
+      const code = await provider.getCode(storeAddress);
+      const tx = { to: STRANGER, data: store.interface.encodeFunctionData("sum") };
+      const word = (n: number): string => zeroPadValue(toBeHex(n), 32);
+      const trace = (await rpc(dev.url, "debug_traceCall", [tx, "latest", { tracer: "callTracer", stateOverrides: { [STRANGER]: { code, state: { [SLOT0]: word(40), [SLOT1]: word(2) } } } }])) as { output: string; to: string };
+      expect(trace.to.toLowerCase()).to.equal(STRANGER);
+      expect(BigInt(trace.output)).to.equal(42n);
+      const plain = (await rpc(dev.url, "debug_traceCall", [tx, "latest", { tracer: "callTracer" }])) as { output: string };
+      expect(plain.output).to.equal("0x");
+      expect(await errorOf(dev.url, "debug_traceCall", [tx, "latest", { stateOverrides: { [STRANGER]: { state: {}, stateDiff: {} } } }])).to.deep.equal({
+        code: -32602, message: `invalid argument stateOverrides: account ${STRANGER} has both 'state' and 'stateDiff'`,
+      });
     });
   });
 

@@ -8,6 +8,8 @@ import { LuxError } from "../../errors";
 import type { Json } from "../format";
 import { blockRef, hash, object, optional } from "../params";
 import { requireBlock, simulationVm } from "../resolve";
+import { applyStateOverrides } from "../../execution/overrides";
+import { stateOverrides } from "./overrideParams";
 import { callRequest } from "./state";
 import { method, type MethodSpec } from "../types";
 
@@ -27,10 +29,13 @@ export const debugMethods: Record<string, MethodSpec> = {
   }),
   debug_traceCall: method([object("transaction"), optional(blockRef("block")), optional(object("options"))], async (ctx, [t, ref, o], _conn, scope) => {
     const opts = parseTraceOptions(o);
+    // geth's TraceCallConfig: the trace options plus the state overrides of eth_call.
+    const overrides = o?.stateOverrides === undefined || o.stateOverrides === null ? undefined : stateOverrides("stateOverrides").parse(o.stateOverrides);
     const req = callRequest(t);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
       const { vm, env } = await simulationVm(ctx, rec, ref?.kind === "tag" && ref.tag === "pending");
+      if (overrides) await applyStateOverrides(vm.stateManager, overrides);
       const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
       return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard))) as Json;
     });
