@@ -10,9 +10,9 @@ import { expect } from "chai";
 import { ROOT, runNpx, startNode, type SpawnedNode } from "./helpers";
 
 /** The whole suite on a loaded 2-core machine: governance mines three 50,400-block voting periods. */
-const RUN_TIMEOUT_MS = 1_500_000;
+const RUN_TIMEOUT_MS = 3_600_000;
 /** Per-test mocha time-out of the nested run (256-validator fixtures are slow over RPC). */
-const NESTED_MOCHA_TIMEOUT_MS = "900000";
+const NESTED_MOCHA_TIMEOUT_MS = "1800000";
 /**
  * eth_estimateGas/eth_call time-out of the node: a registration among 256 validators runs the EVM for
  * seconds when four test runs share two cores; geth's 5 s default would fail it there.
