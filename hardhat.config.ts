@@ -48,7 +48,8 @@ const config: HardhatUserConfig = {
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   // MOCHA_TIMEOUT: the contract suite run against a spawned devnet on a loaded machine needs more.
-  mocha: { timeout: Number(process.env.MOCHA_TIMEOUT ?? 120_000) },
+  // MOCHA_DRY_RUN=1 lists the tests without running them (the devnet suite test counts the in-process suite so).
+  mocha: { timeout: Number(process.env.MOCHA_TIMEOUT ?? 120_000), dryRun: process.env.MOCHA_DRY_RUN === "1" },
 };
 
 export default config;

@@ -4,7 +4,7 @@ import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
 import {
-  Address, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
+  Address, KECCAK256_RLP, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
 } from "@ethereumjs/util";
 import { createChainCommon } from "../config";
 import type { ChainConfig } from "../config/types";
@@ -13,7 +13,8 @@ import { consensusCommitment, decodeEnvelope, encodeEnvelope } from "../consensu
 import { PosEngine } from "../consensus/pos";
 import { slotTimestamp } from "../consensus/time";
 import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, Validator, Vote } from "../consensus/types";
-import { evidenceId } from "../consensus/messages";
+import { evidenceId, randaoMessage } from "../consensus/messages";
+import { vrfPrecompute } from "../consensus/vrf";
 import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
@@ -39,6 +40,8 @@ const ACTIVE_SET_CALL_GAS = 30_000_000n;
 const META_CACHE = 4096;
 /** Empty blocks of a hardhat_mine run written per LevelDB batch (below META_CACHE: walks back find them). */
 const EMPTY_RUN_BATCH = 1000;
+/** Slots ahead of a hardhat_mine run whose VRF input the worker hashes (its cache holds 64). */
+const VRF_LOOKAHEAD = 24n;
 /** At startup the fork-choice tree is rebuilt from at most this many canonical blocks below the head. */
 const TREE_RELOAD = 1024n;
 
@@ -315,6 +318,9 @@ export class Chain extends EventEmitter {
       for (let i = 0; i < count; i++) {
         const started = performance.now();
         const { duty, key, timestamp } = await plan(parent);
+        // Keep the worker thread hashing the RANDAO inputs of the slots ahead (consensus/vrfPrecompute.ts);
+        // its answers arrive between blocks, hence the yield below.
+        for (let ahead = i === 0 ? 1n : VRF_LOOKAHEAD; ahead <= VRF_LOOKAHEAD; ahead++) vrfPrecompute(key, randaoMessage(this.config.chainId, duty.slot + ahead));
         const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
         const proposal = this.engine.propose(this.parentInfo(parent), duty.slot, key);
         const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
@@ -337,6 +343,7 @@ export class Chain extends EventEmitter {
         this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
         parent = record;
         last = { record, receipts: [], proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
+        await new Promise((r) => setImmediate(r));
         if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
           try {
             await this.store.commitBlocks(writes);
@@ -348,7 +355,6 @@ export class Chain extends EventEmitter {
           this.head = record;
           this.editedRoot = undefined;
           this.emit("head", last);
-          await new Promise((r) => setImmediate(r));
         }
       }
       return last;
@@ -491,7 +497,7 @@ export class Chain extends EventEmitter {
       const cp = { hash: target.hash, number: target.block.header.number, slot: target.slot };
       if (this.finalizedCp.number > cp.number) this.finalizedCp = cp;
       if (this.justifiedCp.number > cp.number) this.justifiedCp = cp;
-      if (!equalsBytes(from.hash, target.hash)) await this.reorgTo(target, true);
+      if (!equalsBytes(from.hash, target.hash)) await this.rewindCanonical(target);
       this.tree.cut(bytesToHex(target.hash));
       this.editedRoot = stateRoot && !equalsBytes(stateRoot, target.block.header.stateRoot) ? stateRoot : undefined;
       await this.resetState();
@@ -523,6 +529,43 @@ export class Chain extends EventEmitter {
     const p = await this.loadBlock(rec.block.header.parentHash);
     if (!p) throw new LuxError("STORAGE_CORRUPT", `parent of block ${rec.block.header.number} missing`);
     return p;
+  }
+
+  /**
+   * The reorg of a rewind (evm_revert): `target` is a canonical ancestor of the head, nothing is adopted.
+   * The blocks above it are read by header through the canonical index, and only those holding
+   * transactions are loaded whole (their transactions and logs are what the "reorg" event's consumers
+   * need): reverting over a 50,400-block hardhat_mine stays cheap.
+   */
+  private async rewindCanonical(target: BlockRecord): Promise<void> {
+    const old = this.head;
+    const newN = target.block.header.number;
+    const oldN = old.block.header.number;
+    const removed: BlockRecord[] = [];
+    let burned = 0n;
+    for (let n = oldN; n > newN; n--) {
+      const hash = await this.store.getCanonicalHash(n);
+      const header = hash ? await this.getHeader(hash) : undefined;
+      if (!hash || !header) throw new LuxError("STORAGE_CORRUPT", `canonical block ${n} missing while rewinding to #${newN}`);
+      burned += (header.baseFeePerGas ?? 0n) * header.gasUsed;
+      if (equalsBytes(header.transactionsTrie, KECCAK256_RLP)) continue;
+      const rec = await this.loadBlock(hash);
+      if (!rec) throw new LuxError("STORAGE_CORRUPT", `block ${n} missing while rewinding to #${newN}`);
+      removed.push(rec);
+    }
+    const removedReceipts = await Promise.all(removed.map(async (r) => ({ record: r, receipts: (await this.getReceipts(r.hash)) ?? [] })));
+    const totalBurned = this.totalBurned - burned;
+    await this.store.applyReorg({
+      adopt: [],
+      dropTxHashes: removed.flatMap((r) => r.block.transactions.map((t) => t.hash())),
+      clearAbove: oldN > newN ? { from: newN + 1n, to: oldN } : undefined,
+      head: target.hash,
+      totalBurned,
+    });
+    await this.sm.setStateRoot(target.block.header.stateRoot, true);
+    this.head = target;
+    this.totalBurned = totalBurned;
+    this.emit("reorg", { removed: removedReceipts, adopted: [], rewind: true } satisfies ReorgEvent);
   }
 
   /** Switches the canonical chain to the branch ending at `target` (one atomic batch), then announces it. */

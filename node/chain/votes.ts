@@ -4,10 +4,10 @@ import { encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, vot
 import { FinalityTracker, type CountedVote, type VoteEffect } from "../consensus/finality";
 import { signDigest } from "../consensus/signing";
 import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, SignedBlockRef, Validator, Vote } from "../consensus/types";
-import { LuxError } from "../errors";
+import { LuxError, errorMessage } from "../errors";
 import type { Chain } from "./chain";
 import type { Conviction } from "./system";
-import type { GossipMessage, Logger, NewHead } from "./types";
+import type { GossipMessage, Logger, NewHead, ReorgEvent } from "./types";
 
 /** Votes kept for inclusion in later envelopes. */
 const RECENT_VOTES = 4096;
@@ -37,7 +37,7 @@ function cpFrom(v: Uint8Array[]): Checkpoint {
  * last vote per key is persisted before it is sent), and supplies votes and evidence to proposals.
  */
 export class VoteService {
-  readonly tracker: FinalityTracker;
+  tracker: FinalityTracker;
   private readonly recent: Vote[] = [];
   private readonly evidencePool = new Map<string, Evidence>();
   private readonly proposals = new Map<string, SignedBlockRef>();
@@ -52,6 +52,33 @@ export class VoteService {
     start: { justified: Checkpoint; finalized: Checkpoint },
   ) {
     this.tracker = new FinalityTracker(start, (a, d) => chain.isAncestor(a, d));
+    chain.on("reorg", (r: ReorgEvent) => {
+      if (r.rewind) this.rewound().catch((err: unknown) => log.error(`vote service reset after a rewind failed: ${errorMessage(err)}`));
+    });
+  }
+
+  /**
+   * Dev mode (evm_revert): the head went back; the dropped blocks' votes are forgotten. The tracker
+   * restarts from the chain's rewound checkpoints (a justified block on the dropped branch would make
+   * every later vote walk back to it and never justify anything again), and this node may vote again at
+   * the heights it voted for there — a dev chain's only validator must not convict itself of double votes
+   * for blocks the developer threw away. The synchronous part runs before the next block can be built.
+   */
+  private async rewound(): Promise<void> {
+    const head = this.chain.head.block.header.number;
+    const start = { justified: this.chain.justified, finalized: this.chain.finalized };
+    this.tracker = new FinalityTracker(start, (a, d) => this.chain.isAncestor(a, d));
+    this.recent.length = 0;
+    this.evidencePool.clear();
+    const reset: [string, { target: bigint; source: bigint }][] = [];
+    for (const [signer, last] of this.lastVote) {
+      if (last.target <= head) continue;
+      const v = { target: head, source: last.source < start.finalized.number ? last.source : start.finalized.number };
+      this.lastVote.set(signer, v);
+      reset.push([signer, v]);
+    }
+    await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(start.justified), cpRaw(start.finalized)]));
+    for (const [signer, v] of reset) await this.chain.store.putMeta(`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(v.target), bigIntToUnpaddedBytes(v.source)]));
   }
 
   /** Opens the service with the persisted justified and finalized blocks (genesis on a new chain). */

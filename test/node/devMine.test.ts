@@ -4,7 +4,7 @@
  * over it is cut by the per-request time-out (a governance voting period is 50,400 blocks).
  */
 import { expect } from "chai";
-import { rawRpc, rpc, startNode, type SpawnedNode } from "./helpers";
+import { rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
 
 interface RpcBlock {
   number: string;
@@ -67,6 +67,25 @@ describe("node --dev: hardhat_mine of many blocks", function () {
     const again = await block(dev.url, head.number);
     expect(again.hash).to.equal(head.hash);
     expect(Number(await rpc<string>(dev.url, "eth_blockNumber"))).to.be.gte(Number(head.number));
+  });
+
+  it("after a revert, finality follows the new branch: votes for the dropped blocks are forgotten", async () => {
+    const finalized = async (): Promise<number> => Number((await block(dev.url, "finalized")).number);
+    const s = Number(await rpc<string>(dev.url, "eth_blockNumber"));
+    const snap = await rpc<string>(dev.url, "evm_snapshot");
+    await rpc(dev.url, "hardhat_mine", ["0x12c"]);
+    await rpc(dev.url, "evm_mine");
+    await rpc(dev.url, "evm_mine");
+    await waitFor(async () => (await finalized()) >= s + 300, 30_000, "finality on the first branch");
+    expect(await rpc(dev.url, "evm_revert", [snap])).to.equal(true);
+    expect(await finalized()).to.be.lte(s);
+    // Past the dropped branch's heights: this node votes again there, and its votes justify and finalize.
+    await rpc(dev.url, "hardhat_mine", ["0x190"]);
+    await rpc(dev.url, "evm_mine");
+    await rpc(dev.url, "evm_mine");
+    await waitFor(async () => (await finalized()) >= s + 400, 30_000, "finality on the new branch");
+    const f = await block(dev.url, "finalized");
+    expect((await block(dev.url, Number(f.number))).hash).to.equal(f.hash);
   });
 
   it("still refuses a malformed or out-of-range count", async () => {
