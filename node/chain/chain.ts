@@ -282,7 +282,13 @@ export class Chain extends EventEmitter {
       const dev = this.devHooks;
       const ts = this.timestampFor(parent, duty.slot, nowMs, opts.timestamp ?? dev?.timestamp(parent, nowMs));
       const proposal = this.engine.propose(info, duty.slot, signerKey);
-      const fields = { slot: duty.slot, reveal: proposal.reveal, votes: opts.votes ?? [], evidence: opts.evidence ?? [] };
+      // The votes were picked for the head when the producer asked; a fork-choice switch since then may have
+      // made some of them target a block that is not on this block's branch, which a node syncing only the
+      // canonical chain has never seen and could not verify (the block would be unsyncable).
+      const parentCp = { hash: parent.hash, number: parent.block.header.number, slot: parent.slot };
+      const votes: Vote[] = [];
+      for (const v of opts.votes ?? []) if (await this.isAncestor(v.target, parentCp)) votes.push(v);
+      const fields = { slot: duty.slot, reveal: proposal.reveal, votes, evidence: opts.evidence ?? [] };
       const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
       const convicted = this.votes && fields.evidence.length > 0 ? (await this.votes.checkEnvelope({ ...fields, block: envBlock(this.common, env), signature: new Uint8Array(0) }, duty.epoch.validators)).convicted : [];
       env.baseFeePerGas = this.nextBaseFee(parent);
