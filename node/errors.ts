@@ -53,6 +53,7 @@ export type LuxErrorCode =
   // peer-to-peer
   | "INVALID_MESSAGE"
   | "PEER_ERROR"
+  | "PEER_INCOMPATIBLE"
   | "P2P_CONFIG";
 
 /** The node's base error: a short message, a typed code, optional data, the original error as cause. */

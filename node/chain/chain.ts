@@ -289,10 +289,17 @@ export class Chain extends EventEmitter {
       const res = await this.execute(env, source, convicted, await this.livenessJails(parent, duty));
       const block = assembleBlock(this.common, env, res);
       const envelope = this.engine.seal(block, fields, signerKey);
+      this.observeProposal(envelope, duty);
       const head = await this.commit(envelope, res, duty, started, "produced");
       dev?.produced(head.record);
       return head;
     });
+  }
+
+  // Dev mode is exempt: evm_revert makes the one dev validator build a slot again on purpose.
+  private observeProposal(envelope: Envelope, duty: Duty): void {
+    if (this.config.devMode || !this.votes) return;
+    this.votes.observeProposal(envelope.slot, duty.proposer.signer, { blockHash: envelope.block.hash(), signature: envelope.signature });
   }
 
   /**
@@ -364,6 +371,7 @@ export class Chain extends EventEmitter {
     const { out, votes } = await this.exclusive(() => this.importLocked(data, nowMs));
     if (this.votes) {
       for (const cv of votes) await this.votes.count(cv);
+      await this.votes.releaseVotes(out.record.hash);
       await this.updateHead(this.justifiedCp, this.votes.tracker.latest.values());
     }
     return out;
@@ -378,11 +386,14 @@ export class Chain extends EventEmitter {
     const parent = await this.loadBlock(h.parentHash);
     if (!parent) throw new LuxError("UNKNOWN_PARENT", `parent ${bytesToHex(h.parentHash)} of block ${h.number} is unknown`);
     const onHead = equalsBytes(parent.hash, this.head.hash);
+    const duty = await this.engine.verify(envelope, this.parentInfo(parent), nowMs ?? Date.now());
+    // The proposer signed this block for this slot: a second block it signed for the same slot is evidence,
+    // even when that block is invalid or on a branch below the final block (checked after this).
+    this.observeProposal(envelope, duty);
     const fin = this.finalizedCp;
     if (!onHead && (h.number <= fin.number || !(await this.isAncestor(fin, { hash: parent.hash, number: parent.block.header.number, slot: parent.slot })))) {
       throw new LuxError("FINALITY_CONFLICT", `block ${h.number} is on a branch that does not contain the final block #${fin.number}`);
     }
-    const duty = await this.engine.verify(envelope, this.parentInfo(parent), nowMs ?? Date.now());
     if (!this.votes && (envelope.votes.length > 0 || envelope.evidence.length > 0)) {
       throw new LuxError("INVALID_BLOCK", "this chain has no vote service to check the envelope's votes and evidence");
     }
@@ -596,7 +607,18 @@ export class Chain extends EventEmitter {
       head: target.hash,
       totalBurned,
     });
-    for (const r of adopted) for (const e of r.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
+    // Evidence included only by the dropped branch was not applied on the new one: forget its ids, so the
+    // pool's copy (or a peer's) can be included again and the offender is still slashed.
+    const evidenceKey = (e: Evidence): string => `evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`;
+    const adoptedEvidence = new Set(adopted.flatMap((r) => r.evidence.map(evidenceKey)));
+    for (const r of removed) {
+      for (const e of r.evidence) {
+        if (adoptedEvidence.has(evidenceKey(e))) continue;
+        await this.store.deleteMeta(evidenceKey(e));
+        this.votes?.restoreEvidence(e);
+      }
+    }
+    for (const k of adoptedEvidence) await this.store.putMeta(k, new Uint8Array([1]));
     await this.sm.setStateRoot(target.block.header.stateRoot, true);
     this.head = target;
     this.totalBurned = totalBurned;

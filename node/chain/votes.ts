@@ -1,9 +1,9 @@
 import { RLP } from "@ethereumjs/rlp";
-import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex } from "@ethereumjs/util";
+import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, voteSigningRoot } from "../consensus/messages";
 import { FinalityTracker, type CountedVote, type VoteEffect } from "../consensus/finality";
 import { signDigest } from "../consensus/signing";
-import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, Validator, Vote } from "../consensus/types";
+import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, SignedBlockRef, Validator, Vote } from "../consensus/types";
 import { LuxError, errorMessage } from "../errors";
 import type { Chain } from "./chain";
 import type { Conviction } from "./system";
@@ -16,6 +16,11 @@ const INCLUDE_DEPTH = 3n;
 /** Most votes one envelope carries (≤ MAX_ENVELOPE_VOTES). */
 const INCLUDE_MAX = 512;
 const FINALITY_META = "finality";
+/** Blocks whose early votes are held until they arrive, and votes held per block. */
+const MAX_PENDING_TARGETS = 64;
+const MAX_PENDING_PER_TARGET = 256;
+/** (slot, signer) pairs remembered for double-proposal detection (~a few epochs of blocks and forks). */
+const MAX_OBSERVED_PROPOSALS = 2048;
 
 
 function cpRaw(c: Checkpoint): Uint8Array[] {
@@ -35,6 +40,8 @@ export class VoteService {
   tracker: FinalityTracker;
   private readonly recent: Vote[] = [];
   private readonly evidencePool = new Map<string, Evidence>();
+  private readonly proposals = new Map<string, SignedBlockRef>();
+  private readonly pendingVotes = new Map<string, Vote[]>();
   private readonly lastVote = new Map<string, { target: bigint; source: bigint }>();
 
   private constructor(
@@ -136,7 +143,43 @@ export class VoteService {
 
   /** Verifies and counts a vote from a peer. */
   async importVote(vote: Vote): Promise<VoteEffect> {
-    return this.count(await this.verifyVote(vote));
+    try {
+      return await this.count(await this.verifyVote(vote));
+    } catch (err) {
+      // A vote often outruns its block (a vote is tiny, a block must be re-executed first): keep it and
+      // count it when the block arrives, instead of losing it. Lost votes stalled finality whenever only
+      // 3 of 4 validators were up, since every one of their votes was then needed.
+      if (err instanceof LuxError && err.code === "UNKNOWN_PARENT") {
+        const missing = (await this.chain.blockMeta(vote.target.hash)) ? vote.source.hash : vote.target.hash;
+        this.holdVote(missing, vote);
+      }
+      throw err;
+    }
+  }
+
+  private holdVote(missing: Uint8Array, vote: Vote): void {
+    const k = bytesToHex(missing);
+    const list = this.pendingVotes.get(k) ?? [];
+    if (list.length >= MAX_PENDING_PER_TARGET) return;
+    list.push(vote);
+    this.pendingVotes.set(k, list);
+    // Oldest targets first out: votes for blocks that never come are dropped.
+    while (this.pendingVotes.size > MAX_PENDING_TARGETS) this.pendingVotes.delete(this.pendingVotes.keys().next().value as string);
+  }
+
+  /** Counts the votes held for a block (as target or source) that just arrived. */
+  async releaseVotes(hash: Uint8Array): Promise<void> {
+    const k = bytesToHex(hash);
+    const list = this.pendingVotes.get(k);
+    if (!list) return;
+    this.pendingVotes.delete(k);
+    for (const vote of list) {
+      try {
+        await this.importVote(vote);
+      } catch {
+        // Still missing its source (held again by importVote), or invalid: nothing to count.
+      }
+    }
   }
 
   private addEvidence(e: Evidence, gossip: boolean): boolean {
@@ -146,6 +189,29 @@ export class VoteService {
     this.log.warn(`evidence of ${e.kind} recorded (${id.slice(0, 18)}…)`);
     if (gossip) this.publish({ topic: "evidence", data: encodeEvidence(e) });
     return true;
+  }
+
+  /** Pools evidence again whose including block was reorged out (the next proposal carries it again). */
+  restoreEvidence(e: Evidence): void {
+    this.addEvidence(e, false);
+  }
+
+  /**
+   * Remembers which block a proposer signed for a slot (after its signature and schedule checked out,
+   * whether or not the block then proves valid): a second, different block signed by the same key for
+   * the same slot is a double proposal, pooled and gossiped as evidence. Bounded to the recent slots.
+   */
+  observeProposal(slot: bigint, signer: string, ref: SignedBlockRef): Evidence | undefined {
+    const k = `${slot}:${signer.toLowerCase()}`;
+    const prev = this.proposals.get(k);
+    if (!prev) {
+      this.proposals.set(k, ref);
+      if (this.proposals.size > MAX_OBSERVED_PROPOSALS) this.proposals.delete(this.proposals.keys().next().value as string);
+      return undefined;
+    }
+    if (equalsBytes(prev.blockHash, ref.blockHash)) return undefined;
+    const e: Evidence = { kind: "double-proposal", slot, a: prev, b: ref };
+    return this.addEvidence(e, true) ? e : undefined;
   }
 
   /**

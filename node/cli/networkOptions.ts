@@ -53,12 +53,35 @@ export function applyConfigFile(cmd: Command): void {
     throw new LuxError("P2P_CONFIG", `cannot read config file ${file}: ${errorMessage(err)}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new LuxError("P2P_CONFIG", `config file ${file} must hold a JSON object`);
-  const known = new Set(cmd.options.map((o) => o.attributeName()));
+  const byName = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-    if (!known.has(key)) throw new LuxError("P2P_CONFIG", `config file ${file}: unknown setting "${key}" (settings are the flags in camelCase: ${[...known].join(", ")})`);
+    const opt = byName.get(key);
+    if (!opt || key === "config") {
+      throw new LuxError("P2P_CONFIG", `config file ${file}: unknown setting "${key}" (settings are the flags in camelCase: ${[...byName.keys()].filter((k) => k !== "config").join(", ")})`);
+    }
     if (cmd.getOptionValueSource(key) === "cli") continue;
-    cmd.setOptionValueWithSource(key, key === "peer" && typeof value === "string" ? [value] : value, "config");
+    cmd.setOptionValueWithSource(key, configValue(file, key, opt, value), "config");
   }
+}
+
+// A file value goes through the same parser as the flag's text, so "slotTime": "fast" fails as --slot-time fast would.
+function configValue(file: string, key: string, opt: Option, value: unknown): unknown {
+  const bad = (why: string): LuxError => new LuxError("P2P_CONFIG", `config file ${file}: setting "${key}" (${opt.flags}) ${why}`);
+  if (!opt.required && !opt.optional) {
+    if (typeof value !== "boolean") throw bad(`must be true or false, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  const items = Array.isArray(value) && key === "peer" ? value : [value];
+  let out: unknown = undefined;
+  for (const item of items) {
+    if (typeof item !== "string" && typeof item !== "number") throw bad(`must be ${key === "peer" ? "a string or a list of strings" : "a string or a number"}, got ${JSON.stringify(item)}`);
+    try {
+      out = opt.parseArg ? opt.parseArg(String(item), out) : String(item);
+    } catch (err) {
+      throw bad(errorMessage(err));
+    }
+  }
+  return out;
 }
 
 /** Reads the network flags after parsing (and after `applyConfigFile`). */

@@ -31,12 +31,11 @@ export interface VoteEffect {
   finalized?: Checkpoint;
 }
 
+/** The votes for one target block, one per signer (a second source for one target is a double vote). */
 interface Tally {
-  source: Checkpoint;
   target: Checkpoint;
-  stake: bigint;
   totalStake: bigint;
-  signers: Set<string>;
+  votes: Map<string, { source: Checkpoint; stake: bigint; linked?: boolean }>;
 }
 
 const key = (c: Checkpoint): string => bytesToHex(c.hash);
@@ -44,11 +43,18 @@ const key = (c: Checkpoint): string => bytesToHex(c.hash);
 /**
  * Casper FFG over block heights (every block is a checkpoint):
  * - a vote links the voter's highest justified block (source) to the block it took as head (target);
- * - a block is **justified** when votes with one justified source, from validators holding more than
- *   2/3 of the active stake of the target's epoch, link to it (genesis is justified);
- * - a justified block is **final** when its direct child (height + 1) is justified with it as source.
+ * - a block is **justified** when validators holding more than 2/3 of the active stake of the target's
+ *   epoch voted for it, each from a source that is justified and an ancestor of it (genesis is
+ *   justified). Sources may differ between voters: each node's view of "highest justified" depends on
+ *   the votes it happened to receive, and requiring one common source let four honest validators split
+ *   (two votes from source #1, two from genesis) and stall justification for good;
+ * - a justified block is **final** when its direct child (height + 1) is justified and more than 2/3 of
+ *   the stake voted for that child with the block itself as source.
  * Safety: two conflicting final blocks need > 1/3 of the stake to have broken one of the two slashing
- * conditions (double vote: two targets at one height; surround vote), which `votesConflict` detects.
+ * conditions (double vote: two targets at one height; surround vote), which `votesConflict` detects —
+ * the FFG argument goes through vote by vote (take the lowest justified block above the final one on
+ * the other branch; each of its voters' sources is justified and lower, so one > 1/3 intersection with
+ * the finalizing votes surrounds or doubles), so it does not need the sources to be equal.
  */
 export class FinalityTracker {
   private readonly justifiedSet = new Map<string, Checkpoint>();
@@ -102,32 +108,44 @@ export class FinalityTracker {
     const last = this.latest.get(signer);
     if (!last || vote.target.number > last.target.number) this.latest.set(signer, { target: vote.target, stake: cv.stake });
     if (vote.target.number <= this.finalizedCp.number) return effect;
-    const tk = `${key(vote.source)}>${key(vote.target)}`;
-    const tally = this.tallies.get(tk) ?? { source: vote.source, target: vote.target, stake: 0n, totalStake: cv.totalStake, signers: new Set<string>() };
-    if (!tally.signers.has(signer)) {
-      tally.signers.add(signer);
-      tally.stake += cv.stake;
-    }
+    const tk = key(vote.target);
+    const tally = this.tallies.get(tk) ?? { target: vote.target, totalStake: cv.totalStake, votes: new Map() };
+    if (!tally.votes.has(signer)) tally.votes.set(signer, { source: vote.source, stake: cv.stake });
     this.tallies.set(tk, tally);
     await this.evaluate(tally, effect);
     return effect;
   }
 
-  private async evaluate(t: Tally, effect: VoteEffect): Promise<void> {
-    if (!this.isJustified(t.source) || this.isJustified(t.target)) return;
-    if (t.stake * 3n <= t.totalStake * 2n) return;
-    if (t.source.number >= t.target.number || !(await this.isAncestor(t.source, t.target))) return;
-    this.justifiedSet.set(key(t.target), t.target);
-    effect.justified.push(t.target);
-    if (t.target.number > this.bestJustified.number) this.bestJustified = t.target;
-    if (t.target.number === t.source.number + 1n && t.source.number > this.finalizedCp.number) {
-      this.finalizedCp = t.source;
-      effect.finalized = t.source;
-      this.prune();
+  // Stake of the tally's votes whose source is justified and an ancestor of the target (from `from`, when given).
+  private async linkedStake(t: Tally, from?: Checkpoint): Promise<bigint> {
+    let stake = 0n;
+    for (const v of t.votes.values()) {
+      if (from && !equalsBytes(v.source.hash, from.hash)) continue;
+      if (!this.isJustified(v.source) || v.source.number >= t.target.number) continue;
+      v.linked ??= await this.isAncestor(v.source, t.target);
+      if (v.linked) stake += v.stake;
     }
-    // Votes counted before their source was justified may now justify their targets.
-    for (const other of this.tallies.values()) {
-      if (equalsBytes(other.source.hash, t.target.hash)) await this.evaluate(other, effect);
+    return stake;
+  }
+
+  private async evaluate(t: Tally, effect: VoteEffect): Promise<void> {
+    const supermajority = (stake: bigint): boolean => stake * 3n > t.totalStake * 2n;
+    if (!this.isJustified(t.target)) {
+      if (!supermajority(await this.linkedStake(t))) return;
+      this.justifiedSet.set(key(t.target), t.target);
+      effect.justified.push(t.target);
+      if (t.target.number > this.bestJustified.number) this.bestJustified = t.target;
+      // Votes counted before their source was justified may now justify their targets.
+      for (const other of [...this.tallies.values()]) {
+        if ([...other.votes.values()].some((v) => equalsBytes(v.source.hash, t.target.hash))) await this.evaluate(other, effect);
+      }
+    }
+    // Finality: the parent of a justified block, when > 2/3 voted parent -> this block.
+    const parent = [...t.votes.values()].find((v) => v.source.number + 1n === t.target.number)?.source;
+    if (parent && parent.number > this.finalizedCp.number && this.isJustified(parent) && supermajority(await this.linkedStake(t, parent))) {
+      this.finalizedCp = parent;
+      effect.finalized = parent;
+      this.prune();
     }
   }
 

@@ -6,7 +6,7 @@ import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain";
 import { decodeEnvelope, encodeEnvelope } from "../consensus/envelope";
 import { LuxError, errorMessage } from "../errors";
-import type { PeerStatus } from "./messages";
+import { consensusParams, type PeerStatus } from "./messages";
 import type { ChainPort, ImportOutcome } from "./types";
 
 /** Builds the port. */
@@ -28,6 +28,7 @@ export function chainPort(chain: Chain): ChainPort {
         headSlot: head.slot,
         finalizedNumber: 0n,
         finalizedHash: chain.genesisHash,
+        params: consensusParams(chain.config),
       };
     },
 

@@ -6,7 +6,7 @@
 import { hexToBytes } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain";
 import type { ConsensusNetwork, ImportOutcome as ConsensusOutcome } from "../chain/types";
-import type { PeerStatus } from "./messages";
+import { consensusParams, type PeerStatus } from "./messages";
 import type { ChainPort, ImportOutcome } from "./types";
 
 /** Maps the consensus outcome to the transport's (an unknown parent means: sync from that peer). */
@@ -30,6 +30,7 @@ export function consensusPort(chain: Chain, network: ConsensusNetwork): ChainPor
         headSlot: s.head.slot,
         finalizedNumber: s.finalized.number,
         finalizedHash: hexToBytes(s.finalized.hash as `0x${string}`),
+        params: consensusParams(chain.config),
       };
     },
     importEnvelope: async (data) => toPort(await network.importEnvelope(data)),

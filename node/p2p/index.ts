@@ -13,6 +13,7 @@ import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { chainPort, envelopeBytes } from "./chainPort";
 import { identityFromSignerKey, storedIdentity } from "./identity";
+import { consensusParams } from "./messages";
 import { P2PNetwork, type GossipKind } from "./network";
 import { verdictOf, type ChainPort, type PeerInfo, type Verdict } from "./types";
 
@@ -88,6 +89,7 @@ export async function startNetworking(deps: {
     {
       chainId: chain.config.chainId,
       genesisHash: chain.genesisHash,
+      params: consensusParams(chain.config),
       host: deps.options.host ?? "127.0.0.1",
       port: deps.options.port,
       privateKey,

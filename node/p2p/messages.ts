@@ -4,7 +4,8 @@
  * shapes and bounds and throws a LuxError("INVALID_MESSAGE") with the reason.
  */
 import { RLP } from "@ethereumjs/rlp";
-import { bigIntToUnpaddedBytes, bytesToBigInt } from "@ethereumjs/util";
+import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex, equalsBytes, hexToBytes } from "@ethereumjs/util";
+import { keccak } from "../execution/crypto";
 import { LuxError, errorMessage } from "../errors";
 
 /** Gossip topics; the chain id keeps networks of different chains apart. */
@@ -39,6 +40,41 @@ export interface PeerStatus {
   headSlot: bigint;
   finalizedNumber: bigint;
   finalizedHash: Uint8Array;
+  /** Consensus parameters the genesis hash does not commit to; peers must agree on them. */
+  params: ConsensusParams;
+}
+
+/**
+ * Chain parameters outside the genesis block that two nodes must share to follow one chain: with a
+ * different slot time, epoch length, dev-mode rule or genesis validator set, each would reject the
+ * other's blocks (wrong slot, wrong proposer) after the handshake had let it in.
+ */
+export interface ConsensusParams {
+  slotTimeMs: bigint;
+  slotsPerEpoch: bigint;
+  devMode: boolean;
+  /** keccak(RLP([[address, signer, stake], …])) of the genesis validators. */
+  validatorsHash: Uint8Array;
+}
+
+/** The consensus parameters of a chain config, as peers compare them. */
+export function consensusParams(c: {
+  slotTimeMs: number; slotsPerEpoch: number; devMode: boolean; genesisValidators: readonly { address: string; signer: string; stake: bigint }[];
+}): ConsensusParams {
+  const validators = c.genesisValidators.map((v) => [hexToBytes(v.address.toLowerCase() as `0x${string}`), hexToBytes(v.signer.toLowerCase() as `0x${string}`), q(v.stake)]);
+  return { slotTimeMs: BigInt(c.slotTimeMs), slotsPerEpoch: BigInt(c.slotsPerEpoch), devMode: c.devMode, validatorsHash: keccak(RLP.encode(validators)) };
+}
+
+/** Why a peer's parameters differ from ours (every difference, readable), or undefined when they agree. */
+export function paramsMismatch(theirs: ConsensusParams, ours: ConsensusParams): string | undefined {
+  const diffs: string[] = [];
+  if (theirs.slotTimeMs !== ours.slotTimeMs) diffs.push(`slot time ${theirs.slotTimeMs} ms, ours ${ours.slotTimeMs} ms`);
+  if (theirs.slotsPerEpoch !== ours.slotsPerEpoch) diffs.push(`${theirs.slotsPerEpoch} slots per epoch, ours ${ours.slotsPerEpoch}`);
+  if (theirs.devMode !== ours.devMode) diffs.push(`dev mode ${theirs.devMode ? "on" : "off"}, ours ${ours.devMode ? "on" : "off"}`);
+  if (!equalsBytes(theirs.validatorsHash, ours.validatorsHash)) {
+    diffs.push(`genesis validator set ${bytesToHex(theirs.validatorsHash).slice(0, 18)}…, ours ${bytesToHex(ours.validatorsHash).slice(0, 18)}…`);
+  }
+  return diffs.length > 0 ? diffs.join("; ") : undefined;
 }
 
 /** A blocks-by-range request: `count` canonical blocks from `start`. */
@@ -78,15 +114,26 @@ function hash32(b: Uint8Array, what: string, field: string): Uint8Array {
   return b;
 }
 
-/** RLP([chainId, genesisHash, headNumber, headHash, headSlot, finalizedNumber, finalizedHash]). */
+/**
+ * RLP([chainId, genesisHash, headNumber, headHash, headSlot, finalizedNumber, finalizedHash,
+ * slotTimeMs, slotsPerEpoch, devMode (0 | 1), validatorsHash]).
+ */
 export function encodeStatus(s: PeerStatus): Uint8Array {
-  return RLP.encode([q(s.chainId), s.genesisHash, q(s.headNumber), s.headHash, q(s.headSlot), q(s.finalizedNumber), s.finalizedHash]);
+  const p = s.params;
+  return RLP.encode([
+    q(s.chainId), s.genesisHash, q(s.headNumber), s.headHash, q(s.headSlot), q(s.finalizedNumber), s.finalizedHash,
+    q(p.slotTimeMs), q(p.slotsPerEpoch), q(p.devMode ? 1n : 0n), p.validatorsHash,
+  ]);
 }
+
+const STATUS_FIELDS = 11;
 
 /** Decodes and bounds-checks a status message. */
 export function decodeStatus(data: Uint8Array): PeerStatus {
   const w = "status";
-  const f = decodeList(data, w, 7);
+  const f = decodeList(data, w, STATUS_FIELDS);
+  const devMode = quantity(f[9], w, "devMode");
+  if (devMode > 1n) fail(w, `devMode must be 0 or 1, got ${devMode}`);
   const s: PeerStatus = {
     chainId: quantity(f[0], w, "chainId"),
     genesisHash: hash32(f[1], w, "genesisHash"),
@@ -95,6 +142,12 @@ export function decodeStatus(data: Uint8Array): PeerStatus {
     headSlot: quantity(f[4], w, "headSlot"),
     finalizedNumber: quantity(f[5], w, "finalizedNumber"),
     finalizedHash: hash32(f[6], w, "finalizedHash"),
+    params: {
+      slotTimeMs: quantity(f[7], w, "slotTimeMs"),
+      slotsPerEpoch: quantity(f[8], w, "slotsPerEpoch"),
+      devMode: devMode === 1n,
+      validatorsHash: hash32(f[10], w, "validatorsHash"),
+    },
   };
   if (s.finalizedNumber > s.headNumber) fail(w, `finalized ${s.finalizedNumber} above head ${s.headNumber}`);
   return s;

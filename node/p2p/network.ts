@@ -5,7 +5,7 @@
  * and bans peers that keep sending invalid data.
  */
 import { EventEmitter } from "node:events";
-import { bytesToHex, concatBytes, utf8ToBytes } from "@ethereumjs/util";
+import { bytesToHex, concatBytes, equalsBytes, utf8ToBytes } from "@ethereumjs/util";
 import type { Connection, Libp2p, PeerId, PrivateKey, Stream } from "@libp2p/interface";
 import type { GossipSub, Message, TopicValidatorResult } from "@libp2p/gossipsub";
 import type { Logger } from "../chain/types";
@@ -14,8 +14,8 @@ import { keccak } from "../execution/crypto";
 import { loadLibp2p, type Libp2pModules } from "./esm";
 import {
   BLOCKS_BY_RANGE_PROTOCOL, MAX_BLOCK_BYTES, MAX_EVIDENCE_BYTES, MAX_SMALL_FRAME_BYTES, MAX_TX_BYTES, MAX_VOTE_BYTES,
-  STATUS_PROTOCOL, decodeCount, decodeRangeRequest, decodeStatus, encodeCount, encodeRangeRequest, encodeStatus, topics,
-  type PeerStatus,
+  STATUS_PROTOCOL, decodeCount, decodeRangeRequest, decodeStatus, encodeCount, encodeRangeRequest, encodeStatus, paramsMismatch, topics,
+  type ConsensusParams, type PeerStatus,
 } from "./messages";
 import type { PeerInfo, Verdict } from "./types";
 
@@ -23,6 +23,9 @@ import type { PeerInfo, Verdict } from "./types";
 export const BAN_THRESHOLD = 5;
 /** How long a ban lasts. */
 export const BAN_MS = 10 * 60_000;
+/** How long a peer on another chain or with other consensus parameters is refused after the handshake. */
+export const INCOMPATIBLE_MS = 60_000;
+const INCOMPATIBLE_HANGUP_DELAY_MS = 1_000;
 /** Timeout of one request/response exchange. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How often unconnected bootstrap peers are dialled again. */
@@ -49,6 +52,8 @@ export interface NetworkOptions {
   chainId: bigint;
   /** Our genesis hash: peers on another genesis are dropped. */
   genesisHash: Uint8Array;
+  /** Our slot time, epoch length, dev mode and genesis validators: peers with others are dropped. */
+  params: ConsensusParams;
   /** Interface to listen on. */
   host: string;
   /** TCP port (0 = any free port). */
@@ -65,6 +70,8 @@ const MAX_BYTES: Record<GossipKind, number> = { block: MAX_BLOCK_BYTES, tx: MAX_
 
 interface PeerRecord {
   status?: PeerStatus;
+  /** Why the last status exchange found the peer incompatible (logged once per reason). */
+  incompatible?: string;
   penalty: number;
   bannedUntil?: number;
 }
@@ -137,7 +144,12 @@ export class P2PNetwork extends EventEmitter {
     this.host.addEventListener("peer:connect", (e) => {
       const id = e.detail.toString();
       // Exchange status with every new peer: that is how a node learns it is behind.
-      void this.requestStatus(id).catch((err: unknown) => this.opts.log.warn(`p2p: status from ${short(id)} failed: ${errorMessage(err)}`));
+      void this.requestStatus(id).catch((err: unknown) => {
+        // An incompatible peer was logged once already, with the reason.
+        if (err instanceof LuxError && err.code === "PEER_INCOMPATIBLE") return;
+        if (this.peersById.get(id)?.incompatible) return;
+        this.opts.log.warn(`p2p: status from ${short(id)} failed: ${errorMessage(err)}`);
+      });
     });
     this.redial();
   }
@@ -247,12 +259,25 @@ export class P2PNetwork extends EventEmitter {
   }
 
   private checkStatus(id: string, s: PeerStatus): void {
-    if (s.chainId !== this.opts.chainId || bytesToHex(s.genesisHash) !== bytesToHex(this.opts.genesisHash)) {
-      // Another chain: not hostile, just useless; drop the connection.
-      void this.host.hangUp(this.m.peerIdFromString(id)).catch(() => undefined);
-      throw new LuxError("PEER_ERROR", `peer ${short(id)} is on chain ${s.chainId} genesis ${bytesToHex(s.genesisHash).slice(0, 18)}…, not ours`);
+    const reason =
+      s.chainId !== this.opts.chainId || !equalsBytes(s.genesisHash, this.opts.genesisHash)
+        ? `chain ${s.chainId} genesis ${bytesToHex(s.genesisHash).slice(0, 18)}…, ours chain ${this.opts.chainId} genesis ${bytesToHex(this.opts.genesisHash).slice(0, 18)}…`
+        : paramsMismatch(s.params, this.opts.params);
+    if (reason) {
+      // Another chain or other rules: not hostile (no penalty), just useless, since each side would reject
+      // the other's blocks. Drop it and refuse it for a while, so a static peer is not re-dialled every second.
+      const r = this.record(id);
+      r.bannedUntil = Date.now() + INCOMPATIBLE_MS;
+      if (r.incompatible !== reason) this.opts.log.warn(`p2p: disconnected ${short(id)}: incompatible peer (${reason}); refused for ${INCOMPATIBLE_MS / 1000} s`);
+      r.incompatible = reason;
+      // Hang up a moment later: the status exchanges in flight finish, so the peer learns why too (the
+      // gater refuses new connections from now on).
+      setTimeout(() => void this.host.hangUp(this.m.peerIdFromString(id)).catch(() => undefined), INCOMPATIBLE_HANGUP_DELAY_MS).unref();
+      throw new LuxError("PEER_INCOMPATIBLE", `peer ${short(id)} is incompatible: ${reason}`);
     }
-    this.record(id).status = s;
+    const r = this.record(id);
+    r.incompatible = undefined;
+    r.status = s;
     this.emit("status", id, s);
   }
 
@@ -262,9 +287,13 @@ export class P2PNetwork extends EventEmitter {
     const lp = this.m.lpStream(stream, { maxDataLength: MAX_SMALL_FRAME_BYTES });
     try {
       const theirs = decodeStatus((await lp.read({ signal })).subarray());
-      await lp.write(encodeStatus(this.handlers.status()), { signal });
-      await stream.close({ signal });
-      this.checkStatus(id, theirs);
+      try {
+        await lp.write(encodeStatus(this.handlers.status()), { signal });
+        await stream.close({ signal });
+      } finally {
+        // Checked even when the peer hung up first (it may have found us incompatible): we log why too.
+        this.checkStatus(id, theirs);
+      }
     } catch (err) {
       this.failStream(stream, id, err);
     }

@@ -242,4 +242,8 @@ export class LevelChainStore implements ChainStore {
   async putMeta(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)), value);
   }
+
+  async deleteMeta(name: string): Promise<void> {
+    await this.db.del(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)));
+  }
 }

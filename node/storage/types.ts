@@ -130,6 +130,8 @@ export interface ChainStore {
   getMeta(name: string): Promise<Uint8Array | undefined>;
   /** Writes a metadata value. */
   putMeta(name: string, value: Uint8Array): Promise<void>;
+  /** Deletes a metadata value (no-op when absent). */
+  deleteMeta(name: string): Promise<void>;
   /**
    * Block numbers in [from, to] that may hold logs matching the query, ascending: a superset (blocks of
    * abandoned branches may appear), so readers check each against the canonical receipts. Covers only

@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { bytesToHex } from "@ethereumjs/util";
 import { encodeEnvelope } from "../../node/consensus/envelope";
-import { encodeEvidence, encodeVote, verifyEvidence, voteSigningRoot, votesConflict } from "../../node/consensus/messages";
-import { signDigest } from "../../node/consensus/signing";
+import { createBlockFromBytesArray } from "@ethereumjs/block";
+import { decodeEvidence, encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigningRoot, votesConflict } from "../../node/consensus/messages";
+import { signDigest, signingRoot } from "../../node/consensus/signing";
 import type { Vote } from "../../node/consensus/types";
-import { VALIDATORS, flush, keyOf, networkConfig, nowSlot, openValidators, runSlot, type TestValidator } from "./chainHarness";
+import { VALIDATORS, flush, keyOf, networkConfig, nowSlot, openValidators, produceAt, runSlot, type TestValidator } from "./chainHarness";
 
 describe("consensus: votes, finality and fork choice (four in-process validators)", function () {
   this.timeout(120_000);
@@ -31,6 +32,34 @@ describe("consensus: votes, finality and fork choice (four in-process validators
     // Later envelopes carry the votes: a node that only saw the blocks (no vote gossip) learns finality too.
     const carried = nodes[0].tc.chain.head.votes.length + (await nodes[0].tc.chain.getBlockByNumber(nodes[0].tc.chain.head.block.header.number - 1n))!.votes.length;
     expect(carried).to.be.greaterThan(0);
+  });
+
+  it("with one of four down (75% of the stake voting), blocks and finality go on", async () => {
+    for (let i = 0; i < 3; i++) await runSlot(nodes, slot++);
+    const before = nodes[0].tc.chain.finalized.number;
+    const live = nodes.slice(0, 3);
+    for (let i = 0; i < 10; i++) await runSlot(nodes, slot++, live);
+    expect(nodes[0].tc.chain.finalized.number).to.be.greaterThan(before + 3n);
+  });
+
+  it("votes that arrive before their block are held and counted when the block comes", async () => {
+    await runSlot(nodes, slot++);
+    const c0 = nodes[0].tc.chain;
+    const d = await c0.engine.duty(c0.parentInfo(), slot);
+    const proposer = nodes.find((n) => n.address === d.proposer.address)!;
+    const h = await produceAt(proposer.tc.chain, slot++);
+    const late = nodes.find((n) => n !== proposer)!;
+    const c = late.tc.chain;
+    const target = { hash: h.record.hash, number: h.record.block.header.number, slot: h.record.slot };
+    const source = c.justified;
+    expect(source.number).to.be.lessThan(target.number);
+    for (const v of nodes.filter((n) => n !== late)) {
+      const vote: Vote = { source, target, signature: signDigest(voteSigningRoot(c.config.chainId, { source, target }), keyOf(v.address)) };
+      expect((await late.adapter.importVote(encodeVote(vote))).status).to.equal("unknown-parent");
+    }
+    expect(bytesToHex(c.justified.hash)).to.not.equal(bytesToHex(target.hash));
+    expect((await late.adapter.importEnvelope(encodeEnvelope(h.record))).status).to.equal("imported");
+    expect(bytesToHex(c.justified.hash), "justified by the three held votes").to.equal(bytesToHex(target.hash));
   });
 
   it("without > 2/3 of the stake voting (two of four down), blocks continue but finality stops", async () => {
@@ -150,6 +179,83 @@ describe("consensus: votes, finality and fork choice (four in-process validators
     void flush;
   });
 
+  it("evidence in a block that a reorg drops is forgotten and pooled again; the winning branch includes it", async () => {
+    await runSlot(nodes, slot++);
+    const watcher = nodes[0];
+    const c = watcher.tc.chain;
+    const head = { hash: c.head.hash, number: c.head.block.header.number, slot: c.head.slot };
+    const fake = { hash: new Uint8Array(32).fill(9), number: head.number, slot: head.slot };
+    const source = { hash: c.genesisHash, number: 0n, slot: 0n };
+    const key = keyOf(VALIDATORS[2].address);
+    const sign = (t: typeof head): Vote => ({ source, target: t, signature: signDigest(voteSigningRoot(c.config.chainId, { source, target: t }), key) });
+    const ev = { kind: "double-vote" as const, a: sign(head), b: sign(fake) };
+    const id = evidenceId(c.config.chainId, ev);
+    // Two proposers of the next slots build on the same parent; A carries the evidence, B does not.
+    const proposers: { slot: bigint; v: TestValidator }[] = [];
+    for (let s = slot; proposers.length < 2 && s < slot + 40n; s++) {
+      const d = await c.engine.duty(c.parentInfo(), s);
+      const v = nodes.find((n) => n.address === d.proposer.address)!;
+      if (v !== watcher && !proposers.some((p) => p.v === v)) proposers.push({ slot: s, v });
+    }
+    const { strictSource } = await import("../../node/execution/executor");
+    const mk = async (p: { slot: bigint; v: TestValidator }, evidence: (typeof ev)[]) => {
+      const ch = p.v.tc.chain;
+      const d = await ch.engine.duty(ch.parentInfo(), p.slot);
+      return ch.produce(d, keyOf(d.proposer.signer), strictSource([]), { evidence });
+    };
+    const A = await mk(proposers[0], [ev]);
+    const B = await mk(proposers[1], []);
+    expect((await watcher.adapter.importEnvelope(encodeEnvelope(A.record))).status).to.equal("imported");
+    expect(bytesToHex(c.head.hash)).to.equal(bytesToHex(A.record.hash));
+    expect(await c.evidenceIncluded(id)).to.equal(true);
+    expect((await watcher.adapter.importEnvelope(encodeEnvelope(B.record))).status).to.equal("imported");
+    const target = { hash: B.record.hash, number: B.record.block.header.number, slot: B.record.slot };
+    for (const v of nodes.slice(1)) {
+      const vote: Vote = { source, target, signature: signDigest(voteSigningRoot(c.config.chainId, { source, target }), keyOf(v.address)) };
+      await watcher.adapter.importVote(encodeVote(vote));
+    }
+    expect(bytesToHex(c.head.hash), "B's branch won").to.equal(bytesToHex(B.record.hash));
+    expect(await c.evidenceIncluded(id), "forgotten with A").to.equal(false);
+    // Back in the pool: the watcher's next proposal on B's branch carries it again.
+    const d = await c.engine.duty(c.parentInfo(), B.record.slot + 1n);
+    const extras = await watcher.votes.extras(d.epoch.validators);
+    expect(extras.evidence.map((e) => bytesToHex(evidenceId(c.config.chainId, e)))).to.deep.equal([bytesToHex(id)]);
+  });
+
+  it("a proposer that signs two different blocks for one slot is caught by any node that sees both", async () => {
+    await runSlot(nodes, slot++);
+    const c = nodes[0].tc.chain;
+    const d = await c.engine.duty(c.parentInfo(), slot);
+    const proposer = nodes.find((n) => n.address === d.proposer.address)!;
+    const honest = await produceAt(proposer.tc.chain, slot);
+    const watcher = nodes.find((n) => n !== proposer)!;
+    for (const n of nodes) if (n !== proposer) expect((await n.adapter.importEnvelope(encodeEnvelope(honest.record))).status).to.equal("imported");
+    watcher.outbox.length = 0;
+    // The second block: same slot, another state root, signed again by the proposer's key.
+    const raw = honest.record.block.raw() as unknown as Uint8Array[][];
+    const header = [...raw[0]];
+    header[3] = new Uint8Array(32).fill(5);
+    const forged = createBlockFromBytesArray([header, ...raw.slice(1)] as never, { common: c.common });
+    const signature = signDigest(signingRoot(c.config.chainId, forged.hash(), slot), keyOf(d.proposer.signer));
+    const out = await watcher.adapter.importEnvelope(encodeEnvelope({ ...honest.record, block: forged, signature }));
+    expect(out.status).to.equal("invalid");
+    expect(out.reason).to.match(/stateRoot/);
+    const gossiped = watcher.outbox.filter((m) => m.topic === "evidence");
+    expect(gossiped).to.have.length(1);
+    const ev = decodeEvidence(gossiped[0].data);
+    expect(ev.kind).to.equal("double-proposal");
+    expect(verifyEvidence(c.config.chainId, ev).toLowerCase()).to.equal(d.proposer.signer.toLowerCase());
+    // The next proposer includes it; every importer accepts the block.
+    await flush(nodes);
+    slot++;
+    const h = await runSlot(nodes, slot++);
+    expect(h!.record.evidence.map((e) => e.kind)).to.deep.equal(["double-proposal"]);
+    // The same block seen again is no new evidence.
+    watcher.outbox.length = 0;
+    await watcher.adapter.importEnvelope(encodeEnvelope(honest.record));
+    expect(watcher.outbox.filter((m) => m.topic === "evidence")).to.have.length(0);
+  });
+
   it("never reverts a final block: a branch that does not contain it is refused", async () => {
     for (let i = 0; i < 5; i++) await runSlot(nodes, slot++);
     const c = nodes[0].tc.chain;
@@ -170,5 +276,41 @@ describe("consensus: votes, finality and fork choice (four in-process validators
     } finally {
       await rogue.tc.close();
     }
+  });
+});
+
+describe("consensus: FFG justification counts votes from different justified sources", () => {
+  const cp = (n: number): { hash: Uint8Array; number: bigint; slot: bigint } => ({ hash: new Uint8Array(32).fill(n + 1), number: BigInt(n), slot: BigInt(n) });
+  const vote = (source: number, target: number): Vote => ({ source: cp(source), target: cp(target), signature: new Uint8Array(65) });
+  const counted = (i: number, v: Vote) => ({ vote: v, signer: `s${i}`, validator: `v${i}`, stake: 1n, totalStake: 4n });
+
+  it("justifies a block that four honest validators voted for from two different sources (their views differed)", async () => {
+    const { FinalityTracker } = await import("../../node/consensus/finality");
+    const t = new FinalityTracker({ justified: cp(0), finalized: cp(0) }, async (a, d) => a.number < d.number);
+    for (let i = 0; i < 4; i++) await t.add(counted(i, vote(0, 1)));
+    expect(t.justified.number).to.equal(1n);
+    // Two validators had seen #1 justified when they voted for #2, two had not yet.
+    const effects = [];
+    for (let i = 0; i < 4; i++) effects.push(await t.add(counted(i, vote(i < 2 ? 1 : 0, 2))));
+    expect(t.justified.number).to.equal(2n);
+    // Only two voted #1 -> #2: not > 2/3 with #1 as source, so #1 is not final yet.
+    expect(t.finalized.number).to.equal(0n);
+    for (let i = 0; i < 3; i++) await t.add(counted(i, vote(2, 3)));
+    expect(t.justified.number).to.equal(3n);
+    expect(t.finalized.number).to.equal(2n);
+    expect(effects.every((e) => !e.evidence)).to.equal(true);
+  });
+
+  it("counts a vote whose source is justified only later, and never one from an unjustified source alone", async () => {
+    const { FinalityTracker } = await import("../../node/consensus/finality");
+    const t = new FinalityTracker({ justified: cp(0), finalized: cp(0) }, async (a, d) => a.number < d.number);
+    // Votes for #2 from source #1 arrive before #1 is justified: they wait.
+    for (let i = 0; i < 3; i++) await t.add(counted(i, vote(1, 2)));
+    expect(t.justified.number).to.equal(0n);
+    for (let i = 0; i < 2; i++) await t.add(counted(i, vote(0, 1)));
+    expect(t.justified.number).to.equal(0n); // 2 of 4 is not > 2/3
+    const e = await t.add(counted(2, vote(0, 1)));
+    expect(e.justified.map((c) => c.number)).to.deep.equal([1n, 2n]);
+    expect(t.finalized.number).to.equal(1n); // #1 -> #2 by 3 of 4
   });
 });

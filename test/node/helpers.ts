@@ -51,7 +51,7 @@ function waitExit(proc: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 /** Starts `node/cli/node.ts` on port 0 and waits for its "Listening on" line. */
-export async function startNode(opts: { dataDir?: string; args?: string[] } = {}): Promise<SpawnedNode> {
+export async function startNode(opts: { dataDir?: string; args?: string[]; timeoutMs?: number } = {}): Promise<SpawnedNode> {
   const dataDir = opts.dataDir ?? tempDataDir("node");
   const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", NODE_ENTRY, "--port", "0", "--data-dir", dataDir, ...(opts.args ?? [])], {
     cwd: ROOT,
@@ -62,7 +62,12 @@ export async function startNode(opts: { dataDir?: string; args?: string[] } = {}
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
+    const limit = opts.timeoutMs ?? START_TIMEOUT_MS;
+    // A node that did not start in time is killed: nothing is left running behind a failed test.
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`node did not start within ${limit} ms:\n${out}`));
+    }, limit);
     const check = (): void => {
       const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {

@@ -8,9 +8,11 @@ import { devKeys, rpc, startNode, tempDataDir, waitFor, type SpawnedNode } from 
 import { keccak } from "../../node/execution/crypto";
 import { loadLibp2p } from "../../node/p2p/esm";
 import {
-  MAX_RANGE_BLOCKS, MAX_TX_BYTES, decodeCount, decodeRangeRequest, decodeStatus, encodeRangeRequest, encodeStatus, topics,
+  MAX_RANGE_BLOCKS, MAX_TX_BYTES, consensusParams, decodeCount, decodeRangeRequest, decodeStatus, encodeRangeRequest, encodeStatus, paramsMismatch, topics,
 } from "../../node/p2p/messages";
 import { bootstrapPeerId } from "../../node/p2p/network";
+import { devChainConfig } from "../../node/config";
+import { networkConfig } from "./chainHarness";
 import { BAN_THRESHOLD } from "../../node/p2p/network";
 
 interface PeersReply {
@@ -33,7 +35,8 @@ const blockHash = async (n: SpawnedNode, num: number): Promise<string> =>
   (await rpc<{ hash: string }>(n.url, "eth_getBlockByNumber", [`0x${num.toString(16)}`, false])).hash;
 
 describe("p2p: wire formats reject malformed input", () => {
-  const status = { chainId: CHAIN_ID, genesisHash: new Uint8Array(32).fill(1), headNumber: 10n, headHash: new Uint8Array(32).fill(2), headSlot: 12n, finalizedNumber: 4n, finalizedHash: new Uint8Array(32).fill(3) };
+  const status = { chainId: CHAIN_ID, genesisHash: new Uint8Array(32).fill(1), headNumber: 10n, headHash: new Uint8Array(32).fill(2), headSlot: 12n, finalizedNumber: 4n, finalizedHash: new Uint8Array(32).fill(3),
+    params: consensusParams(devChainConfig({ devMode: false, slotTimeMs: 1000 })) };
 
   it("round-trips status and range requests", () => {
     expect(decodeStatus(encodeStatus(status))).to.deep.equal(status);
@@ -42,16 +45,31 @@ describe("p2p: wire formats reject malformed input", () => {
 
   it("rejects garbage, wrong shapes, bad hashes, non-canonical and out-of-range numbers", () => {
     expect(() => decodeStatus(new Uint8Array([0xff, 0x01]))).to.throw(/malformed status/);
-    expect(() => decodeStatus(RLP.encode([1, 2, 3]))).to.throw(/list of 7 fields/);
-    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(31), 1, new Uint8Array(32), 1, 0, new Uint8Array(32)]))).to.throw(/genesisHash must be 32 bytes/);
-    expect(() => decodeStatus(RLP.encode([new Uint8Array([0, 1]), new Uint8Array(32), 1, new Uint8Array(32), 1, 0, new Uint8Array(32)]))).to.throw(/leading zero/);
-    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(32), new Uint8Array(9).fill(1), new Uint8Array(32), 1, 0, new Uint8Array(32)]))).to.throw(/longer than 8 bytes/);
+    const tail = [1000, 32, 0, new Uint8Array(32)];
+    expect(() => decodeStatus(RLP.encode([1, 2, 3]))).to.throw(/list of 11 fields/);
+    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(31), 1, new Uint8Array(32), 1, 0, new Uint8Array(32), ...tail]))).to.throw(/genesisHash must be 32 bytes/);
+    expect(() => decodeStatus(RLP.encode([new Uint8Array([0, 1]), new Uint8Array(32), 1, new Uint8Array(32), 1, 0, new Uint8Array(32), ...tail]))).to.throw(/leading zero/);
+    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(32), new Uint8Array(9).fill(1), new Uint8Array(32), 1, 0, new Uint8Array(32), ...tail]))).to.throw(/longer than 8 bytes/);
+    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(32), 1, new Uint8Array(32), 1, 0, new Uint8Array(32), 1000, 32, 2, new Uint8Array(32)]))).to.throw(/devMode must be 0 or 1, got 2/);
+    expect(() => decodeStatus(RLP.encode([1, new Uint8Array(32), 1, new Uint8Array(32), 1, 0, new Uint8Array(32), 1000, 32, 0, new Uint8Array(20)]))).to.throw(/validatorsHash must be 32 bytes/);
     expect(() => decodeStatus(encodeStatus({ ...status, finalizedNumber: 11n }))).to.throw(/finalized 11 above head 10/);
     expect(() => decodeStatus(new Uint8Array(2000))).to.throw(/limit 1024/);
     expect(() => decodeRangeRequest(encodeRangeRequest({ start: 1n, count: 0 }))).to.throw(/count 0 outside/);
     expect(() => decodeRangeRequest(encodeRangeRequest({ start: 1n, count: MAX_RANGE_BLOCKS + 1 }))).to.throw(/outside 1\.\.64/);
     expect(() => decodeRangeRequest(RLP.encode([[1], 2]))).to.throw(/nested list/);
     expect(() => decodeCount(RLP.encode(5), 4)).to.throw(/5 blocks, asked for 4/);
+  });
+
+  it("names every consensus parameter two peers disagree on", () => {
+    const ours = consensusParams(networkConfig(4));
+    expect(paramsMismatch(consensusParams(networkConfig(4)), ours)).to.equal(undefined);
+    expect(paramsMismatch(consensusParams(networkConfig(4, { slotTimeMs: 2000 })), ours)).to.equal("slot time 2000 ms, ours 1000 ms");
+    expect(paramsMismatch(consensusParams(networkConfig(4, { devMode: true, slotsPerEpoch: 16 })), ours)).to.equal("16 slots per epoch, ours 8; dev mode on, ours off");
+    expect(paramsMismatch(consensusParams(networkConfig(3)), ours)).to.match(/^genesis validator set 0x[0-9a-f]{16}…, ours 0x[0-9a-f]{16}…$/);
+    // A different stake of the same validators is a different set too.
+    const heavier = networkConfig(4);
+    heavier.genesisValidators[0] = { ...heavier.genesisValidators[0], stake: 1n };
+    expect(paramsMismatch(consensusParams(heavier), ours)).to.match(/^genesis validator set/);
   });
 
   it("requires a /p2p/<peer id> in bootstrap addresses", async () => {
