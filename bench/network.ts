@@ -8,13 +8,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { hexToBytes } from "@ethereumjs/util";
 import { Wallet } from "ethers";
 import { devAccounts } from "../node/config/devAccounts";
 import { peerIdOfSignerKey } from "../node/p2p";
+import { freePort } from "../node/cli/freePort";
 
 const ROOT = path.resolve(__dirname, "..");
 const ENTRY = path.join(ROOT, "node/cli/node.ts");
@@ -30,16 +30,6 @@ interface Proc {
   startedAt: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(args: string[]): Promise<Proc> {
   const startedAt = Date.now();

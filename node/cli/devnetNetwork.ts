@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { hexToBytes } from "@ethereumjs/util";
 import { DEV_DERIVATION_PATH, DEV_MNEMONIC, devAccounts } from "../config";
@@ -17,6 +16,7 @@ import { LuxError } from "../errors";
 import { peerIdOfSignerKey } from "../p2p";
 import { REPO_ROOT, deploymentFile, npx, run, type DeploymentFile } from "./deploy";
 import type { CliFlags } from "./options";
+import { freePort } from "./freePort";
 
 const NODE_ENTRY = path.join(REPO_ROOT, "node/cli/node.ts");
 const START_TIMEOUT_MS = 120_000;
@@ -34,17 +34,6 @@ export interface ValidatorProcess {
   proc: ChildProcess;
 }
 
-// A free TCP port on 127.0.0.1 (bound and released; the node binds it a moment later).
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The command line of validator i. */
 export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: number, peers: string[]): string[] {

@@ -11,7 +11,6 @@
  * four up.
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import { createBlockFromBytesArray } from "@ethereumjs/block";
@@ -22,6 +21,7 @@ import { decodeEnvelope, encodeEnvelope } from "../../node/consensus/envelope";
 import { signDigest, signingRoot } from "../../node/consensus/signing";
 import { peerIdOfSignerKey } from "../../node/p2p";
 import { ROOT, devKeys, rawRpc, rpc, runNpx, startNode, tempDataDir, waitFor, type SpawnedNode } from "./helpers";
+import { freePort } from "../../node/cli/freePort";
 
 const SLOT_MS = 1000;
 const CHAIN_ID = 8898n;
@@ -43,16 +43,6 @@ interface Finality {
   finalized: { number: string; hash: string };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hexN = (n: number): string => `0x${n.toString(16)}`;
