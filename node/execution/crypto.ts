@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { CustomCrypto } from "@ethereumjs/common";
 import { getBytes, keccak256 as ethersKeccak } from "ethers";
 
@@ -14,11 +15,19 @@ export interface NativeCrypto {
 interface Secp256k1Native {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;
 }
-interface KeccakHasher {
-  update(data: Uint8Array): KeccakHasher;
-  digest(): Uint8Array;
+/** The keccak package's native sponge (the class its stream API wraps). */
+interface KeccakState {
+  initialize(rate: number, capacity: number): void;
+  absorb(data: Buffer): void;
+  squeeze(length: number): Buffer;
 }
-type KeccakFactory = (algorithm: "keccak256") => KeccakHasher;
+type KeccakStateClass = new () => KeccakState;
+type NodeGypBuild = (dir: string) => KeccakStateClass;
+
+/** Keccak-256: rate and capacity of the sponge in bits, output in bytes. */
+const KECCAK256_RATE = 1088;
+const KECCAK256_CAPACITY = 512;
+const KECCAK256_BYTES = 32;
 
 const SIG_PART_BYTES = 32;
 
@@ -67,11 +76,20 @@ export function loadNativeCrypto(): NativeCrypto {
       // JS fallback stays in place.
     }
     try {
+      // The package's own API builds a stream object per hash (a third of the cost of hashing a storage
+      // key); one native sponge, re-initialised per hash, does the same work. Hashing is synchronous, so
+      // one state per thread is never shared by two hashes at once.
+      const dir = path.dirname(require.resolve("keccak/package.json"));
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const create = require("keccak/bindings") as KeccakFactory;
+      const load = require(require.resolve("node-gyp-build", { paths: [dir] })) as NodeGypBuild;
+      const Sponge = load(dir);
+      if (typeof Sponge !== "function") throw new Error("keccak native add-on did not load");
+      const sponge = new Sponge();
       customCrypto.keccak256 = (msg) => {
+        sponge.initialize(KECCAK256_RATE, KECCAK256_CAPACITY);
         // The binding accepts Buffers only; wrap without copying.
-        const out = create("keccak256").update(Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength)).digest();
+        sponge.absorb(Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength));
+        const out = sponge.squeeze(KECCAK256_BYTES);
         return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       };
       kec = "native";
