@@ -94,19 +94,24 @@ function opensslPow(exponent: bigint): PowEngine | null {
   }
 }
 
-let sqrtEngine: PowEngine | null | undefined;
-let invEngine: PowEngine | null | undefined;
-
-/** x^C1 mod p (the exponentiation of sqrt_ratio_3mod4). */
-function powC1(x: bigint): bigint {
-  if (sqrtEngine === undefined) sqrtEngine = process.env.LUX_H2C_BIGINT === "1" ? null : opensslPow(C1);
-  return sqrtEngine ? sqrtEngine.pow(x) : powBig(x, C1);
+/** The two expensive field operations of a hash: x^C1 (sqrt_ratio_3mod4) and x^−1 (x ≠ 0). */
+interface FieldOps {
+  name: "openssl" | "bigint";
+  powC1(x: bigint): bigint;
+  invert(x: bigint): bigint;
 }
 
-/** Field inverse of x ≠ 0: x^(p−2) in OpenSSL (Fermat), else the extended Euclidean algorithm. */
-function invert(x: bigint): bigint {
-  if (invEngine === undefined) invEngine = process.env.LUX_H2C_BIGINT === "1" ? null : opensslPow(P - 2n);
-  return invEngine ? invEngine.pow(x) : invertEuclid(x);
+const BIGINT_OPS: FieldOps = { name: "bigint", powC1: (x) => powBig(x, C1), invert: (x) => invertEuclid(x) };
+let defaultOps: FieldOps | undefined;
+
+/** OpenSSL's exponentiations when this OpenSSL computes them right (self-checked), else BigInt. */
+function fieldOps(): FieldOps {
+  if (defaultOps) return defaultOps;
+  const sqrt = process.env.LUX_H2C_BIGINT === "1" ? null : opensslPow(C1);
+  // Fermat: x^(p−2) = x^−1.
+  const inv = sqrt && opensslPow(P - 2n);
+  defaultOps = sqrt && inv ? { name: "openssl", powC1: (x) => sqrt.pow(x), invert: (x) => inv.pow(x) } : BIGINT_OPS;
+  return defaultOps;
 }
 
 function invertEuclid(x: bigint): bigint {
@@ -140,7 +145,7 @@ function expandXmd(msg: Uint8Array, dst: Uint8Array): Buffer {
 }
 
 /** Simplified SWU on E' (RFC 9380 6.6.2 with sqrt_ratio_3mod4), x left as a fraction xn / xd. */
-function sswu(u: bigint): { xn: bigint; xd: bigint; y: bigint } {
+function sswu(ops: FieldOps, u: bigint): { xn: bigint; xd: bigint; y: bigint } {
   const tv1 = (Z * ((u * u) % P)) % P;
   let tv2 = (tv1 * tv1 + tv1) % P;
   const tv3 = (B * (tv2 + 1n)) % P;
@@ -152,7 +157,7 @@ function sswu(u: bigint): { xn: bigint; xd: bigint; y: bigint } {
   tv2 = (tv2 + B * tv6) % P;
   // sqrt_ratio(tv2, tv6)
   const sv = (tv2 * tv6) % P;
-  const y1a = (powC1((((tv6 * tv6) % P) * sv) % P) * sv) % P;
+  const y1a = (ops.powC1((((tv6 * tv6) % P) * sv) % P) * sv) % P;
   const isQR = (((y1a * y1a) % P) * tv6) % P === tv2;
   const y1 = isQR ? y1a : (y1a * C2) % P;
   let xn = isQR ? tv3 : (tv1 * tv3) % P;
@@ -185,19 +190,23 @@ function nobleCompressed(msg: Uint8Array, dst: string): Uint8Array {
   return secp256k1.ProjectivePoint.fromAffine(nobleHashToCurve(msg, { DST: dst }).toAffine()).toRawBytes(true);
 }
 
-/** hash_to_curve(msg) under `dst`, as a 33-byte compressed point; equal to noble's `hashToCurve`. */
-export function hashToCurveCompressed(msg: Uint8Array, dst: string): Uint8Array {
+/**
+ * hash_to_curve(msg) under `dst`, as a 33-byte compressed point; equal to noble's `hashToCurve`.
+ * `backend` "bigint" forces the BigInt field operations (tests compare both backends with noble).
+ */
+export function hashToCurveCompressed(msg: Uint8Array, dst: string, backend: "auto" | "bigint" = "auto"): Uint8Array {
+  const ops = backend === "bigint" ? BIGINT_OPS : fieldOps();
   const native = nativeSigner();
   const dstBytes = Buffer.from(dst, "utf8");
   if (!native || dstBytes.length > 255) return nobleCompressed(msg, dst);
   const prb = expandXmd(msg, dstBytes);
-  const f = [isoFractions(sswu(fromBytes(prb.subarray(0, L)) % P)), isoFractions(sswu(fromBytes(prb.subarray(L, 2 * L)) % P))];
+  const f = [isoFractions(sswu(ops, fromBytes(prb.subarray(0, L)) % P)), isoFractions(sswu(ops, fromBytes(prb.subarray(L, 2 * L)) % P))];
   const dens = [f[0].xD, f[0].yD, f[1].xD, f[1].yD];
   if (dens.some((d) => d === 0n)) return nobleCompressed(msg, dst);
   // Montgomery's trick: four inverses for one inversion.
   const pre = [dens[0]];
   for (let i = 1; i < 4; i++) pre.push((pre[i - 1] * dens[i]) % P);
-  let inv = invert(pre[3]);
+  let inv = ops.invert(pre[3]);
   const invs: bigint[] = new Array<bigint>(4);
   for (let i = 3; i > 0; i--) {
     invs[i] = (inv * pre[i - 1]) % P;
@@ -213,8 +222,7 @@ export function hashToCurveCompressed(msg: Uint8Array, dst: string): Uint8Array 
   }
 }
 
-/** Which exponentiation engine is in use ("openssl" or "bigint"), for tests and diagnostics. */
+/** Which field operations `hashToCurveCompressed` uses by default ("openssl" or "bigint"). */
 export function hashToCurveEngine(): "openssl" | "bigint" {
-  powC1(2n);
-  return sqrtEngine ? "openssl" : "bigint";
+  return fieldOps().name;
 }
