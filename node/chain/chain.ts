@@ -16,6 +16,7 @@ import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, 
 import { evidenceId } from "../consensus/messages";
 import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
+import { orderedTrieRoot } from "../execution/orderedTrieRoot";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
 import type { BlockWrite, ChainStore, StoredLog, StoredReceipt, TxLocation } from "../storage/types";
@@ -343,7 +344,8 @@ export class Chain extends EventEmitter {
           const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
           const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
           env.baseFeePerGas = this.nextBaseFee(parent);
-          const res = await this.execute(env, empty, [], await this.livenessJails(parent, duty));
+          const jails = await this.livenessJails(parent, duty);
+          const res = jails.length > 0 ? await this.execute(env, empty, [], jails) : await this.noExecution();
           const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
           const hash = envelope.block.hash();
           const receipts = this.storedReceipts(res, hash);
@@ -383,6 +385,16 @@ export class Chain extends EventEmitter {
       }
       return last;
     });
+  }
+
+  /**
+   * The execution result of a block without transactions or system calls: nothing runs, the state stays
+   * as it is. What `executeBlock` returns for such a block, without building a throw-away block and a
+   * state checkpoint per block of a hardhat_mine run (importers still execute, and must agree).
+   */
+  private async noExecution(): Promise<ExecutionResult> {
+    const none = orderedTrieRoot([]);
+    return { txs: [], receipts: [], systemLogs: [], gasUsed: 0n, stateRoot: await this.sm.getStateRoot(), transactionsTrie: none, receiptTrie: none, logsBloom: new Uint8Array(256) };
   }
 
   /**

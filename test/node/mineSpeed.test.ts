@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { hashToCurve, secp256k1 } from "@noble/curves/secp256k1";
 import { bytesToHex } from "@ethereumjs/util";
-import { computeAddress } from "ethers";
+import { computeAddress, keccak256 } from "ethers";
 import { LruMap } from "../../node/chain/lru";
 import { devChainConfig } from "../../node/config";
 import { hashToCurveCompressed, hashToCurveEngine } from "../../node/consensus/hashToCurve";
@@ -16,7 +16,7 @@ import { randaoMessage } from "../../node/consensus/messages";
 import { PosEngine } from "../../node/consensus/pos";
 import type { BlockMeta, Validator } from "../../node/consensus/types";
 import { vrfProofRun, vrfProve, vrfProveNow, vrfVerify } from "../../node/consensus/vrf";
-import { keccak } from "../../node/execution/crypto";
+import { keccak, loadNativeCrypto } from "../../node/execution/crypto";
 
 const DST = "LUXTENSOR-VRF-V1_XMD:SHA-256_SSWU_RO_";
 const noble = (msg: Uint8Array, dst: string): string => bytesToHex(secp256k1.ProjectivePoint.fromAffine(hashToCurve(msg, { DST: dst }).toAffine()).toRawBytes(true));
@@ -147,6 +147,19 @@ describe("hardhat_mine shortcuts", function () {
           expect(got.opensEpoch).to.equal(want.opensEpoch);
         }
       }
+    });
+  });
+
+  describe("keccak256 on the native sponge", () => {
+    it("is the native backend here and equals ethers' keccak256 on random inputs of many lengths", () => {
+      expect(loadNativeCrypto().keccak).to.equal("native");
+      for (let i = 0; i < 600; i++) {
+        const msg = randomBytes(i % 300);
+        expect(bytesToHex(keccak(msg)), `length ${msg.length}`).to.equal(keccak256(msg));
+      }
+      // A view into a larger buffer hashes only its own bytes.
+      const big = randomBytes(100);
+      expect(bytesToHex(keccak(big.subarray(10, 42)))).to.equal(keccak256(big.subarray(10, 42)));
     });
   });
 
