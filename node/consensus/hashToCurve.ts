@@ -195,31 +195,54 @@ function nobleCompressed(msg: Uint8Array, dst: string): Uint8Array {
  * `backend` "bigint" forces the BigInt field operations (tests compare both backends with noble).
  */
 export function hashToCurveCompressed(msg: Uint8Array, dst: string, backend: "auto" | "bigint" = "auto"): Uint8Array {
+  return hashToCurveBatch([msg], dst, backend)[0];
+}
+
+/**
+ * hashToCurveCompressed of several messages, sharing one field inversion between them (Montgomery's
+ * trick over the four denominators of each message): what a run of VRF proofs on the worker uses.
+ */
+export function hashToCurveBatch(msgs: Uint8Array[], dst: string, backend: "auto" | "bigint" = "auto"): Uint8Array[] {
   const ops = backend === "bigint" ? BIGINT_OPS : fieldOps();
   const native = nativeSigner();
   const dstBytes = Buffer.from(dst, "utf8");
-  if (!native || dstBytes.length > 255) return nobleCompressed(msg, dst);
-  const prb = expandXmd(msg, dstBytes);
-  const f = [isoFractions(sswu(ops, fromBytes(prb.subarray(0, L)) % P)), isoFractions(sswu(ops, fromBytes(prb.subarray(L, 2 * L)) % P))];
-  const dens = [f[0].xD, f[0].yD, f[1].xD, f[1].yD];
-  if (dens.some((d) => d === 0n)) return nobleCompressed(msg, dst);
-  // Montgomery's trick: four inverses for one inversion.
-  const pre = [dens[0]];
-  for (let i = 1; i < 4; i++) pre.push((pre[i - 1] * dens[i]) % P);
-  let inv = ops.invert(pre[3]);
-  const invs: bigint[] = new Array<bigint>(4);
-  for (let i = 3; i > 0; i--) {
-    invs[i] = (inv * pre[i - 1]) % P;
-    inv = (inv * dens[i]) % P;
+  if (!native || dstBytes.length > 255) return msgs.map((m) => nobleCompressed(m, dst));
+  const out: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(msgs.length);
+  const pending: { i: number; f: ReturnType<typeof isoFractions>[] }[] = [];
+  for (let i = 0; i < msgs.length; i++) {
+    const prb = expandXmd(msgs[i], dstBytes);
+    const f = [isoFractions(sswu(ops, fromBytes(prb.subarray(0, L)) % P)), isoFractions(sswu(ops, fromBytes(prb.subarray(L, 2 * L)) % P))];
+    // A zero denominator (a point at infinity of the isogeny) is left to noble.
+    if (f[0].xD === 0n || f[0].yD === 0n || f[1].xD === 0n || f[1].yD === 0n) out[i] = nobleCompressed(msgs[i], dst);
+    else pending.push({ i, f });
   }
-  invs[0] = inv;
-  const points = f.map((q, i) => Buffer.concat([Buffer.from([4]), toBuf((q.xN * invs[2 * i]) % P, 32), toBuf((q.yN * invs[2 * i + 1]) % P, 32)]));
-  try {
-    return native.publicKeyCombine(points, true);
-  } catch {
-    // The two points cancel (sum at infinity) or one is not on the curve (cannot happen for this map).
-    return nobleCompressed(msg, dst);
+  const dens = pending.flatMap((p) => [p.f[0].xD, p.f[0].yD, p.f[1].xD, p.f[1].yD]);
+  const invs = batchInvert(ops, dens);
+  pending.forEach(({ i, f }, k) => {
+    const points = f.map((q, j) => Buffer.concat([Buffer.from([4]), toBuf((q.xN * invs[4 * k + 2 * j]) % P, 32), toBuf((q.yN * invs[4 * k + 2 * j + 1]) % P, 32)]));
+    try {
+      out[i] = native.publicKeyCombine(points, true);
+    } catch {
+      // The two points cancel (sum at infinity) or one is not on the curve (cannot happen for this map).
+      out[i] = nobleCompressed(msgs[i], dst);
+    }
+  });
+  return out as Uint8Array[];
+}
+
+/** The inverses of nonzero field elements, with one inversion (Montgomery's trick). */
+function batchInvert(ops: FieldOps, xs: bigint[]): bigint[] {
+  if (xs.length === 0) return [];
+  const pre: bigint[] = [xs[0]];
+  for (let i = 1; i < xs.length; i++) pre.push((pre[i - 1] * xs[i]) % P);
+  let inv = ops.invert(pre[xs.length - 1]);
+  const out: bigint[] = new Array<bigint>(xs.length);
+  for (let i = xs.length - 1; i > 0; i--) {
+    out[i] = (inv * pre[i - 1]) % P;
+    inv = (inv * xs[i]) % P;
   }
+  out[0] = inv;
+  return out;
 }
 
 /** Which field operations `hashToCurveCompressed` uses by default ("openssl" or "bigint"). */

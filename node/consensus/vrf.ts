@@ -4,7 +4,7 @@ import { computeAddress, getAddress } from "ethers";
 import { LuxError } from "../errors";
 import { keccak } from "../execution/crypto";
 import { nativeSigner, type NativeSigner } from "./signing";
-import { hashToCurveCompressed } from "./hashToCurve";
+import { hashToCurveBatch, hashToCurveCompressed } from "./hashToCurve";
 import { randaoMessage } from "./messages";
 import { ProofRun, isPrecomputed, precomputeProof, takePrecomputed } from "./vrfPrecompute";
 
@@ -87,10 +87,24 @@ export function vrfProve(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
 
 /** vrfProve computed here and now (what the worker thread runs). */
 export function vrfProveNow(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
-  const x = bytesToBigInt(sk);
   const n = nativeSigner();
   const pk = n ? compressedPublicKey(n, sk) : secp256k1.getPublicKey(sk, true);
-  const hb = n ? hashToCurveCompressed(concatBytes(pk, alpha), DST) : hashPoint(pk, alpha).toRawBytes(true);
+  return proveWith(sk, pk, n ? hashToCurveCompressed(concatBytes(pk, alpha), DST) : hashPoint(pk, alpha).toRawBytes(true));
+}
+
+/** vrfProveNow of several messages with one key, hashing them to the curve together (one shared inversion). */
+export function vrfProveBatch(sk: Uint8Array, alphas: Uint8Array[]): Uint8Array[] {
+  const n = nativeSigner();
+  if (!n) return alphas.map((a) => vrfProveNow(sk, a));
+  const pk = compressedPublicKey(n, sk);
+  const points = hashToCurveBatch(alphas.map((a) => concatBytes(pk, a)), DST);
+  return points.map((hb) => proveWith(sk, pk, hb));
+}
+
+/** The proof for key `sk` (public key `pk`) and H = `hb` (compressed), the hash of pk ‖ alpha. */
+function proveWith(sk: Uint8Array, pk: Uint8Array, hb: Uint8Array): Uint8Array {
+  const x = bytesToBigInt(sk);
+  const n = nativeSigner();
   // Deterministic secret nonce (as RFC 6979 would give): a function of the key and the point only.
   const k = (bytesToBigInt(keccak(concatBytes(sk, hb))) % (N - 1n)) + 1n;
   const kb = u256(k);

@@ -11,11 +11,11 @@ import { bytesToHex } from "@ethereumjs/util";
 import { computeAddress, keccak256 } from "ethers";
 import { LruMap } from "../../node/chain/lru";
 import { devChainConfig } from "../../node/config";
-import { hashToCurveCompressed, hashToCurveEngine } from "../../node/consensus/hashToCurve";
+import { hashToCurveBatch, hashToCurveCompressed, hashToCurveEngine } from "../../node/consensus/hashToCurve";
 import { randaoMessage } from "../../node/consensus/messages";
 import { PosEngine } from "../../node/consensus/pos";
 import type { BlockMeta, Validator } from "../../node/consensus/types";
-import { vrfProofRun, vrfProve, vrfProveNow, vrfVerify } from "../../node/consensus/vrf";
+import { vrfProofRun, vrfProve, vrfProveBatch, vrfProveNow, vrfVerify } from "../../node/consensus/vrf";
 import { keccak, loadNativeCrypto } from "../../node/execution/crypto";
 
 const DST = "LUXTENSOR-VRF-V1_XMD:SHA-256_SSWU_RO_";
@@ -40,6 +40,13 @@ describe("hardhat_mine shortcuts", function () {
         }
       });
     }
+
+    it("hashes a batch (one shared inversion) exactly as one message at a time", () => {
+      const msgs = Array.from({ length: 37 }, (_, i) => randomBytes(1 + (i % 60)));
+      const batch = hashToCurveBatch(msgs, DST);
+      expect(batch.map(bytesToHex)).to.deep.equal(msgs.map((m) => noble(m, DST)));
+      expect(hashToCurveBatch([], DST)).to.deep.equal([]);
+    });
 
     it("matches the RFC 9380 test vector of secp256k1_XMD:SHA-256_SSWU_RO_ (msg \"abc\")", () => {
       // RFC 9380 appendix J.8.1: P.x, P.y of hash_to_curve("abc").
@@ -77,6 +84,11 @@ describe("hardhat_mine shortcuts", function () {
       } finally {
         run.close();
       }
+    });
+
+    it("a batch of proofs (what the worker computes per claim) equals vrfProveNow one by one", () => {
+      const alphas = Array.from({ length: 9 }, (_, i) => randaoMessage(chainId, 500n + BigInt(i)));
+      expect(vrfProveBatch(sk, alphas).map(bytesToHex)).to.deep.equal(alphas.map((a) => bytesToHex(vrfProveNow(sk, a))));
     });
 
     it("covers only its key and slots; the engine proves anything else in place, identical to propose", () => {
