@@ -12,11 +12,11 @@ import { GET_ACTIVE_VALIDATORS_SELECTOR, decodeActiveSet } from "../consensus/ac
 import { consensusCommitment, decodeEnvelope, encodeEnvelope } from "../consensus/envelope";
 import { PosEngine } from "../consensus/pos";
 import { slotTimestamp } from "../consensus/time";
-import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, Validator, Vote } from "../consensus/types";
-import { evidenceId, randaoMessage } from "../consensus/messages";
-import { vrfPrecompute } from "../consensus/vrf";
+import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, ProposalRun, Validator, Vote } from "../consensus/types";
+import { evidenceId } from "../consensus/messages";
 import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
+import { orderedTrieRoot } from "../execution/orderedTrieRoot";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
 import type { BlockWrite, ChainStore, StoredLog, StoredReceipt, TxLocation } from "../storage/types";
@@ -41,8 +41,10 @@ const ACTIVE_SET_CALL_GAS = 30_000_000n;
 const META_CACHE = 4096;
 /** Empty blocks of a hardhat_mine run written per LevelDB batch (below META_CACHE: walks back find them). */
 const EMPTY_RUN_BATCH = 1000;
-/** Slots ahead of a hardhat_mine run whose VRF input the worker hashes (its cache holds 64). */
-const VRF_LOOKAHEAD = 24n;
+/** Slots of a hardhat_mine run whose RANDAO proofs are made ahead at once (130 bytes of shared memory each). */
+const PROOF_RUN_MAX = 65_536;
+/** Blocks of a hardhat_mine run built between two yields to the event loop (RPC reads stay served). */
+const EMPTY_RUN_YIELD = 32;
 /** At startup the fork-choice tree is rebuilt from at most this many canonical blocks below the head. */
 const TREE_RELOAD = 1024n;
 
@@ -325,54 +327,74 @@ export class Chain extends EventEmitter {
       let writes: BlockWrite[] = [];
       let marked: { number: bigint; hash: Uint8Array }[] = [];
       const empty = strictSource([]);
-      for (let i = 0; i < count; i++) {
-        const started = performance.now();
-        const { duty, key, timestamp } = await plan(parent);
-        // Keep the worker thread hashing the RANDAO inputs of the slots ahead (consensus/vrfPrecompute.ts);
-        // its answers arrive between blocks, hence the yield below.
-        for (let ahead = i === 0 ? 1n : VRF_LOOKAHEAD; ahead <= VRF_LOOKAHEAD; ahead++) vrfPrecompute(key, randaoMessage(this.config.chainId, duty.slot + ahead));
-        const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
-        const proposal = this.engine.propose(this.parentInfo(parent), duty.slot, key);
-        const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
-        const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
-        env.baseFeePerGas = this.nextBaseFee(parent);
-        const res = await this.execute(env, empty, [], await this.livenessJails(parent, duty));
-        const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
-        const hash = envelope.block.hash();
-        const receipts = this.storedReceipts(res, hash);
-        if (receipts.length > 0) marked.push({ number: envelope.block.header.number, hash });
-        writes.push({
-          hash, number: envelope.block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: envelope.block.header.serialize(),
-          senders: [], receipts, totalBurned: this.totalBurned,
-          epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
-        });
-        const record: BlockRecord = { ...envelope, hash, senders: [] };
-        if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
-        // The next block's schedule and liveness walk back through these before they are on disk.
-        this.blocks.set(bytesToHex(hash), record);
-        this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
-        this.receipts.set(bytesToHex(hash), receipts);
-        this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
-        parent = record;
-        last = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
-        await new Promise((r) => setImmediate(r));
-        if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
-          try {
-            await this.store.commitBlocks(writes);
-          } catch (err) {
-            await this.resetState();
-            throw new LuxError("STORAGE_CORRUPT", `commit of blocks ${writes[0].number}..${record.block.header.number} failed: ${errorMessage(err)}`, { cause: err });
+      // The run's slots are consecutive and known ahead: their RANDAO proofs are made ahead, in parallel
+      // (consensus/vrfPrecompute.ts); a slot or key outside the planned run is proved in place.
+      let run: { first: bigint; end: bigint; proposals: ProposalRun } | undefined;
+      try {
+        for (let i = 0; i < count; i++) {
+          const started = performance.now();
+          const { duty, key, timestamp } = await plan(parent);
+          if (!run || duty.slot < run.first || duty.slot >= run.end) {
+            run?.proposals.close();
+            const n = Math.min(count - i, PROOF_RUN_MAX);
+            run = { first: duty.slot, end: duty.slot + BigInt(n), proposals: this.engine.proposeRun(key, duty.slot, n) };
           }
-          writes = [];
-          for (const m of marked) await this.systemBlocks.mark(m.number, m.hash);
-          marked = [];
-          this.head = record;
-          this.editedRoot = undefined;
-          this.emit("head", last);
+          const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
+          const proposal = run.proposals.propose(this.parentInfo(parent), duty.slot, key);
+          const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
+          const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
+          env.baseFeePerGas = this.nextBaseFee(parent);
+          const jails = await this.livenessJails(parent, duty);
+          const res = jails.length > 0 ? await this.execute(env, empty, [], jails) : await this.noExecution();
+          const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
+          const hash = envelope.block.hash();
+          const receipts = this.storedReceipts(res, hash);
+          if (receipts.length > 0) marked.push({ number: envelope.block.header.number, hash });
+          writes.push({
+            hash, number: envelope.block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: envelope.block.header.serialize(),
+            senders: [], receipts, totalBurned: this.totalBurned,
+            epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
+          });
+          const record: BlockRecord = { ...envelope, hash, senders: [] };
+          if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
+          // The next block's schedule and liveness walk back through these before they are on disk.
+          this.blocks.set(bytesToHex(hash), record);
+          this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
+          this.receipts.set(bytesToHex(hash), receipts);
+          this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
+          parent = record;
+          last = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
+          if (i % EMPTY_RUN_YIELD === EMPTY_RUN_YIELD - 1) await new Promise((r) => setImmediate(r));
+          if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
+            try {
+              await this.store.commitBlocks(writes);
+            } catch (err) {
+              await this.resetState();
+              throw new LuxError("STORAGE_CORRUPT", `commit of blocks ${writes[0].number}..${record.block.header.number} failed: ${errorMessage(err)}`, { cause: err });
+            }
+            writes = [];
+            for (const m of marked) await this.systemBlocks.mark(m.number, m.hash);
+            marked = [];
+            this.head = record;
+            this.editedRoot = undefined;
+            this.emit("head", last);
+          }
         }
+      } finally {
+        run?.proposals.close();
       }
       return last;
     });
+  }
+
+  /**
+   * The execution result of a block without transactions or system calls: nothing runs, the state stays
+   * as it is. What `executeBlock` returns for such a block, without building a throw-away block and a
+   * state checkpoint per block of a hardhat_mine run (importers still execute, and must agree).
+   */
+  private async noExecution(): Promise<ExecutionResult> {
+    const none = orderedTrieRoot([]);
+    return { txs: [], receipts: [], systemLogs: [], gasUsed: 0n, stateRoot: await this.sm.getStateRoot(), transactionsTrie: none, receiptTrie: none, logsBloom: new Uint8Array(256) };
   }
 
   /**
