@@ -7,7 +7,8 @@
  * mocha dry run of the same files. The node runs on a free port on 127.0.0.1 with a temporary data dir,
  * in its own process group, and is always stopped. The last line is `devnet suite: N passed, N failed`
  * (`.ci/run` adds it to `npm test`'s counts); the exit code is 0 only when every test passed.
- * `npm run test:devnet -- <files>` runs only those files.
+ * `npm run test:devnet -- <files>` runs only those files. The files are shared by DEVNET_SUITE_JOBS (default
+ * 2) workers, each with its own node, slowest files first.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -24,6 +25,11 @@ const NODE_STOP_TIMEOUT_MS = 15_000;
 const DRY_RUN_TIMEOUT_MS = 300_000;
 /** The whole suite on a loaded 2-core machine, with a wide margin. */
 const SUITE_TIMEOUT_MS = Number(process.env.DEVNET_SUITE_TIMEOUT_MS ?? 5_400_000);
+/** Nodes (each with its own `hardhat test` runs) working through the files at once: the node and the client
+ * take turns on one request, so two of them keep both cores of the CI machine busy. */
+const JOBS = Number(process.env.DEVNET_SUITE_JOBS ?? 2);
+/** The files slowest on the devnet, started first. */
+const SLOW_FILES = ["invariants.test.ts", "governance/Governance.test.ts", "staking/Slots.test.ts", "staking/StakingManager.test.ts"];
 /** Per-test mocha time-out of the run (256-validator fixtures and 50,400-block voting periods over RPC). */
 const MOCHA_TIMEOUT_MS = "1800000";
 /**
@@ -78,14 +84,19 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Runs `npx <args>` in the repo root, echoing its output when `echo` is set; killed after `timeoutMs`. */
-function runNpx(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, echo: boolean): Promise<{ code: number; out: string }> {
+/** Runs `npx <args>` in the repo root, echoing its output (line by line, after `prefix`) when `echo` is set; killed after `timeoutMs`. */
+function runNpx(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, echo: boolean, prefix = ""): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn("npx", args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
+    let partial = "";
     const take = (d: Buffer): void => {
       out += d.toString();
-      if (echo) process.stdout.write(d);
+      if (!echo) return;
+      // Whole lines only, so two workers' outputs interleave by line.
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
     };
     child.stdout?.on("data", take);
     child.stderr?.on("data", take);
@@ -95,6 +106,7 @@ function runNpx(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, echo:
     }, timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
+      if (echo && partial) process.stdout.write(`${prefix}${partial}\n`);
       resolve({ code: code ?? 1, out });
     });
   });
@@ -155,25 +167,65 @@ async function main(): Promise<number> {
   if (dry.code !== 0 || expected.passing === 0) throw new Error(`the dry run listing the suite failed:\n${dry.out.slice(-5_000)}`);
   console.log(`devnet suite: ${files.length} files, ${expected.passing} tests (counted by a mocha dry run)`);
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-devnet-suite-"));
+  const jobs = Math.max(1, Math.min(JOBS, files.length));
   const started = Date.now();
-  let run: { code: number; out: string };
+  const queue = scheduled(files);
+  const results = await Promise.all(Array.from({ length: jobs }, (_, w) => worker(w, jobs, queue)));
+  const got = results.reduce((a, r) => ({ passing: a.passing + r.counts.passing, failing: a.failing + r.counts.failing, pending: a.pending + r.counts.pending }), { passing: 0, failing: 0, pending: 0 });
+  const broken = results.flatMap((r) => r.broken);
+  // Tests that never ran (a crash, a time-out, a hook failing for a whole file) count as failed.
+  const missing = Math.max(0, expected.passing - got.passing - got.failing);
+  const failed = got.failing + missing + got.pending;
+  console.log(`devnet suite: ${got.passing}/${expected.passing} passed in ${Math.round((Date.now() - started) / 1000)} s with ${jobs} node(s)${missing > 0 ? `, ${missing} never ran` : ""}${broken.length > 0 ? `; hardhat failed on ${broken.join(", ")}` : ""}`);
+  console.log(`devnet suite: ${got.passing} passed, ${failed} failed`);
+  return failed === 0 && broken.length === 0 && got.passing === expected.passing ? 0 : 1;
+}
+
+/**
+ * The files in the order workers take them: the slowest on the devnet first (measured: the fast-check
+ * invariants, governance's three 50,400-block voting periods, the 256-validator fixtures), then the
+ * rest by size, so the workers finish close together.
+ */
+function scheduled(files: string[]): string[] {
+  const rank = (f: string): number => {
+    const i = SLOW_FILES.findIndex((s) => f.endsWith(s));
+    return i === -1 ? SLOW_FILES.length : i;
+  };
+  const size = (f: string): number => fs.statSync(path.resolve(ROOT, f)).size;
+  return [...files].sort((a, b) => rank(a) - rank(b) || size(b) - size(a) || a.localeCompare(b));
+}
+
+/**
+ * One worker: its own node (a fresh data dir on a free port), then `hardhat test --network devnet` for
+ * each file it takes from the shared queue — with one worker, a single run of every file.
+ */
+async function worker(index: number, jobs: number, queue: string[]): Promise<{ counts: MochaCounts; broken: string[] }> {
+  const prefix = jobs > 1 ? `[${index + 1}] ` : "";
+  const counts: MochaCounts = { passing: 0, failing: 0, pending: 0 };
+  const broken: string[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-devnet-suite-"));
   const node = await startDevNode(dataDir);
   try {
-    console.log(`devnet suite: node at ${node.url}`);
+    console.log(`${prefix}devnet suite: node at ${node.url}`);
     const env = { DEVNET_RPC_URL: node.url, DEVNET_CHAIN_ID: DEV_CHAIN_ID, MOCHA_TIMEOUT: MOCHA_TIMEOUT_MS };
-    run = await runNpx(["hardhat", "test", "--no-compile", "--network", "devnet", ...files], env, SUITE_TIMEOUT_MS, true);
+    for (let batch = take(queue, jobs); batch.length > 0; batch = take(queue, jobs)) {
+      const run = await runNpx(["hardhat", "test", "--no-compile", "--network", "devnet", ...batch], env, SUITE_TIMEOUT_MS, true, prefix);
+      const c = mochaCounts(run.out);
+      counts.passing += c.passing;
+      counts.failing += c.failing;
+      counts.pending += c.pending;
+      if (run.code !== 0) broken.push(batch.join(" "));
+    }
   } finally {
     await node.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const got = mochaCounts(run.out);
-  // Tests that never ran (a crash, a time-out, a hook failing for a whole file) count as failed.
-  const missing = Math.max(0, expected.passing - got.passing - got.failing);
-  const failed = got.failing + missing + got.pending;
-  console.log(`devnet suite: ${got.passing}/${expected.passing} passed in ${Math.round((Date.now() - started) / 1000)} s (hardhat exit code ${run.code}${missing > 0 ? `, ${missing} never ran` : ""})`);
-  console.log(`devnet suite: ${got.passing} passed, ${failed} failed`);
-  return failed === 0 && run.code === 0 && got.passing === expected.passing ? 0 : 1;
+  return { counts, broken };
+}
+
+/** The next files for a worker: one at a time when several share the queue, all of them for a lone worker. */
+function take(queue: string[], jobs: number): string[] {
+  return queue.splice(0, jobs > 1 ? 1 : queue.length);
 }
 
 main().then(
