@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { call, sleep } from "./rpc";
+import { freePort } from "../../node/cli/freePort";
 
 /** Repo root: every server starts from there. */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -38,17 +38,6 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 // /proc/<pid>/stat fields after the command name: state is field 3, pgrp 5, utime 14, stime 15.
@@ -186,3 +175,5 @@ export const SERVERS: Record<string, ServerSpec> = {
     command: (port) => ({ cmd: anvilBin(), args: ["--host", "127.0.0.1", "--port", String(port), "--accounts", "20", "--silent", "--block-time", "0.2"] }),
   },
 };
+
+export { freePort };

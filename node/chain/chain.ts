@@ -12,20 +12,21 @@ import { GET_ACTIVE_VALIDATORS_SELECTOR, decodeActiveSet } from "../consensus/ac
 import { consensusCommitment, decodeEnvelope, encodeEnvelope } from "../consensus/envelope";
 import { PosEngine } from "../consensus/pos";
 import { slotTimestamp } from "../consensus/time";
-import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, Validator, Vote } from "../consensus/types";
-import { evidenceId, randaoMessage } from "../consensus/messages";
-import { vrfPrecompute } from "../consensus/vrf";
+import type { BlockMeta, Checkpoint, ConsensusEngine, Duty, Envelope, Evidence, ParentInfo, ProposalRun, Validator, Vote } from "../consensus/types";
+import { evidenceId } from "../consensus/messages";
 import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
+import { orderedTrieRoot } from "../execution/orderedTrieRoot";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
 import { installFastEipLookup } from "../execution/eipLookup";
 import { installJumpAnalysisCache } from "../execution/jumpCache";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
-import type { BlockWrite, ChainStore, StoredReceipt, TxLocation } from "../storage/types";
+import type { BlockWrite, ChainStore, StoredLog, StoredReceipt, TxLocation } from "../storage/types";
 import { EXTRA_DATA, buildGenesis } from "./genesis";
 import { checkBlockAgainstExecution } from "./validate";
 import { BlockTree } from "./forkChoice";
-import { runSystemCalls, type Conviction } from "./system";
+import { runSystemCalls, systemReceiptHash, withSystemReceipt, type Conviction } from "./system";
+import { SystemBlockIndex } from "./systemBlocks";
 import { livenessOffenders } from "../consensus/liveness";
 import type { CountedVote } from "../consensus/finality";
 import type { VoteService } from "./votes";
@@ -42,8 +43,10 @@ const ACTIVE_SET_CALL_GAS = 30_000_000n;
 const META_CACHE = 4096;
 /** Empty blocks of a hardhat_mine run written per LevelDB batch (below META_CACHE: walks back find them). */
 const EMPTY_RUN_BATCH = 1000;
-/** Slots ahead of a hardhat_mine run whose VRF input the worker hashes (its cache holds 64). */
-const VRF_LOOKAHEAD = 24n;
+/** Slots of a hardhat_mine run whose RANDAO proofs are made ahead at once (130 bytes of shared memory each). */
+const PROOF_RUN_MAX = 65_536;
+/** Blocks of a hardhat_mine run built between two yields to the event loop (RPC reads stay served). */
+const EMPTY_RUN_YIELD = 32;
 /** At startup the fork-choice tree is rebuilt from at most this many canonical blocks below the head. */
 const TREE_RELOAD = 1024n;
 
@@ -78,6 +81,7 @@ export class Chain extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly blocks = new LruMap<string, BlockRecord>(BLOCK_CACHE);
   private readonly receipts = new LruMap<string, StoredReceipt[]>(RECEIPT_CACHE);
+  private readonly systemBlocks: SystemBlockIndex;
   private readonly metas = new LruMap<string, BlockMeta>(META_CACHE);
   /** Dev mode only: timestamp rule and base-fee override of produced blocks. */
   devHooks?: DevBlockHooks;
@@ -99,6 +103,7 @@ export class Chain extends EventEmitter {
   ) {
     super();
     this.common = createChainCommon(config);
+    this.systemBlocks = new SystemBlockIndex(store);
     this.engine = new PosEngine({
       config,
       genesisHash: () => this.genesisHash,
@@ -324,51 +329,76 @@ export class Chain extends EventEmitter {
       let last: NewHead | undefined;
       let parent = this.head;
       let writes: BlockWrite[] = [];
+      let marked: { number: bigint; hash: Uint8Array }[] = [];
       const empty = strictSource([]);
-      for (let i = 0; i < count; i++) {
-        const started = performance.now();
-        const { duty, key, timestamp } = await plan(parent);
-        // Keep the worker thread hashing the RANDAO inputs of the slots ahead (consensus/vrfPrecompute.ts);
-        // its answers arrive between blocks, hence the yield below.
-        for (let ahead = i === 0 ? 1n : VRF_LOOKAHEAD; ahead <= VRF_LOOKAHEAD; ahead++) vrfPrecompute(key, randaoMessage(this.config.chainId, duty.slot + ahead));
-        const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
-        const proposal = this.engine.propose(this.parentInfo(parent), duty.slot, key);
-        const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
-        const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
-        env.baseFeePerGas = this.nextBaseFee(parent);
-        const res = await this.execute(env, empty, [], await this.livenessJails(parent, duty));
-        const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
-        const hash = envelope.block.hash();
-        writes.push({
-          hash, number: envelope.block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: envelope.block.header.serialize(),
-          senders: [], receipts: [], totalBurned: this.totalBurned,
-          epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
-        });
-        const record: BlockRecord = { ...envelope, hash, senders: [] };
-        if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
-        // The next block's schedule and liveness walk back through these before they are on disk.
-        this.blocks.set(bytesToHex(hash), record);
-        this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
-        this.receipts.set(bytesToHex(hash), []);
-        this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
-        parent = record;
-        last = { record, receipts: [], proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
-        await new Promise((r) => setImmediate(r));
-        if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
-          try {
-            await this.store.commitBlocks(writes);
-          } catch (err) {
-            await this.resetState();
-            throw new LuxError("STORAGE_CORRUPT", `commit of blocks ${writes[0].number}..${record.block.header.number} failed: ${errorMessage(err)}`, { cause: err });
+      // The run's slots are consecutive and known ahead: their RANDAO proofs are made ahead, in parallel
+      // (consensus/vrfPrecompute.ts); a slot or key outside the planned run is proved in place.
+      let run: { first: bigint; end: bigint; proposals: ProposalRun } | undefined;
+      try {
+        for (let i = 0; i < count; i++) {
+          const started = performance.now();
+          const { duty, key, timestamp } = await plan(parent);
+          if (!run || duty.slot < run.first || duty.slot >= run.end) {
+            run?.proposals.close();
+            const n = Math.min(count - i, PROOF_RUN_MAX);
+            run = { first: duty.slot, end: duty.slot + BigInt(n), proposals: this.engine.proposeRun(key, duty.slot, n) };
           }
-          writes = [];
-          this.head = record;
-          this.editedRoot = undefined;
-          this.emit("head", last);
+          const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
+          const proposal = run.proposals.propose(this.parentInfo(parent), duty.slot, key);
+          const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
+          const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
+          env.baseFeePerGas = this.nextBaseFee(parent);
+          const jails = await this.livenessJails(parent, duty);
+          const res = jails.length > 0 ? await this.execute(env, empty, [], jails) : await this.noExecution();
+          const envelope = this.engine.seal(assembleBlock(this.common, env, res), fields, key);
+          const hash = envelope.block.hash();
+          const receipts = this.storedReceipts(res, hash);
+          if (receipts.length > 0) marked.push({ number: envelope.block.header.number, hash });
+          writes.push({
+            hash, number: envelope.block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: envelope.block.header.serialize(),
+            senders: [], receipts, totalBurned: this.totalBurned,
+            epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
+          });
+          const record: BlockRecord = { ...envelope, hash, senders: [] };
+          if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
+          // The next block's schedule and liveness walk back through these before they are on disk.
+          this.blocks.set(bytesToHex(hash), record);
+          this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
+          this.receipts.set(bytesToHex(hash), receipts);
+          this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
+          parent = record;
+          last = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
+          if (i % EMPTY_RUN_YIELD === EMPTY_RUN_YIELD - 1) await new Promise((r) => setImmediate(r));
+          if (writes.length >= EMPTY_RUN_BATCH || i === count - 1) {
+            try {
+              await this.store.commitBlocks(writes);
+            } catch (err) {
+              await this.resetState();
+              throw new LuxError("STORAGE_CORRUPT", `commit of blocks ${writes[0].number}..${record.block.header.number} failed: ${errorMessage(err)}`, { cause: err });
+            }
+            writes = [];
+            for (const m of marked) await this.systemBlocks.mark(m.number, m.hash);
+            marked = [];
+            this.head = record;
+            this.editedRoot = undefined;
+            this.emit("head", last);
+          }
         }
+      } finally {
+        run?.proposals.close();
       }
       return last;
     });
+  }
+
+  /**
+   * The execution result of a block without transactions or system calls: nothing runs, the state stays
+   * as it is. What `executeBlock` returns for such a block, without building a throw-away block and a
+   * state checkpoint per block of a hardhat_mine run (importers still execute, and must agree).
+   */
+  private async noExecution(): Promise<ExecutionResult> {
+    const none = orderedTrieRoot([]);
+    return { txs: [], receipts: [], systemLogs: [], gasUsed: 0n, stateRoot: await this.sm.getStateRoot(), transactionsTrie: none, receiptTrie: none, logsBloom: new Uint8Array(256) };
   }
 
   /**
@@ -441,19 +471,25 @@ export class Chain extends EventEmitter {
     const block = envelope.block;
     const hash = block.hash();
     const senders = res.txs.map((t) => t.sender.bytes);
+    const receipts = this.storedReceipts(res, hash);
     try {
       await this.store.storeSideBlock({
         hash, number: block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
-        senders, receipts: res.receipts, totalBurned: 0n,
+        senders, receipts, totalBurned: 0n,
       });
     } finally {
       await this.resetState();
     }
     const record: BlockRecord = { ...envelope, hash, senders };
     this.blocks.set(bytesToHex(hash), record);
-    this.receipts.set(bytesToHex(hash), res.receipts);
+    this.receipts.set(bytesToHex(hash), receipts);
     this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
-    return { record, receipts: res.receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "imported", sideBranch: true };
+    return { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "imported", sideBranch: true };
+  }
+
+  /** The receipts stored and served for an executed block: its transactions', then any system receipt. */
+  private storedReceipts(res: ExecutionResult, hash: Uint8Array): StoredReceipt[] {
+    return withSystemReceipt(res.receipts, res.systemLogs, hash, res.gasUsed, this.config);
   }
 
   /** Dev mode: observes every message the block-building EVM runs (contracts' console.log). */
@@ -563,11 +599,17 @@ export class Chain extends EventEmitter {
       if (!rec) throw new LuxError("STORAGE_CORRUPT", `block ${n} missing while rewinding to #${newN}`);
       removed.push(rec);
     }
+    // Blocks with evidence or a system receipt, empty ones included (not loaded above).
+    const systemBlocks: BlockRecord[] = [];
+    for (const m of await this.systemBlocks.takeAbove(newN)) {
+      const rec = equalsBytes((await this.store.getCanonicalHash(m.number)) ?? new Uint8Array(0), m.hash) ? await this.loadBlock(m.hash) : undefined;
+      if (rec) systemBlocks.push(rec);
+    }
     const removedReceipts = await Promise.all(removed.map(async (r) => ({ record: r, receipts: (await this.getReceipts(r.hash)) ?? [] })));
     const totalBurned = this.totalBurned - burned;
     await this.store.applyReorg({
       adopt: [],
-      dropTxHashes: removed.flatMap((r) => r.block.transactions.map((t) => t.hash())),
+      dropTxHashes: [...removed.flatMap((r) => r.block.transactions.map((t) => t.hash())), ...systemBlocks.map((r) => systemReceiptHash(r.hash))],
       clearAbove: oldN > newN ? { from: newN + 1n, to: oldN } : undefined,
       head: target.hash,
       totalBurned,
@@ -576,6 +618,17 @@ export class Chain extends EventEmitter {
     this.head = target;
     this.totalBurned = totalBurned;
     this.emit("reorg", { removed: removedReceipts, adopted: [], rewind: true } satisfies ReorgEvent);
+    // Evidence the dropped blocks included was not applied on the chain that remains: forget its ids and
+    // pool it again (after the event: the vote service empties its pool on a rewind).
+    for (const r of systemBlocks) await this.forgetEvidence(r.evidence);
+  }
+
+  /** Forgets evidence ids (their including block left the chain) and gives the evidence back to the pool. */
+  private async forgetEvidence(evidence: Evidence[]): Promise<void> {
+    for (const e of evidence) {
+      await this.store.deleteMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`);
+      this.votes?.restoreEvidence(e);
+    }
   }
 
   /** Switches the canonical chain to the branch ending at `target` (one atomic batch), then announces it. */
@@ -605,7 +658,8 @@ export class Chain extends EventEmitter {
     adopted.reverse();
     const fee = (r: BlockRecord): bigint => (r.block.header.baseFeePerGas ?? 0n) * r.block.header.gasUsed;
     const adoptedTx = new Set(adopted.flatMap((r) => r.block.transactions.map((t) => bytesToHex(t.hash()))));
-    const dropTxHashes = removed.flatMap((r) => r.block.transactions.map((t) => t.hash())).filter((h) => !adoptedTx.has(bytesToHex(h)));
+    // A removed block's system receipt (its hash is per block) leaves the index with its transactions.
+    const dropTxHashes = [...removed.flatMap((r) => r.block.transactions.map((t) => t.hash())).filter((h) => !adoptedTx.has(bytesToHex(h))), ...removed.map((r) => systemReceiptHash(r.hash))];
     const totalBurned = this.totalBurned - removed.reduce((s, r) => s + fee(r), 0n) + adopted.reduce((s, r) => s + fee(r), 0n);
     const oldN = old.block.header.number;
     const newN = target.block.header.number;
@@ -621,14 +675,12 @@ export class Chain extends EventEmitter {
     // pool's copy (or a peer's) can be included again and the offender is still slashed.
     const evidenceKey = (e: Evidence): string => `evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`;
     const adoptedEvidence = new Set(adopted.flatMap((r) => r.evidence.map(evidenceKey)));
-    for (const r of removed) {
-      for (const e of r.evidence) {
-        if (adoptedEvidence.has(evidenceKey(e))) continue;
-        await this.store.deleteMeta(evidenceKey(e));
-        this.votes?.restoreEvidence(e);
-      }
-    }
+    await this.forgetEvidence(removed.flatMap((r) => r.evidence).filter((e) => !adoptedEvidence.has(evidenceKey(e))));
     for (const k of adoptedEvidence) await this.store.putMeta(k, new Uint8Array([1]));
+    await this.systemBlocks.takeAbove(x.block.header.number);
+    for (const [i, r] of adopted.entries()) {
+      if (r.evidence.length > 0 || adoptedReceipts[i].length > r.block.transactions.length) await this.systemBlocks.mark(r.block.header.number, r.hash);
+    }
     await this.sm.setStateRoot(target.block.header.stateRoot, true);
     this.head = target;
     this.totalBurned = totalBurned;
@@ -664,7 +716,7 @@ export class Chain extends EventEmitter {
 
   private async execute(env: BlockEnv, source: TxSource, convicted: Conviction[] = [], jails: string[] = []): Promise<ExecutionResult> {
     try {
-      const finish = convicted.length > 0 || jails.length > 0 ? async (vm: VM, block: Block): Promise<void> => void (await runSystemCalls(vm, block, this.config, convicted, this.log, jails)) : undefined;
+      const finish = convicted.length > 0 || jails.length > 0 ? async (vm: VM, block: Block): Promise<StoredLog[]> => (await runSystemCalls(vm, block, this.config, convicted, this.log, jails)).logs : undefined;
       return await executeBlock(this.vm, env, source, finish);
     } catch (err) {
       await this.resetState();
@@ -682,10 +734,11 @@ export class Chain extends EventEmitter {
     const hash = block.hash();
     const senders = res.txs.map((t) => t.sender.bytes);
     const totalBurned = this.totalBurned + (block.header.baseFeePerGas ?? 0n) * res.gasUsed;
+    const receipts = this.storedReceipts(res, hash);
     try {
       await this.store.commitBlock({
         hash, number: block.header.number, slot: envelope.slot, envelope: encodeEnvelope(envelope), header: block.header.serialize(),
-        senders, receipts: res.receipts, totalBurned,
+        senders, receipts, totalBurned,
         epochBoundary: duty.opensEpoch ? { epoch: duty.epoch.epoch, hash: duty.epoch.boundaryHash } : undefined,
       });
     } catch (err) {
@@ -699,9 +752,10 @@ export class Chain extends EventEmitter {
     this.totalBurned = totalBurned;
     this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
     for (const e of envelope.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
+    if (envelope.evidence.length > 0 || receipts.length > res.receipts.length) await this.systemBlocks.mark(block.header.number, hash);
     this.blocks.set(bytesToHex(hash), record);
-    this.receipts.set(bytesToHex(hash), res.receipts);
-    const out: NewHead = { record, receipts: res.receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin };
+    this.receipts.set(bytesToHex(hash), receipts);
+    const out: NewHead = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin };
     this.emit("head", out);
     return out;
   }

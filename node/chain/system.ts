@@ -1,10 +1,12 @@
 import type { Block } from "@ethereumjs/block";
-import { createAddressFromString, hexToBytes } from "@ethereumjs/util";
+import { concatBytes, createAddressFromString, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
+import { keccak } from "../execution/crypto";
 import type { VM } from "@ethereumjs/vm";
 import { Interface, encodeBytes32String } from "ethers";
 import type { ChainConfig } from "../config/types";
 import type { Evidence } from "../consensus/types";
 import { errorMessage } from "../errors";
+import type { StoredLog, StoredReceipt } from "../storage/types";
 import type { Logger } from "./types";
 
 /** A verified piece of evidence and the validator it convicts. */
@@ -37,6 +39,14 @@ const CLOCK = new Interface([
   "function epochStartBlock(uint256 epoch) view returns (uint256)",
 ]);
 
+/** What the end-of-block system calls did: each call, and the logs of those that succeeded, in order. */
+export interface SystemCallOutcome {
+  /** Each call. */
+  calls: SystemCallResult[];
+  /** Logs of the successful calls. */
+  logs: StoredLog[];
+}
+
 /** What a system call did, for logs and tests. */
 export interface SystemCallResult {
   /** Called function. */
@@ -49,7 +59,7 @@ export interface SystemCallResult {
   error?: string;
 }
 
-async function call(vm: VM, block: Block, config: ChainConfig, to: string, data: string): Promise<{ error?: string; ret: Uint8Array }> {
+async function call(vm: VM, block: Block, config: ChainConfig, to: string, data: string): Promise<{ error?: string; ret: Uint8Array; logs: StoredLog[] }> {
   const res = await vm.evm.runCall({
     caller: createAddressFromString(config.systemAddress),
     to: createAddressFromString(to),
@@ -59,7 +69,10 @@ async function call(vm: VM, block: Block, config: ChainConfig, to: string, data:
     skipBalance: true,
     block,
   });
-  return { error: res.execResult.exceptionError ? `${res.execResult.exceptionError.error}` : undefined, ret: res.execResult.returnValue };
+  const error = res.execResult.exceptionError ? `${res.execResult.exceptionError.error}` : undefined;
+  // A reverted call's logs were reverted with its state.
+  const logs = error ? [] : (res.execResult.logs ?? []).map(([address, topics, data]) => ({ address, topics, data }));
+  return { error, ret: res.execResult.returnValue, logs };
 }
 
 /** The staking contract's epoch of block `height`, from its block-number clock (current epoch if unreadable). */
@@ -94,18 +107,21 @@ async function epochOfHeight(vm: VM, block: Block, config: ChainConfig, height: 
  * (no role, unknown validator, no contract yet) changes nothing; every node runs the same calls on the
  * same state, so the outcome is part of consensus through the state root.
  */
-export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, convicted: Conviction[], log: Logger, jails: string[] = []): Promise<SystemCallResult[]> {
+export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, convicted: Conviction[], log: Logger, jails: string[] = []): Promise<SystemCallOutcome> {
   const out: SystemCallResult[] = [];
+  const logs: StoredLog[] = [];
   const code = await vm.stateManager.getCode(createAddressFromString(config.stakingContract));
   if (code.length === 0) {
     log.warn(`block ${block.header.number}: ${convicted.length} conviction(s), ${jails.length} liveness fault(s) but no StakingManager code at ${config.stakingContract}; nothing done`);
-    return out;
+    return { calls: out, logs };
   }
   // Liveness: jail only (no slash); a validator already jailed (or not registered) makes the call revert.
   for (const v of jails) {
     let error: string | undefined;
     try {
-      error = (await call(vm, block, config, config.stakingContract, STAKING.encodeFunctionData("jail", [v]))).error;
+      const r = await call(vm, block, config, config.stakingContract, STAKING.encodeFunctionData("jail", [v]));
+      error = r.error;
+      logs.push(...r.logs);
     } catch (err) {
       error = errorMessage(err);
     }
@@ -118,7 +134,9 @@ export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, 
     const epoch = (await epochOfHeight(vm, block, config, c.height)) ?? 0n;
     let error: string | undefined;
     try {
-      error = (await call(vm, block, config, config.stakingContract, STAKING.encodeFunctionData("slashAndJail", [c.validator, EQUIVOCATION_SLASH_FRACTION, epoch, reason]))).error;
+      const r = await call(vm, block, config, config.stakingContract, STAKING.encodeFunctionData("slashAndJail", [c.validator, EQUIVOCATION_SLASH_FRACTION, epoch, reason]));
+      error = r.error;
+      logs.push(...r.logs);
     } catch (err) {
       error = errorMessage(err);
     }
@@ -126,5 +144,38 @@ export async function runSystemCalls(vm: VM, block: Block, config: ChainConfig, 
     if (error) log.warn(`block ${block.header.number}: system call slashAndJail(${c.validator}) reverted: ${error}`);
     else log.info(`block ${block.header.number}: system call slashAndJail(${c.validator}, 5%, epoch ${epoch}) for ${c.evidence.kind}`);
   }
-  return out;
+  return { calls: out, logs };
+}
+
+/** Domain of a system receipt's hash (no transaction hash can collide: it is not an RLP transaction). */
+const SYSTEM_RECEIPT_DOMAIN = utf8ToBytes("luxtensor-system-receipt");
+
+/** The pseudo transaction hash of block `blockHash`'s system receipt. */
+export function systemReceiptHash(blockHash: Uint8Array): Uint8Array {
+  return keccak(concatBytes(SYSTEM_RECEIPT_DOMAIN, blockHash));
+}
+
+/**
+ * The block's receipts as stored and served: the transactions' receipts, then — when the end-of-block
+ * system calls emitted logs — one system receipt carrying them (as Polygon's Bor does for its state-sync
+ * system calls). It is not in the header's receipts root or bloom (the calls are outside the block's
+ * transactions, like EIP-4788's), so nothing of consensus changes; every node derives the same one from
+ * the same execution. Its hash is `systemReceiptHash(blockHash)`, from the system address to the
+ * StakingManager, gas 0, so `eth_getLogs`, filters, `logs` subscriptions and `eth_getTransactionReceipt`
+ * show the `Slashed`/`ValidatorJailed` events (and the pools' token transfers) of a slash.
+ */
+export function withSystemReceipt(receipts: StoredReceipt[], systemLogs: StoredLog[], blockHash: Uint8Array, gasUsed: bigint, config: ChainConfig): StoredReceipt[] {
+  if (systemLogs.length === 0) return receipts;
+  const system: StoredReceipt = {
+    txHash: systemReceiptHash(blockHash),
+    type: 0,
+    status: 1,
+    cumulativeGasUsed: gasUsed,
+    gasUsed: 0n,
+    effectiveGasPrice: 0n,
+    from: hexToBytes(config.systemAddress as `0x${string}`),
+    to: hexToBytes(config.stakingContract as `0x${string}`),
+    logs: systemLogs,
+  };
+  return [...receipts, system];
 }

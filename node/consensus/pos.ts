@@ -1,6 +1,7 @@
 import type { Block } from "@ethereumjs/block";
 import { bytesToHex, concatBytes, equalsBytes } from "@ethereumjs/util";
 import { LuxError } from "../errors";
+import { LruMap } from "../chain/lru";
 import type { ChainConfig } from "../config/types";
 import { keccak } from "../execution/crypto";
 import { consensusCommitment } from "./envelope";
@@ -8,11 +9,13 @@ import { randaoMessage } from "./messages";
 import { recoverSigner, signDigest, signingRoot } from "./signing";
 import { epochOf, selectProposer } from "./schedule";
 import { checkSlotTime } from "./time";
-import { vrfOutput, vrfProve, vrfVerify } from "./vrf";
-import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, Validator } from "./types";
+import { vrfOutput, vrfProofRun, vrfProve, vrfVerify } from "./vrf";
+import type { BlockMeta, ConsensusEngine, Duty, Envelope, EpochInfo, ParentInfo, Proposal, ProposalRun, Validator } from "./types";
 
 /** Epoch infos kept in memory. */
 const EPOCH_CACHE_LIMIT = 16;
+/** Answers of `lastBefore` kept in memory (one per block walked from, per epoch start asked for). */
+const BOUNDARY_CACHE_LIMIT = 8192;
 
 /** What the engine needs from the chain. */
 export interface PosEngineDeps {
@@ -41,20 +44,39 @@ function u64(n: bigint): Uint8Array {
  */
 export class PosEngine implements ConsensusEngine {
   private readonly epochs = new Map<string, EpochInfo>();
+  /**
+   * `lastBefore` answers by "firstSlot:blockHash". A block hash fixes the whole branch below it, so an
+   * answer never goes stale (forks, reorgs and evm_revert only add or drop blocks above it); without it
+   * every block walked back to its epoch's boundary, O(slots per epoch) per block.
+   */
+  private readonly boundaries = new LruMap<string, ParentInfo>(BOUNDARY_CACHE_LIMIT);
 
   constructor(private readonly deps: PosEngineDeps) {}
 
   reset(): void {
     this.epochs.clear();
+    this.boundaries.clear();
   }
 
   /** The last block with slot < `firstSlot` on the branch ending at `from` (inclusive). */
   private async lastBefore(from: ParentInfo, firstSlot: bigint): Promise<ParentInfo> {
+    if (from.slot < firstSlot || from.number === 0n) return from;
+    const prefix = `${firstSlot}:`;
+    const key = prefix + bytesToHex(from.hash);
+    const known = this.boundaries.get(key);
+    if (known) return known;
     let cur: ParentInfo = from;
     while (cur.slot >= firstSlot && cur.number > 0n) {
       const parentHash: Uint8Array = (await this.meta(cur.hash)).parentHash;
+      // The parent's answer, when known, is this block's answer too (its slot is not below firstSlot).
+      const parentKnown = this.boundaries.get(prefix + bytesToHex(parentHash));
+      if (parentKnown) {
+        cur = parentKnown;
+        break;
+      }
       cur = await this.meta(parentHash);
     }
+    this.boundaries.set(key, cur);
     return cur;
   }
 
@@ -96,10 +118,21 @@ export class PosEngine implements ConsensusEngine {
   }
 
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal {
-    const reveal = vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot));
+    return this.proposal(parent, vrfProve(signerKey, randaoMessage(this.deps.config.chainId, slot)));
+  }
+
+  proposeRun(signerKey: Uint8Array, firstSlot: bigint, count: number): ProposalRun {
+    // The RANDAO message depends on the chain id and the slot only: the whole run's proofs can be made ahead.
+    const run = vrfProofRun(signerKey, this.deps.config.chainId, firstSlot, count);
+    return {
+      propose: (parent, slot, key) => (run.covers(key, slot) ? this.proposal(parent, run.proof(slot)) : this.propose(parent, slot, key)),
+      close: () => run.close(),
+    };
+  }
+
+  private proposal(parent: ParentInfo, reveal: Uint8Array): Proposal {
     // Our own fresh proof: its output is read, not verified (importers verify it).
-    const output = vrfOutput(reveal);
-    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, output)) };
+    return { reveal, mixHash: keccak(concatBytes(parent.mixHash, vrfOutput(reveal))) };
   }
 
   seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope {

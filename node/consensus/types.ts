@@ -112,6 +112,14 @@ export interface Proposal {
   mixHash: Uint8Array;
 }
 
+/** `ConsensusEngine.proposeRun`: `propose` for a run of slots planned in advance. */
+export interface ProposalRun {
+  /** What `ConsensusEngine.propose` returns for these arguments (any slot or key, in the run or not). */
+  propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal;
+  /** Stops the work ahead. */
+  close(): void;
+}
+
 /** The proposer of a slot on top of a parent. */
 export interface Duty {
   /** Slot. */
@@ -133,6 +141,11 @@ export interface ConsensusEngine {
   duty(parent: ParentInfo, slot: bigint): Promise<Duty>;
   /** The RANDAO reveal and mix of a block for `slot` on top of `parent`, made with the proposer's key. */
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal;
+  /**
+   * Proposals for a run of `count` consecutive slots from `firstSlot` with one key (hardhat_mine): the
+   * same proposals as `propose`, their proofs made ahead where the engine can. Close it when done.
+   */
+  proposeRun(signerKey: Uint8Array, firstSlot: bigint, count: number): ProposalRun;
   /** Signs a sealed block for a slot with a signer key. */
   seal(block: Block, fields: Omit<Envelope, "block" | "signature">, signerKey: Uint8Array): Envelope;
   /**

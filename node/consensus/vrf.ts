@@ -4,13 +4,16 @@ import { computeAddress, getAddress } from "ethers";
 import { LuxError } from "../errors";
 import { keccak } from "../execution/crypto";
 import { nativeSigner, type NativeSigner } from "./signing";
-import { isPrecomputed, precomputeHashToCurve, takePrecomputed } from "./vrfPrecompute";
+import { hashToCurveBatch, hashToCurveCompressed } from "./hashToCurve";
+import { randaoMessage } from "./messages";
+import { ProofRun, isPrecomputed, precomputeProof, takePrecomputed } from "./vrfPrecompute";
 
 /**
  * A verifiable random function on the validators' secp256k1 keys (the ECVRF construction of RFC 9381:
  * Gamma = sk·H(pk ‖ alpha) with a Chaum–Pedersen proof that log_H(Gamma) = log_G(pk)). Unlike an ECDSA
  * signature, whose nonce the signer may choose freely, the output is unique for a key and a message:
- * a proposer cannot grind its RANDAO reveal. Hashing to the curve is RFC 9380 (SSWU) from @noble/curves.
+ * a proposer cannot grind its RANDAO reveal. Hashing to the curve is RFC 9380 (SSWU): @noble/curves'
+ * function, computed by hashToCurve.ts when libsecp256k1 is loaded.
  */
 
 const Point = secp256k1.ProjectivePoint;
@@ -26,22 +29,40 @@ function hashPoint(pk: Uint8Array, alpha: Uint8Array): P {
   return Point.fromAffine(h.toAffine());
 }
 
-/** H(pk ‖ alpha), compressed: from the precompute worker when it already hashed this input. */
-function hashPointBytes(pk: Uint8Array, alpha: Uint8Array): Uint8Array {
-  return takePrecomputed(concatBytes(pk, alpha), DST) ?? hashPoint(pk, alpha).toRawBytes(true);
+/** Compressed public keys by secret key (hex): a proposer proves with the same key block after block. */
+const publicKeys = new Map<string, Uint8Array>();
+const PUBLIC_KEY_CACHE = 64;
+
+function compressedPublicKey(n: NativeSigner, sk: Uint8Array): Uint8Array {
+  const id = bytesToHex(sk);
+  let pk = publicKeys.get(id);
+  if (!pk) {
+    pk = n.publicKeyCreate(sk, true);
+    if (publicKeys.size >= PUBLIC_KEY_CACHE) publicKeys.clear();
+    publicKeys.set(id, pk);
+  }
+  return pk;
 }
 
-/** Whether the worker already hashed the input of the proof for (`sk`, `alpha`). */
+/** Whether the worker already made the proof for (`sk`, `alpha`). */
 export function vrfPrecomputed(sk: Uint8Array, alpha: Uint8Array): boolean {
   const n = nativeSigner();
-  return n !== null && isPrecomputed(concatBytes(n.publicKeyCreate(sk, true), alpha), DST);
+  return n !== null && isPrecomputed(compressedPublicKey(n, sk), alpha);
 }
 
-/** Starts hashing the input of a future proof (`sk`, `alpha`) on the worker thread; see vrfPrecompute.ts. */
+/** Starts proving (`sk`, `alpha`) on the worker thread for a later `vrfProve`; see vrfPrecompute.ts. */
 export function vrfPrecompute(sk: Uint8Array, alpha: Uint8Array): void {
   const n = nativeSigner();
-  // Without libsecp256k1 the point operations dominate anyway: nothing to gain.
-  if (n) precomputeHashToCurve(concatBytes(n.publicKeyCreate(sk, true), alpha), DST);
+  // Without libsecp256k1 the worker would not be faster than proving in place: nothing to gain.
+  if (n) precomputeProof(sk, compressedPublicKey(n, sk), alpha);
+}
+
+/**
+ * RANDAO proofs of `count` consecutive slots from `firstSlot` with `sk`, shared between the worker thread
+ * and the caller (see ProofRun): `proof(slot)` equals vrfProve(sk, randaoMessage(chainId, slot)).
+ */
+export function vrfProofRun(sk: Uint8Array, chainId: bigint, firstSlot: bigint, count: number): ProofRun {
+  return ProofRun.start(sk, chainId, firstSlot, count, (slot) => vrfProveNow(sk, randaoMessage(chainId, slot)));
 }
 
 function challenge(...points: P[]): bigint {
@@ -55,12 +76,35 @@ function challengeOf(...compressed: Uint8Array[]): bigint {
 
 const u256 = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
 
-/** Proves VRF(sk, alpha): a 130-byte proof that carries the public key. Deterministic. */
+/**
+ * Proves VRF(sk, alpha): a 130-byte proof that carries the public key. Deterministic: a proof the
+ * worker thread made ahead (vrfPrecompute, or a run of vrfProveRun) is taken when there is one.
+ */
 export function vrfProve(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const n = nativeSigner();
+  return (n && takePrecomputed(compressedPublicKey(n, sk), alpha)) || vrfProveNow(sk, alpha);
+}
+
+/** vrfProve computed here and now (what the worker thread runs). */
+export function vrfProveNow(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const n = nativeSigner();
+  const pk = n ? compressedPublicKey(n, sk) : secp256k1.getPublicKey(sk, true);
+  return proveWith(sk, pk, n ? hashToCurveCompressed(concatBytes(pk, alpha), DST) : hashPoint(pk, alpha).toRawBytes(true));
+}
+
+/** vrfProveNow of several messages with one key, hashing them to the curve together (one shared inversion). */
+export function vrfProveBatch(sk: Uint8Array, alphas: Uint8Array[]): Uint8Array[] {
+  const n = nativeSigner();
+  if (!n) return alphas.map((a) => vrfProveNow(sk, a));
+  const pk = compressedPublicKey(n, sk);
+  const points = hashToCurveBatch(alphas.map((a) => concatBytes(pk, a)), DST);
+  return points.map((hb) => proveWith(sk, pk, hb));
+}
+
+/** The proof for key `sk` (public key `pk`) and H = `hb` (compressed), the hash of pk ‖ alpha. */
+function proveWith(sk: Uint8Array, pk: Uint8Array, hb: Uint8Array): Uint8Array {
   const x = bytesToBigInt(sk);
   const n = nativeSigner();
-  const pk = n ? n.publicKeyCreate(sk, true) : secp256k1.getPublicKey(sk, true);
-  const hb = n ? hashPointBytes(pk, alpha) : hashPoint(pk, alpha).toRawBytes(true);
   // Deterministic secret nonce (as RFC 6979 would give): a function of the key and the point only.
   const k = (bytesToBigInt(keccak(concatBytes(sk, hb))) % (N - 1n)) + 1n;
   const kb = u256(k);
@@ -131,7 +175,7 @@ function verifyNative(n: NativeSigner, proof: Uint8Array, alpha: Uint8Array, c: 
   const sb = proof.subarray(98, 130);
   const pkFull = canonicalPoint(n, pkB);
   canonicalPoint(n, gB);
-  const hb = hashPoint(pkB, alpha).toRawBytes(true);
+  const hb = hashToCurveCompressed(concatBytes(pkB, alpha), DST);
   let U: Uint8Array;
   let V: Uint8Array;
   try {

@@ -1,44 +1,58 @@
 import { Worker } from "node:worker_threads";
-import { bytesToHex } from "@ethereumjs/util";
+import { join } from "node:path";
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
+import type { WorkerAnswer, WorkerJob } from "./vrfWorker";
 
 /**
- * Hashing to the curve (RFC 9380 SSWU in @noble/curves, pure JS) is the one expensive step of a VRF
- * proof (~1.7 ms of field arithmetic, more than the rest of a small block). Its input — the proposer's
- * key and the slot — is known before the slot comes, so a dev node that builds block after block asks a
- * worker thread to hash the next slot's input while it works on the current block. The result is a pure
- * function of the input (the worker runs the same library), so a hit changes nothing but the time; a
- * miss (no worker, or not ready yet) is computed in place.
+ * VRF proofs made ahead on a worker thread. A RANDAO proof depends only on the proposer's key, the chain
+ * id and the slot, all known before the slot comes, so the block producer can leave the proving (the
+ * most expensive step of an empty block) to a second core:
+ * - `precomputeProof`: one proof for a coming slot (automine asks for the next few slots);
+ * - `startProofRun`: a hardhat_mine run asks for a whole range of consecutive slots at once. The worker
+ *   and the producer share the range: each index is claimed once through an atomic counter, so whoever
+ *   is free proves the next unclaimed slot, and the worker writes its proofs into shared memory.
+ * The worker runs the very same `vrfProveNow` (vrfWorker.ts), so a proof taken from it is the proof the
+ * producer would have computed (tests compare them byte for byte); a miss is computed in place.
  */
 
-/** Entries kept; a proposer asks for one or two slots ahead. */
+/** Proof layout: see vrf.ts. */
+const PROOF_BYTES = 130;
+/** Single proofs kept; a proposer asks for one or two slots ahead. */
 const CACHE_LIMIT = 64;
+/** How long a producer waits for a proof the worker is in the middle of before proving it itself. */
+const CLAIMED_WAIT_MS = 50;
 
 const ready = new Map<string, Uint8Array>();
 const inFlight = new Set<string>();
 let worker: Worker | null | undefined;
 
-// Plain JavaScript (no ts-node in the worker): hash each input, answer with the compressed point.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { hashToCurve } = require(workerData.noble);
-parentPort.on("message", (m) => {
-  let out = null;
-  try { out = hashToCurve(m.input, { DST: m.dst }).toRawBytes(true); } catch { out = null; }
-  parentPort.postMessage({ key: m.key, out });
-});
-`;
+const keyOf = (pk: Uint8Array, alpha: Uint8Array): string => `${bytesToHex(pk)}|${bytesToHex(alpha)}`;
+
+/**
+ * The worker runs vrfWorker.ts. Under ts-node (how the node runs) the worker needs ts-node too: when the
+ * parent's `-r ts-node/register` did not reach it (Hardhat registers ts-node in code), register it there.
+ */
+function workerSource(entry: string): string {
+  return [
+    `const entry = ${JSON.stringify(entry)};`,
+    `if (entry.endsWith(".ts") && !require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true });`,
+    `require(entry);`,
+  ].join("\n");
+}
 
 function getWorker(): Worker | null {
   if (worker !== undefined) return worker;
+  if (process.env.LUX_VRF_WORKER === "0") return (worker = null);
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { noble: require.resolve("@noble/curves/secp256k1") } });
-    // Never keeps the process alive, and a failing worker only means computing in place.
+    const entry = join(__dirname, `vrfWorker${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
+    worker = new Worker(workerSource(entry), { eval: true });
+    // Never keeps the process alive, and a failing worker only means proving in place.
     worker.unref();
-    worker.on("message", (m: { key: string; out: Uint8Array | null }) => {
+    worker.on("message", (m: WorkerAnswer) => {
       inFlight.delete(m.key);
-      if (!m.out) return;
+      if (!m.proof) return;
       if (ready.size >= CACHE_LIMIT) ready.delete(ready.keys().next().value as string);
-      ready.set(m.key, m.out);
+      ready.set(m.key, m.proof);
     });
     worker.on("error", () => {
       worker = null;
@@ -50,25 +64,96 @@ function getWorker(): Worker | null {
   return worker;
 }
 
-/** Asks the worker to hash `input` to the curve under `dst` ahead of time. */
-export function precomputeHashToCurve(input: Uint8Array, dst: string): void {
-  const key = `${dst}|${bytesToHex(input)}`;
-  if (ready.has(key) || inFlight.has(key)) return;
+function post(job: WorkerJob): boolean {
   const w = getWorker();
-  if (!w) return;
-  inFlight.add(key);
-  w.postMessage({ key, input, dst });
+  if (!w) return false;
+  w.postMessage(job);
+  return true;
 }
 
-/** The compressed point the worker computed for `input`, taken out of the cache; undefined on a miss. */
-export function takePrecomputed(input: Uint8Array, dst: string): Uint8Array | undefined {
-  const key = `${dst}|${bytesToHex(input)}`;
+/** Asks the worker for the proof of (`sk`, `alpha`); `pk` is sk's compressed public key (the cache key). */
+export function precomputeProof(sk: Uint8Array, pk: Uint8Array, alpha: Uint8Array): void {
+  const key = keyOf(pk, alpha);
+  if (ready.has(key) || inFlight.has(key)) return;
+  if (post({ type: "one", key, sk, alpha })) inFlight.add(key);
+}
+
+/** The proof the worker made for (`pk`'s key, `alpha`), taken out of the cache; undefined on a miss. */
+export function takePrecomputed(pk: Uint8Array, alpha: Uint8Array): Uint8Array | undefined {
+  const key = keyOf(pk, alpha);
   const hit = ready.get(key);
   if (hit) ready.delete(key);
   return hit;
 }
 
-/** Whether the worker's point for `input` is waiting in the cache (tests and diagnostics). */
-export function isPrecomputed(input: Uint8Array, dst: string): boolean {
-  return ready.has(`${dst}|${bytesToHex(input)}`);
+/** Whether the worker's proof for (`pk`'s key, `alpha`) is waiting in the cache (tests and diagnostics). */
+export function isPrecomputed(pk: Uint8Array, alpha: Uint8Array): boolean {
+  return ready.has(keyOf(pk, alpha));
+}
+
+/** Proofs of RANDAO reveals for `count` consecutive slots from `firstSlot`, shared with the worker. */
+export class ProofRun {
+  /** [0]: the next unclaimed index (the worker and the producer both claim through it). */
+  private readonly next: Int32Array;
+  /** Per index: 1 once the worker wrote the proof. */
+  private readonly done: Int32Array;
+  private readonly proofs: Uint8Array;
+  /** Proofs taken from the worker / made in place (tests and diagnostics). */
+  readonly stats = { fromWorker: 0, inPlace: 0 };
+
+  private constructor(
+    readonly sk: Uint8Array,
+    readonly chainId: bigint,
+    readonly firstSlot: bigint,
+    readonly count: number,
+    private readonly prove: (slot: bigint) => Uint8Array,
+  ) {
+    this.next = new Int32Array(new SharedArrayBuffer(4));
+    this.done = new Int32Array(new SharedArrayBuffer(4 * count));
+    this.proofs = new Uint8Array(new SharedArrayBuffer(PROOF_BYTES * count));
+  }
+
+  /**
+   * Starts a run on the worker; `prove` computes a proof in place (for the slots the producer claims).
+   * Without a worker the run still works: every proof is computed in place.
+   */
+  static start(sk: Uint8Array, chainId: bigint, firstSlot: bigint, count: number, prove: (slot: bigint) => Uint8Array): ProofRun {
+    if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a proof run needs a positive count, got ${count}`);
+    const run = new ProofRun(Uint8Array.from(sk), chainId, firstSlot, count, prove);
+    post({ type: "run", sk: run.sk, chainId, firstSlot, count, next: run.next.buffer as SharedArrayBuffer, done: run.done.buffer as SharedArrayBuffer, proofs: run.proofs.buffer as SharedArrayBuffer });
+    return run;
+  }
+
+  /** Whether this run proves `slot` with `sk`. */
+  covers(sk: Uint8Array, slot: bigint): boolean {
+    return slot >= this.firstSlot && slot < this.firstSlot + BigInt(this.count) && equalsBytes(sk, this.sk);
+  }
+
+  /** The proof of `slot` (which `covers`): the worker's, or made here when the worker has not claimed it. */
+  proof(slot: bigint): Uint8Array {
+    const i = Number(slot - this.firstSlot);
+    if (i < 0 || i >= this.count) throw new RangeError(`slot ${slot} is outside the run ${this.firstSlot}+${this.count}`);
+    for (;;) {
+      const claimed = Atomics.load(this.next, 0);
+      if (claimed > i) break;
+      // Unclaimed: claim it (and skip whatever lies below: the producer is past those slots).
+      if (Atomics.compareExchange(this.next, 0, claimed, i + 1) === claimed) {
+        this.stats.inPlace++;
+        return this.prove(slot);
+      }
+    }
+    // The worker claimed it: it is written, or being written (wait at most CLAIMED_WAIT_MS for it).
+    if (Atomics.load(this.done, i) === 0) Atomics.wait(this.done, i, 0, CLAIMED_WAIT_MS);
+    if (Atomics.load(this.done, i) === 0) {
+      this.stats.inPlace++;
+      return this.prove(slot);
+    }
+    this.stats.fromWorker++;
+    return this.proofs.slice(i * PROOF_BYTES, (i + 1) * PROOF_BYTES);
+  }
+
+  /** Stops the worker on this run (it finishes the proof in hand). */
+  close(): void {
+    Atomics.store(this.next, 0, this.count);
+  }
 }

@@ -3,7 +3,7 @@ import type { Common } from "@ethereumjs/common";
 import { Capability, type TypedTransaction } from "@ethereumjs/tx";
 import { Bloom, encodeReceipt, runTx, type VM } from "@ethereumjs/vm";
 import { LuxError, errorMessage } from "../errors";
-import type { StoredReceipt } from "../storage/types";
+import type { StoredLog, StoredReceipt } from "../storage/types";
 import { orderedTrieRoot } from "./orderedTrieRoot";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "./types";
 
@@ -72,7 +72,7 @@ export function strictSource(txs: SenderTx[]): TxSource {
  * so account changes reach the trie once, at the end, instead of once per transaction. `finish` runs
  * after the last transaction, inside the same checkpoint (the chain's end-of-block system calls).
  */
-export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, finish?: (vm: VM, block: Block) => Promise<void>): Promise<ExecutionResult> {
+export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, finish?: (vm: VM, block: Block) => Promise<StoredLog[]>): Promise<ExecutionResult> {
   const block = envBlock(vm.common, env);
   const sm = vm.stateManager;
   const included: SenderTx[] = [];
@@ -81,6 +81,7 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, fini
   const encodedReceipts: Uint8Array[] = [];
   const bloom = new Bloom(undefined, vm.common);
   let gasUsed = 0n;
+  let systemLogs: StoredLog[] = [];
   let sliceStart = performance.now();
   let sliceMs = BUILD_SLICE_MS;
   await sm.checkpoint();
@@ -124,8 +125,9 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, fini
       encodedTxs.push(item.raw ?? tx.serialize());
       encodedReceipts.push(encodeReceipt(r, tx.type));
     }
-    // End-of-block system calls (evidence → slashing): part of the state transition, outside gas and receipts.
-    if (finish) await finish(vm, block);
+    // End-of-block system calls (evidence → slashing): part of the state transition, outside gas and the
+    // receipts root; their logs are returned apart (the chain serves them in a system receipt).
+    if (finish) systemLogs = await finish(vm, block);
     await sm.commit();
   } catch (err) {
     await sm.revert();
@@ -135,6 +137,7 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, fini
   return {
     txs: included,
     receipts,
+    systemLogs,
     gasUsed,
     stateRoot,
     transactionsTrie: orderedTrieRoot(encodedTxs),

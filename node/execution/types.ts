@@ -1,6 +1,6 @@
 import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Address } from "@ethereumjs/util";
-import type { StoredReceipt } from "../storage/types";
+import type { StoredLog, StoredReceipt } from "../storage/types";
 
 /** A transaction with its sender recovered once (at txpool entry or block decode) and carried along. */
 export interface SenderTx {
@@ -46,6 +46,8 @@ export interface ExecutionResult {
   txs: SenderTx[];
   /** Their receipts. */
   receipts: StoredReceipt[];
+  /** Logs of the end-of-block system calls (not in any transaction's receipt nor the header's bloom). */
+  systemLogs: StoredLog[];
   /** Total gas used. */
   gasUsed: bigint;
   /** Post-state root. */

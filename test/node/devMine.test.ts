@@ -4,6 +4,8 @@
  * over it is cut by the per-request time-out (a governance voting period is 50,400 blocks).
  */
 import { expect } from "chai";
+import { RLP } from "@ethereumjs/rlp";
+import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
 
 interface RpcBlock {
@@ -86,6 +88,33 @@ describe("node --dev: hardhat_mine of many blocks", function () {
     await waitFor(async () => (await finalized()) >= s + 400, 30_000, "finality on the new branch");
     const f = await block(dev.url, "finalized");
     expect((await block(dev.url, Number(f.number))).hash).to.equal(f.hash);
+  });
+
+  it("a second node re-validates and imports every mined block (proofs made ahead on the worker are real)", async () => {
+    // A fresh dev node (few blocks besides the run), mining across 11 epochs; the follower imports it all.
+    const [miner, follower] = await Promise.all([
+      startNode({ args: ["--quiet", "--dev"] }),
+      startNode({ args: ["--quiet", "--dev", "--no-produce", "--allow-import-block"] }),
+    ]);
+    try {
+      expect(await rpc(miner.url, "hardhat_mine", ["0x15e"])).to.equal(true);
+      const head = await block(miner.url, "latest");
+      const last = Number(head.number);
+      for (let n = 1; n < last; n++) {
+        const env = await rpc<string>(miner.url, "lux_getBlockEnvelope", [`0x${n.toString(16)}`]);
+        await rpc(follower.url, "lux_importBlock", [env]);
+      }
+      // The attacker: the head block with the previous block's reveal (a valid proof, of another slot).
+      const fields = RLP.decode(hexToBytes(await rpc<`0x${string}`>(miner.url, "lux_getBlockEnvelope", [head.number]))) as Uint8Array[];
+      const prev = RLP.decode(hexToBytes(await rpc<`0x${string}`>(miner.url, "lux_getBlockEnvelope", [`0x${(last - 1).toString(16)}`]))) as Uint8Array[];
+      const forged = bytesToHex(RLP.encode([fields[0], fields[1], fields[2], prev[3], fields[4], fields[5]] as never));
+      const { json } = await rawRpc(follower.url, { jsonrpc: "2.0", id: 1, method: "lux_importBlock", params: [forged] });
+      expect((json as { error?: { message: string } }).error?.message).to.match(/does not verify/);
+      await rpc(follower.url, "lux_importBlock", [await rpc<string>(miner.url, "lux_getBlockEnvelope", [head.number])]);
+      expect((await block(follower.url, "latest")).hash).to.equal(head.hash);
+    } finally {
+      await Promise.all([miner.stop(), follower.stop()]);
+    }
   });
 
   it("still refuses a malformed or out-of-range count", async () => {

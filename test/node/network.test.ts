@@ -277,9 +277,20 @@ describe("network: four validator processes, killed and restarted, a late node, 
       const recycled = ((await token.balanceOf(contracts.RecyclingPool, { blockTag: including })) as bigint) - recycledBefore;
       expect(burned > 0n && recycled > 0n).to.equal(true);
       expect(burned + recycled).to.equal(slashed);
-      // The system call has no receipt (like EIP-4788's), so its Slashed / ValidatorJailed events are in no
-      // block's logs; the contract's state above is what the call changed.
-      expect(await staking.queryFilter(staking.filters.Slashed(offender), 0, including)).to.have.length(0);
+      // The system call's events, in the including block's system receipt on every node.
+      for (const u of [urls()[0], lateUrl]) {
+        const p = new JsonRpcProvider(u, undefined, { staticNetwork: true });
+        try {
+          const events = await staking.connect(p).queryFilter(staking.filters.Slashed(offender), 0, including);
+          expect(events, `Slashed on ${u}`).to.have.length(1);
+          const args = (events[0] as unknown as { args: { burned: bigint; recycled: bigint } }).args;
+          expect([args.burned, args.recycled]).to.deep.equal([burned, recycled]);
+          expect(events[0].blockNumber).to.equal(including);
+          expect(await staking.connect(p).queryFilter(staking.filters.ValidatorJailed(offender), including, including)).to.have.length(1);
+        } finally {
+          p.destroy();
+        }
+      }
       // Every node applied the same system call: same state root at the including block.
       const roots = await Promise.all([...urls(), lateUrl].map(async (u) => (await waitFor(async () => ((await head(u)) >= including ? block(u, including) : undefined), 30_000, `#${including} on ${u}`)).stateRoot));
       expect(new Set(roots).size).to.equal(1);

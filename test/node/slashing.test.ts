@@ -6,6 +6,7 @@ import { createNode, type LuxNode } from "../../node/node";
 import { devAccounts, devChainConfig } from "../../node/config";
 import { encodeEvidence } from "../../node/consensus/messages";
 import { signDigest, signingRoot } from "../../node/consensus/signing";
+import { systemReceiptHash } from "../../node/chain/system";
 import { ROOT, rpc, runNpx, tempDataDir, waitFor } from "./helpers";
 import { silent } from "./chainHarness";
 
@@ -23,12 +24,17 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
   let node: LuxNode;
   let provider: JsonRpcProvider;
   let deployments: string;
+  let snapshot = "";
+  let firstSystemHash = "";
+  let firstStake = 0n;
 
   before(async function () {
     const dataDir = tempDataDir("slash");
     node = await createNode({
       dataDir, chain: devChainConfig({ slotTimeMs: 100 }), port: 0, log: silent, logBlocks: false,
       signerKeys: devAccounts().map((a) => a.privateKey),
+      // The development methods (evm_snapshot/evm_revert), blocks every slot as the devnet makes them.
+      dev: { accounts: [], automine: false, slotBlocks: true },
     });
     deployments = tempDataDir("slash-deployments");
     const env = { DEVNET_RPC_URL: node.rpcUrl, DEVNET_CHAIN_ID: "8898", DEPLOYMENTS_DIR: deployments, DEPLOY_DEV_MODE: "1" };
@@ -56,6 +62,7 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
     const burnedBefore = (await burn.totalBurned()) as bigint;
     const recycledBefore = (await token.balanceOf(contracts.RecyclingPool)) as bigint;
 
+    snapshot = await rpc<string>(node.rpcUrl, "evm_snapshot");
     // Two different blocks signed for one slot by the validator's key: self-contained evidence.
     const key = ethers.getBytes(offender.privateKey);
     const slot = node.chain.head.slot;
@@ -65,6 +72,7 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
       a: { blockHash: h1, signature: signDigest(signingRoot(8898n, h1, slot), key) },
       b: { blockHash: h2, signature: signDigest(signingRoot(8898n, h2, slot), key) },
     };
+    firstSystemHash = "";
     const outcome = await node.network.importEvidence(encodeEvidence(evidence));
     expect(outcome.status, outcome.reason).to.equal("imported");
     const including = await waitFor(async () => (node.chain.head.evidence.length > 0 ? node.chain.head : undefined), 30_000, "a block with the evidence");
@@ -78,6 +86,32 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
     const recycled = ((await token.balanceOf(contracts.RecyclingPool)) as bigint) - recycledBefore;
     expect(burned + recycled).to.equal(slashed);
     expect(burned > 0n).to.equal(true);
+
+    // The system call's events: one system receipt after the block's transactions, served like any other.
+    const n = including.block.header.number;
+    const [slashEvent] = await staking.queryFilter(staking.filters.Slashed(offender.address), n, n);
+    expect(slashEvent, "a Slashed event in the including block").to.not.equal(undefined);
+    const ev = slashEvent as unknown as { args: { fraction: bigint; burned: bigint; recycled: bigint; reason: string }; transactionHash: string; transactionIndex: number };
+    expect(ev.args.fraction).to.equal(5n * 10n ** 16n);
+    expect(ev.args.burned).to.equal(burned);
+    expect(ev.args.recycled).to.equal(recycled);
+    expect(ethers.decodeBytes32String(ev.args.reason)).to.equal("double-sign");
+    expect(await staking.queryFilter(staking.filters.ValidatorJailed(offender.address), n, n)).to.have.length(1);
+    const systemHash = ethers.hexlify(systemReceiptHash(including.hash));
+    firstSystemHash = systemHash;
+    firstStake = stake;
+    expect(ev.transactionHash).to.equal(systemHash);
+    expect(ev.transactionIndex).to.equal(including.block.transactions.length);
+    const receipt = await rpc<{ from: string; to: string; gasUsed: string; status: string; logs: unknown[] }>(node.rpcUrl, "eth_getTransactionReceipt", [systemHash]);
+    expect(receipt.from.toLowerCase()).to.equal(node.chain.config.systemAddress.toLowerCase());
+    expect(receipt.to.toLowerCase()).to.equal(contracts.StakingManager.toLowerCase());
+    expect([receipt.status, receipt.gasUsed]).to.deep.equal(["0x1", "0x0"]);
+    const blockReceipts = await rpc<{ transactionHash: string }[]>(node.rpcUrl, "eth_getBlockReceipts", [ethers.toQuantity(n)]);
+    expect(blockReceipts.map((r) => r.transactionHash).at(-1)).to.equal(systemHash);
+    // It is a receipt, not a transaction: no transaction has its hash, and the header's roots are untouched.
+    expect(await rpc(node.rpcUrl, "eth_getTransactionByHash", [systemHash])).to.equal(null);
+    expect(blockReceipts).to.have.length(including.block.transactions.length + 1);
+
     // The same evidence is never applied twice.
     expect((await node.network.importEvidence(encodeEvidence(evidence))).status).to.equal("known");
     // From the next epoch on, the jailed validator is out of the contract's active set (the only
@@ -90,5 +124,25 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
       return set.includes(offender.address) ? undefined : set;
     }, 30_000, "the contract's active set without the offender");
     expect(validators).to.not.include(offender.address);
+  });
+
+  it("evm_revert to before the including block forgets the evidence: it is included and slashed again on the chain that remains", async () => {
+    expect(snapshot, "the first test took a snapshot").to.not.equal("");
+    const { contracts } = JSON.parse(fs.readFileSync(path.join(deployments, "8898.json"), "utf8")) as { contracts: Record<string, string> };
+    const staking = new Contract(contracts.StakingManager, abi("staking/StakingManager.sol/StakingManager.json") as never, provider);
+    const offender = devAccounts(1)[0];
+    const reverted = node.chain.head.block.header.number;
+    expect(await rpc<boolean>(node.rpcUrl, "evm_revert", [snapshot])).to.equal(true);
+    expect(node.chain.head.block.header.number < reverted).to.equal(true);
+    // The dropped block's system receipt is gone with it.
+    expect(await rpc(node.rpcUrl, "eth_getTransactionReceipt", [firstSystemHash])).to.equal(null);
+    // The evidence went back to the pool: the next blocks include it again, and the offender is slashed on this branch.
+    const including = await waitFor(async () => (node.chain.head.evidence.length > 0 ? node.chain.head : undefined), 30_000, "a block including the evidence again");
+    const info = (await staking.validatorInfo(offender.address, { blockTag: Number(including.block.header.number) })) as { totalStake: bigint; jailed: boolean };
+    expect(info.totalStake).to.equal(firstStake - (firstStake * 5n) / 100n);
+    expect(info.jailed).to.equal(true);
+    const n = including.block.header.number;
+    const events = await staking.queryFilter(staking.filters.Slashed(offender.address), 0, n);
+    expect(events.map((e) => e.transactionHash)).to.deep.equal([ethers.hexlify(systemReceiptHash(including.hash))]);
   });
 });

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { Wallet, ethers } from "ethers";
+import { createBlockFromBytesArray } from "@ethereumjs/block";
 import { encodeEnvelope } from "../../node/consensus/envelope";
 import { devChainConfig } from "../../node/config";
 import { devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
-import { VALIDATORS, nowSlot, openChain, produceAt, type TestChain } from "./chainHarness";
+import { VALIDATORS, nowSlot, openChain, produceAt, transfer, type TestChain } from "./chainHarness";
 
 async function rpcError(url: string, method: string, params: unknown[]): Promise<{ code: number; message: string }> {
   const res = await rawRpc(url, { jsonrpc: "2.0", id: 1, method, params });
@@ -67,6 +68,29 @@ describe("node: slots follow the clock (spawned nodes)", function () {
     after(async () => {
       await node?.stop();
       await forger?.close();
+    });
+
+    it("rejects a block with a transaction appended past the gas cut-off, under the honest header and signature", async () => {
+      const forger1 = await openChain(devChainConfig({ devMode: false }));
+      try {
+        // 1,440 transfers of 21,000 gas: 1,428 fill the 30M block, the rest are past the cut-off.
+        const txs = [];
+        for (let from = 2; from < 20; from++) for (let nonce = 0; nonce < 80; nonce++) txs.push(await transfer(forger1.chain, from, nonce));
+        const h = await produceAt(forger1.chain, nowSlot(forger1.chain), txs);
+        const included = h.record.block.transactions.length;
+        expect(included).to.equal(Number(forger1.chain.config.gasLimit / 21_000n));
+        const raw = h.record.block.raw();
+        const body = [...(raw[1] as Uint8Array[]), txs[included].tx.serialize()];
+        const appended = createBlockFromBytesArray([raw[0], body, raw[2], raw[3]] as never, { common: forger1.chain.common });
+        expect(appended.hash()).to.deep.equal(h.record.hash); // header, hash and signature are the honest ones
+        const err = await rpcError(node.url, "lux_importBlock", [ethers.hexlify(encodeEnvelope({ ...h.record, block: appended }))]);
+        expect(err.message).to.equal(`block 1: body holds ${included + 1} transactions but ${included} were executed (nothing may follow the gas cut-off)`);
+      } finally {
+        await forger1.close();
+      }
+      // Nothing of the rejected block was written.
+      expect(await rpc<string>(node.url, "eth_blockNumber")).to.equal("0x0");
+      expect(await rpc<string>(node.url, "eth_getTransactionCount", [devKeys(3).map((k) => new Wallet(k).address)[2], "latest"])).to.equal("0x0");
     });
 
     it("rejects a far-future slot and a wrong proposer with clear errors, then accepts the honest block", async () => {

@@ -23,7 +23,7 @@ describe("VRF shortcuts of the block producer", () => {
     expect(() => vrfOutput(proof.subarray(1))).to.throw(LuxError, /130 bytes/);
   });
 
-  it("a proof built from the worker's precomputed point is byte-identical to one computed in place", async () => {
+  it("a proof the worker made ahead is byte-identical to one computed in place", async () => {
     const alpha = randaoMessage(31337n, 78n);
     const inPlace = vrfProve(sk, alpha);
     vrfPrecompute(sk, alpha);

@@ -69,7 +69,8 @@ export const txMethods: Record<string, MethodSpec> = {
         baseFees.push(hexQ(base));
         ratios.push(Number(h.gasUsed) / Number(h.gasLimit));
         if (pcts.length > 0) {
-          const receipts = (await ctx.chain.getReceipts(rec.hash)) ?? [];
+          // The transactions' receipts only (a system receipt, after them, pays no tip).
+          const receipts = ((await ctx.chain.getReceipts(rec.hash)) ?? []).slice(0, rec.block.transactions.length);
           const tips = receipts.map((r) => ({ tip: r.effectiveGasPrice - base, gas: r.gasUsed })).sort((a, b) => (a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0));
           rewards.push(pcts.map((p) => {
             if (tips.length === 0) return "0x0";

@@ -1,9 +1,9 @@
 /** A throwaway `hardhat node` on a free loopback port with the suite deployed, for the CLI tests. */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../../node/cli/freePort";
 
 /** Repository root. */
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -23,17 +23,6 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One JSON-RPC call to `rpc`. */
 export async function rpcCall(rpc: string, method: string, params: unknown[] = []): Promise<unknown> {
@@ -125,3 +114,5 @@ export async function startDevnet(): Promise<Devnet> {
   }
   return { rpc, deploymentsDir, dataDir, process: child, stop };
 }
+
+export { freePort };
