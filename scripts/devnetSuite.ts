@@ -114,6 +114,10 @@ function runNpx(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, echo:
 
 interface DevNode {
   url: string;
+  /** False once the process has exited. */
+  alive(): boolean;
+  /** The end of what it printed. */
+  tail(): string;
   stop(): Promise<void>;
 }
 
@@ -145,7 +149,7 @@ async function startDevNode(dataDir: string): Promise<DevNode> {
     await stop();
     throw err;
   });
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, alive: () => child.exitCode === null && child.signalCode === null, tail: () => out.slice(-4_000), stop };
 }
 
 /** The files named on the command line (each must exist), else every file of test/contracts. */
@@ -203,12 +207,25 @@ async function worker(index: number, jobs: number, queue: string[]): Promise<{ c
   const prefix = jobs > 1 ? `[${index + 1}] ` : "";
   const counts: MochaCounts = { passing: 0, failing: 0, pending: 0 };
   const broken: string[] = [];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-devnet-suite-"));
-  const node = await startDevNode(dataDir);
+  const dataDirs: string[] = [];
+  const fresh = async (): Promise<DevNode> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-devnet-suite-"));
+    dataDirs.push(dir);
+    const n = await startDevNode(dir);
+    console.log(`${prefix}devnet suite: node at ${n.url}`);
+    return n;
+  };
+  let node = await fresh();
   try {
-    console.log(`${prefix}devnet suite: node at ${node.url}`);
-    const env = { DEVNET_RPC_URL: node.url, DEVNET_CHAIN_ID: DEV_CHAIN_ID, MOCHA_TIMEOUT: MOCHA_TIMEOUT_MS };
     for (let batch = take(queue, jobs); batch.length > 0; batch = take(queue, jobs)) {
+      // A node that died (its crash fails the file that was running) is replaced, so one crash does not
+      // fail every file this worker takes afterwards.
+      if (!node.alive()) {
+        console.log(`${prefix}devnet suite: the node exited; its last output:\n${node.tail()}`);
+        broken.push("(node crashed)");
+        node = await fresh();
+      }
+      const env = { DEVNET_RPC_URL: node.url, DEVNET_CHAIN_ID: DEV_CHAIN_ID, MOCHA_TIMEOUT: MOCHA_TIMEOUT_MS };
       const run = await runNpx(["hardhat", "test", "--no-compile", "--network", "devnet", ...batch], env, SUITE_TIMEOUT_MS, true, prefix);
       const c = mochaCounts(run.out);
       counts.passing += c.passing;
@@ -216,9 +233,13 @@ async function worker(index: number, jobs: number, queue: string[]): Promise<{ c
       counts.pending += c.pending;
       if (run.code !== 0) broken.push(batch.join(" "));
     }
+    if (!node.alive()) {
+      console.log(`${prefix}devnet suite: the node exited; its last output:\n${node.tail()}`);
+      broken.push("(node crashed)");
+    }
   } finally {
     await node.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
   return { counts, broken };
 }
