@@ -18,6 +18,8 @@ import { LuxError, errorMessage } from "../errors";
 import { assembleBlock, envBlock, executeBlock, strictSource } from "../execution/executor";
 import { orderedTrieRoot } from "../execution/orderedTrieRoot";
 import { createStateManager, type LuxStateManager } from "../execution/stateManager";
+import { installFastEipLookup } from "../execution/eipLookup";
+import { installJumpAnalysisCache } from "../execution/jumpCache";
 import type { BlockEnv, ExecutionResult, SenderTx, TxSource } from "../execution/types";
 import type { BlockWrite, ChainStore, StoredLog, StoredReceipt, TxLocation } from "../storage/types";
 import { EXTRA_DATA, buildGenesis } from "./genesis";
@@ -206,6 +208,8 @@ export class Chain extends EventEmitter {
       putBlock: async () => {},
       shallowCopy: () => blockchain,
     };
+    installJumpAnalysisCache();
+    installFastEipLookup();
     return createVM({ common: this.common, stateManager: sm, blockchain });
   }
 

@@ -151,8 +151,11 @@ export async function call(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigi
 
 /**
  * eth_estimateGas: the smallest gas limit (within 1/64) at which the request succeeds. Runs once at the
- * cap (a revert there is reported with its reason), then brackets from gas used plus refund plus the
- * 63/64 call margin and bisects: deployments and calls sized by it never run out of gas.
+ * cap (a revert there is reported with its reason), then tries the gas that run consumed before its
+ * refund: that is exactly what a transaction needs when nothing on its path depends on the gas left,
+ * which is most of them, so most estimates take two runs. Otherwise (the 63/64 rule of a nested call,
+ * `gasleft()`, the SSTORE stipend check) it brackets up to consumed × 64/63 and bisects: deployments
+ * and calls sized by it never run out of gas.
  */
 export async function estimateGas(vm: VM, env: BlockEnv, req: CallRequest, gasCap: bigint, guard?: ExecutionGuard): Promise<bigint> {
   const cap = cappedGas(req, gasCap);
@@ -168,11 +171,15 @@ export async function estimateGas(vm: VM, env: BlockEnv, req: CallRequest, gasCa
       return false;
     }
   };
-  let lo = first.totalGasSpent - 1n;
-  let hi = ((first.totalGasSpent + first.gasRefund) * CALL_STIPEND_NUM) / CALL_STIPEND_DEN + 1n;
-  if (hi > cap) hi = cap;
-  if (!(await ok(hi))) hi = cap;
-  if (await ok(first.totalGasSpent)) return first.totalGasSpent;
+  // Gas is taken before refunds are given back (and never less than the EIP-7623 calldata floor, which
+  // totalGasSpent includes), so a limit must cover what the run consumed before its refund.
+  const intrinsic = buildTx(vm, req, cap, 0n).getIntrinsicGas();
+  const beforeRefund = first.execResult.executionGasUsed + intrinsic;
+  const consumed = beforeRefund > first.totalGasSpent ? beforeRefund : first.totalGasSpent;
+  if (consumed >= cap || (await ok(consumed))) return consumed < cap ? consumed : cap;
+  let lo = consumed;
+  let hi = (consumed * CALL_STIPEND_NUM) / CALL_STIPEND_DEN + 1n;
+  if (hi > cap || !(await ok(hi))) hi = cap;
   while (hi - lo > hi / ESTIMATE_PRECISION_DIVISOR && hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
     if (await ok(mid)) hi = mid;

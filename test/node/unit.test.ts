@@ -17,6 +17,16 @@ describe("node: pure parts", () => {
     const c = loadNativeCrypto();
     expect(c.secp256k1).to.equal("native");
     expect(c.keccak).to.equal("native");
+    // The native sponge (re-initialised per hash) against ethers' JS keccak, across block boundaries (136 bytes).
+    for (const n of [0, 1, 31, 32, 33, 135, 136, 137, 271, 272, 273, 1000, 24_576]) {
+      const msg = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
+      const native = c.customCrypto.keccak256?.(msg) ?? new Uint8Array(0);
+      expect(bytesToHex(native)).to.equal(ethers.keccak256(msg));
+      // A view into a larger buffer hashes only its own bytes.
+      const inner = new Uint8Array(n + 10).fill(0xaa);
+      inner.set(msg, 5);
+      expect(bytesToHex(c.customCrypto.keccak256?.(inner.subarray(5, 5 + n)) ?? new Uint8Array(0))).to.equal(ethers.keccak256(msg));
+    }
   });
 
   it("ordered trie root equals the Merkle-Patricia trie's root", async () => {
