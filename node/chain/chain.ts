@@ -210,7 +210,10 @@ export class Chain extends EventEmitter {
     };
     installJumpAnalysisCache();
     installFastEipLookup();
-    return createVM({ common: this.common, stateManager: sm, blockchain });
+    // Each EVM subscribes to its Common's "hardforkChanged" event: on the chain's shared Common, every VM
+    // ever made (one per eth_call) stayed reachable from it, with its state copy and caches (the node's
+    // heap grew without bound under a test suite). A copy per VM has its own emitter and dies with it.
+    return createVM({ common: this.common.copy(), stateManager: sm, blockchain });
   }
 
   /** Resolves when no head change is running. */

@@ -5,6 +5,7 @@ import { LuxError } from "../errors";
 import type { LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv } from "../execution/types";
 import type { BlockRef } from "./params";
+import { SimulationPool } from "./simPool";
 import type { RpcContext } from "./types";
 
 /** The block a reference names; "finalized" is the last final block, "safe" the highest justified one. */
@@ -38,15 +39,33 @@ export async function stateAt(ctx: RpcContext, rec: BlockRecord): Promise<LuxSta
 export async function simulationVm(ctx: RpcContext, rec: BlockRecord, pending = false): Promise<{ vm: VM; env: BlockEnv }> {
   const sm = await ctx.chain.stateAt(rec);
   const vm = await ctx.chain.createVm(sm);
+  return { vm, env: simulationEnv(ctx, rec, pending) };
+}
+
+const pools = new WeakMap<object, SimulationPool>();
+
+/**
+ * Like simulationVm, but the VM may be one a previous request used on the same state (warm caches, no
+ * setup); the caller must `release` it when done and must not give it state overrides or tracing hooks.
+ */
+export async function pooledSimulationVm(ctx: RpcContext, rec: BlockRecord, pending = false): Promise<{ vm: VM; env: BlockEnv; release(): void }> {
+  let pool = pools.get(ctx.chain);
+  if (!pool) pools.set(ctx.chain, (pool = new SimulationPool()));
+  // The root chain.stateAt builds on (the head's includes dev-mode edits), read in the same tick.
+  const root = rec === ctx.chain.head ? ctx.chain.headStateRoot() : rec.block.header.stateRoot;
+  const lent = await pool.acquire(root, async () => ctx.chain.createVm(await ctx.chain.stateAt(rec)));
+  return { vm: lent.vm, env: simulationEnv(ctx, rec, pending), release: lent.release };
+}
+
+function simulationEnv(ctx: RpcContext, rec: BlockRecord, pending: boolean): BlockEnv {
   if (!pending) {
     const h = rec.block.header;
-    const env: BlockEnv = {
+    return {
       parentHash: h.parentHash, number: h.number, timestamp: h.timestamp, coinbase: h.coinbase, baseFeePerGas: h.baseFeePerGas ?? 0n,
       gasLimit: h.gasLimit, prevRandao: h.mixHash, extraData: h.extraData,
     };
-    return { vm, env };
   }
   const now = ctx.dev ? ctx.dev.clock.current() : BigInt(Math.floor(Date.now() / 1000));
   const ts = now > rec.block.header.timestamp ? now : rec.block.header.timestamp + 1n;
-  return { vm, env: ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), ts) };
+  return ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), ts);
 }

@@ -13,6 +13,7 @@ import fc from "fast-check";
 import { createEVM } from "@ethereumjs/evm";
 import { hexToBytes } from "@ethereumjs/util";
 import { createChainCommon, devChainConfig } from "../../node/config";
+import { networkConfig, openChain } from "./chainHarness";
 import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
 import { installFastEipLookup } from "../../node/execution/eipLookup";
 import { currentJumpAnalysis, installJumpAnalysisCache, stockJumpAnalysis } from "../../node/execution/jumpCache";
@@ -127,5 +128,23 @@ describe("node: constant-time EIP lookup", () => {
     expect(common.isActivatedEIP(7702)).to.equal(true);
     expect(older.isActivatedEIP(1153)).to.equal(false);
     expect(common.isActivatedEIP(1153)).to.equal(true);
+  });
+});
+
+describe("node: VMs made for simulations are not kept alive by the chain", () => {
+  it("creating VMs adds no listener to the chain's Common (each EVM subscribes to its own copy)", async () => {
+    const t = await openChain(networkConfig(1));
+    try {
+      const events = (t.chain.common as unknown as { events: { listenerCount(e: string): number } }).events;
+      const before = events.listenerCount("hardforkChanged");
+      for (let i = 0; i < 20; i++) {
+        const vm = await t.chain.createVm(await t.chain.stateAt(t.chain.head));
+        expect(vm.common).to.not.equal(t.chain.common);
+        expect(vm.common.hardfork()).to.equal(t.chain.common.hardfork());
+      }
+      expect(events.listenerCount("hardforkChanged")).to.equal(before);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -5,8 +5,10 @@ import { ExecutionGuard } from "../../execution/guard";
 import { LuxError } from "../../errors";
 import { hexQ, type Json } from "../format";
 import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
+import type { VM } from "@ethereumjs/vm";
 import type { BlockRecord } from "../../chain/types";
-import { requireBlock, simulationVm, stateAt } from "../resolve";
+import type { BlockEnv } from "../../execution/types";
+import { pooledSimulationVm, requireBlock, simulationVm, stateAt } from "../resolve";
 import { stateOverrides } from "./overrideParams";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
@@ -54,11 +56,26 @@ function guardFor(ctx: RpcContext, scope: RequestScope): ExecutionGuard {
   return new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
 }
 
-/** A simulation VM at `rec` with the request's state overrides applied to its own copy of the state. */
-async function overriddenVm(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined): Promise<Awaited<ReturnType<typeof simulationVm>>> {
+/**
+ * A simulation VM at `rec`. With state overrides: a fresh one, the overrides applied to its own copy of
+ * the state. Without: one lent by the pool (warm caches of earlier requests on the same state). Either
+ * way `release` must be called when the request is done.
+ */
+async function overriddenVm(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined): Promise<{ vm: VM; env: BlockEnv; release(): void }> {
+  if (!overrides) return pooledSimulationVm(ctx, rec, pending);
   const sim = await simulationVm(ctx, rec, pending);
-  if (overrides) await applyStateOverrides(sim.vm.stateManager, overrides);
-  return sim;
+  await applyStateOverrides(sim.vm.stateManager, overrides);
+  return { ...sim, release: () => undefined };
+}
+
+/** Runs `fn` on a simulation VM at `rec` (see overriddenVm) and releases it. */
+async function withSimulationVm<T>(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined, fn: (vm: VM, env: BlockEnv) => Promise<T>): Promise<T> {
+  const sim = await overriddenVm(ctx, rec, pending, overrides);
+  try {
+    return await fn(sim.vm, sim.env);
+  } finally {
+    sim.release();
+  }
 }
 
 /** Account and contract state reads, eth_call and eth_estimateGas. */
@@ -94,8 +111,7 @@ export const stateMethods: Record<string, MethodSpec> = {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await overriddenVm(ctx, rec, isPending(ref), overrides);
-      return bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
+      return withSimulationVm(ctx, rec, isPending(ref), overrides, async (vm, env) => bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
     });
   }),
   eth_estimateGas: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
@@ -103,8 +119,7 @@ export const stateMethods: Record<string, MethodSpec> = {
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
       // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
-      const { vm, env } = await overriddenVm(ctx, rec, ref === undefined || isPending(ref), overrides);
-      return hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
+      return withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, async (vm, env) => hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
     });
   }),
   eth_createAccessList: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
@@ -112,8 +127,7 @@ export const stateMethods: Record<string, MethodSpec> = {
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
       // geth's default block is "pending" here: the list is for a transaction about to be sent.
-      const { vm, env } = await overriddenVm(ctx, rec, ref === undefined || isPending(ref), overrides);
-      const res = await createAccessList(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope));
+      const res = await withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, (vm, env) => createAccessList(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)));
       const out: Record<string, Json> = { accessList: res.accessList.map((e) => ({ address: e.address, storageKeys: e.storageKeys })), gasUsed: hexQ(res.gasUsed) };
       if (res.error !== undefined) out.error = res.error;
       return out;
