@@ -61,6 +61,8 @@ export interface ProduceOptions {
   votes?: Vote[];
   /** Evidence to include (slashed at the end of the block). */
   evidence?: Evidence[];
+  /** RANDAO proofs made ahead (dev mode); slots or keys outside it are proved in place. */
+  proposals?: ProposalRun;
 }
 
 /**
@@ -293,7 +295,7 @@ export class Chain extends EventEmitter {
       const info = this.parentInfo(parent);
       const dev = this.devHooks;
       const ts = this.timestampFor(parent, duty.slot, nowMs, opts.timestamp ?? dev?.timestamp(parent, nowMs));
-      const proposal = this.engine.propose(info, duty.slot, signerKey);
+      const proposal = opts.proposals ? opts.proposals.propose(info, duty.slot, signerKey) : this.engine.propose(info, duty.slot, signerKey);
       // The votes were picked for the head when the producer asked; a fork-choice switch since then may have
       // made some of them target a block that is not on this block's branch, which a node syncing only the
       // canonical chain has never seen and could not verify (the block would be unsyncable).

@@ -4,12 +4,14 @@ import type { TxPool } from "../txpool/pool";
 import { LuxError, errorMessage } from "../errors";
 import { clockSlot, slotStartMs } from "../consensus/time";
 import { DevTime } from "./devTime";
-import type { Duty, Evidence, Validator, Vote } from "../consensus/types";
-import { randaoMessage } from "../consensus/messages";
-import { vrfPrecompute } from "../consensus/vrf";
+import type { Duty, Evidence, ProposalRun, Validator, Vote } from "../consensus/types";
 
-/** Dev mode: slots ahead whose VRF input is hashed on the worker thread (see consensus/vrfPrecompute.ts). */
-const PRECOMPUTE_SLOTS = 3n;
+/**
+ * Dev mode: slots whose RANDAO proofs one worker run makes ahead (consensus/vrfPrecompute.ts). A dev
+ * chain under load takes slot after slot, so the block's thread only proves the first slot of each run;
+ * one message to the worker per run instead of one per block.
+ */
+const DEV_PROOF_RUN = 64;
 
 /** Options of the block producer. */
 export interface ProducerOptions {
@@ -57,6 +59,8 @@ export class Producer {
   private again = false;
   private stopped = true;
   private lastMissedSlot = -1n;
+  /** Dev mode: the proof run serving the next slots. */
+  private proofs?: { key: Uint8Array; first: bigint; end: bigint; run: ProposalRun };
   /** When the last block holding transactions was committed. */
   private lastBusyEnd = 0;
   /** When the last block was committed (any origin). */
@@ -94,6 +98,8 @@ export class Producer {
     if (this.timer) clearTimeout(this.timer);
     this.pool.off("tx", this.onTx);
     await this.building;
+    this.proofs?.run.close();
+    this.proofs = undefined;
   }
 
   private readonly onTx = (): void => {
@@ -224,6 +230,16 @@ export class Producer {
     } while (this.again && !this.stopped);
   }
 
+  /** The dev proof run covering `slot` with `key`: the current one, or a new one starting at `slot`. */
+  private devProofs(key: Uint8Array, slot: bigint): ProposalRun {
+    const p = this.proofs;
+    if (p && p.key === key && slot >= p.first && slot < p.end) return p.run;
+    p?.run.close();
+    const run = this.chain.engine.proposeRun(key, slot, DEV_PROOF_RUN);
+    this.proofs = { key, first: slot, end: slot + BigInt(DEV_PROOF_RUN), run };
+    return run;
+  }
+
   private async produceAt(slot: bigint, dev: boolean): Promise<NewHead | undefined> {
     if (this.opts.ready && !this.opts.ready()) return undefined;
     try {
@@ -249,12 +265,9 @@ export class Producer {
       const pinned = this.nextTimestamp;
       this.nextTimestamp = undefined;
       const timestamp = pinned ?? (dev && !this.chain.devHooks ? this.devTime.next(parent.block.header.timestamp, Date.now()) : undefined);
-      const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp });
+      const proposals = dev ? this.devProofs(key, slot) : undefined;
+      const head = await this.chain.produce(duty, key, this.pool.source(baseFee), { ...extras, timestamp, proposals });
       if (head.record.block.transactions.length > 0) this.lastBusyEnd = Date.now();
-      // A dev node under load builds the next slots right away: hash their RANDAO inputs on the worker
-      // now. A few slots ahead, because the worker's answer is only read on a later turn of the event
-      // loop (the next block may start before that); each slot is hashed once.
-      if (dev) for (let i = 1n; i <= PRECOMPUTE_SLOTS; i++) vrfPrecompute(key, randaoMessage(this.chain.config.chainId, head.record.slot + i));
       return head;
     } catch (err) {
       this.opts.log.error(`block production at slot ${slot} failed: ${errorMessage(err)}`);

@@ -13,6 +13,8 @@ import type { GossipMessage, Logger, NewHead, ReorgEvent } from "./types";
 const RECENT_VOTES = 4096;
 /** A block carries votes for its parent and this many ancestors more. */
 const INCLUDE_DEPTH = 3n;
+/** Votes whose target is this far below the newest counted target are dropped from the inclusion window (reorgs to a lower head stay covered). */
+const RECENT_DEPTH = 64n;
 /** Most votes one envelope carries (≤ MAX_ENVELOPE_VOTES). */
 const INCLUDE_MAX = 512;
 const FINALITY_META = "finality";
@@ -38,7 +40,10 @@ function cpFrom(v: Uint8Array[]): Checkpoint {
  */
 export class VoteService {
   tracker: FinalityTracker;
-  private readonly recent: Vote[] = [];
+  /** Counted votes by target height, for inclusion: a proposal looks only at the last few heights. */
+  private readonly recent = new Map<bigint, Vote[]>();
+  private recentCount = 0;
+  private recentTop = 0n;
   private readonly evidencePool = new Map<string, Evidence>();
   private readonly proposals = new Map<string, SignedBlockRef>();
   private readonly pendingVotes = new Map<string, Vote[]>();
@@ -68,7 +73,9 @@ export class VoteService {
     const head = this.chain.head.block.header.number;
     const start = { justified: this.chain.justified, finalized: this.chain.finalized };
     this.tracker = new FinalityTracker(start, (a, d) => this.chain.isAncestor(a, d));
-    this.recent.length = 0;
+    this.recent.clear();
+    this.recentCount = 0;
+    this.recentTop = 0n;
     this.evidencePool.clear();
     const reset: [string, { target: bigint; source: bigint }][] = [];
     for (const [signer, last] of this.lastVote) {
@@ -129,8 +136,7 @@ export class VoteService {
   async count(cv: CountedVote): Promise<VoteEffect> {
     const effect = await this.tracker.add(cv);
     if (!effect.fresh) return effect;
-    this.recent.push(cv.vote);
-    if (this.recent.length > RECENT_VOTES) this.recent.shift();
+    this.remember(cv.vote);
     if (effect.evidence) this.addEvidence(effect.evidence, true);
     if (effect.justified.length > 0 || effect.finalized) {
       await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(this.tracker.justified), cpRaw(this.tracker.finalized)]));
@@ -139,6 +145,23 @@ export class VoteService {
     }
     await this.chain.updateHead(this.tracker.justified, this.tracker.latest.values());
     return effect;
+  }
+
+  // Heights arrive almost in order, so the map's oldest entries come first: pruning stops at the first
+  // height still in the window, and the count bound catches whatever a late vote left behind.
+  private remember(vote: Vote): void {
+    const t = vote.target.number;
+    const bucket = this.recent.get(t);
+    if (bucket) bucket.push(vote);
+    else this.recent.set(t, [vote]);
+    this.recentCount++;
+    if (t > this.recentTop) this.recentTop = t;
+    const floor = this.recentTop > RECENT_DEPTH ? this.recentTop - RECENT_DEPTH : 0n;
+    for (const [height, vs] of this.recent) {
+      if (height >= floor && this.recentCount <= RECENT_VOTES) break;
+      this.recent.delete(height);
+      this.recentCount -= vs.length;
+    }
   }
 
   /** Verifies and counts a vote from a peer. */
@@ -277,10 +300,11 @@ export class VoteService {
     const head = this.chain.head;
     const n = head.block.header.number;
     const votes: Vote[] = [];
-    for (const v of this.recent) {
-      if (votes.length >= INCLUDE_MAX) break;
-      if (v.target.number + INCLUDE_DEPTH < n || v.target.number > n) continue;
-      if (await this.chain.isAncestor(v.target, { hash: head.hash, number: n, slot: head.slot })) votes.push(v);
+    for (let t = n > INCLUDE_DEPTH ? n - INCLUDE_DEPTH : 0n; t <= n && votes.length < INCLUDE_MAX; t++) {
+      for (const v of this.recent.get(t) ?? []) {
+        if (votes.length >= INCLUDE_MAX) break;
+        if (await this.chain.isAncestor(v.target, { hash: head.hash, number: n, slot: head.slot })) votes.push(v);
+      }
     }
     const evidence: Evidence[] = [];
     const convicted = new Set<string>();

@@ -6,7 +6,7 @@ import { keccak } from "../execution/crypto";
 import { nativeSigner, type NativeSigner } from "./signing";
 import { hashToCurveBatch, hashToCurveCompressed } from "./hashToCurve";
 import { randaoMessage } from "./messages";
-import { ProofRun, isPrecomputed, precomputeProof, takePrecomputed } from "./vrfPrecompute";
+import { ProofRun } from "./vrfPrecompute";
 
 /**
  * A verifiable random function on the validators' secp256k1 keys (the ECVRF construction of RFC 9381:
@@ -44,25 +44,12 @@ function compressedPublicKey(n: NativeSigner, sk: Uint8Array): Uint8Array {
   return pk;
 }
 
-/** Whether the worker already made the proof for (`sk`, `alpha`). */
-export function vrfPrecomputed(sk: Uint8Array, alpha: Uint8Array): boolean {
-  const n = nativeSigner();
-  return n !== null && isPrecomputed(compressedPublicKey(n, sk), alpha);
-}
-
-/** Starts proving (`sk`, `alpha`) on the worker thread for a later `vrfProve`; see vrfPrecompute.ts. */
-export function vrfPrecompute(sk: Uint8Array, alpha: Uint8Array): void {
-  const n = nativeSigner();
-  // Without libsecp256k1 the worker would not be faster than proving in place: nothing to gain.
-  if (n) precomputeProof(sk, compressedPublicKey(n, sk), alpha);
-}
-
 /**
  * RANDAO proofs of `count` consecutive slots from `firstSlot` with `sk`, shared between the worker thread
  * and the caller (see ProofRun): `proof(slot)` equals vrfProve(sk, randaoMessage(chainId, slot)).
  */
 export function vrfProofRun(sk: Uint8Array, chainId: bigint, firstSlot: bigint, count: number): ProofRun {
-  return ProofRun.start(sk, chainId, firstSlot, count, (slot) => vrfProveNow(sk, randaoMessage(chainId, slot)));
+  return ProofRun.start(sk, chainId, firstSlot, count, (slot) => vrfProve(sk, randaoMessage(chainId, slot)));
 }
 
 function challenge(...points: P[]): bigint {
@@ -76,26 +63,17 @@ function challengeOf(...compressed: Uint8Array[]): bigint {
 
 const u256 = (n: bigint): Uint8Array => setLengthLeft(bigIntToBytes(n), 32);
 
-/**
- * Proves VRF(sk, alpha): a 130-byte proof that carries the public key. Deterministic: a proof the
- * worker thread made ahead (vrfPrecompute, or a run of vrfProveRun) is taken when there is one.
- */
+/** Proves VRF(sk, alpha): a 130-byte proof that carries the public key. Deterministic (the worker thread runs it too). */
 export function vrfProve(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
-  const n = nativeSigner();
-  return (n && takePrecomputed(compressedPublicKey(n, sk), alpha)) || vrfProveNow(sk, alpha);
-}
-
-/** vrfProve computed here and now (what the worker thread runs). */
-export function vrfProveNow(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
   const n = nativeSigner();
   const pk = n ? compressedPublicKey(n, sk) : secp256k1.getPublicKey(sk, true);
   return proveWith(sk, pk, n ? hashToCurveCompressed(concatBytes(pk, alpha), DST) : hashPoint(pk, alpha).toRawBytes(true));
 }
 
-/** vrfProveNow of several messages with one key, hashing them to the curve together (one shared inversion). */
+/** vrfProve of several messages with one key, hashing them to the curve together (one shared inversion). */
 export function vrfProveBatch(sk: Uint8Array, alphas: Uint8Array[]): Uint8Array[] {
   const n = nativeSigner();
-  if (!n) return alphas.map((a) => vrfProveNow(sk, a));
+  if (!n) return alphas.map((a) => vrfProve(sk, a));
   const pk = compressedPublicKey(n, sk);
   const points = hashToCurveBatch(alphas.map((a) => concatBytes(pk, a)), DST);
   return points.map((hb) => proveWith(sk, pk, hb));

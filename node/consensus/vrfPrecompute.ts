@@ -1,32 +1,25 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
-import { bytesToHex, equalsBytes } from "@ethereumjs/util";
-import type { WorkerAnswer, WorkerJob } from "./vrfWorker";
+import { equalsBytes } from "@ethereumjs/util";
+import type { WorkerJob } from "./vrfWorker";
 
 /**
  * VRF proofs made ahead on a worker thread. A RANDAO proof depends only on the proposer's key, the chain
  * id and the slot, all known before the slot comes, so the block producer can leave the proving (the
- * most expensive step of an empty block) to a second core:
- * - `precomputeProof`: one proof for a coming slot (automine asks for the next few slots);
- * - `startProofRun`: a hardhat_mine run asks for a whole range of consecutive slots at once. The worker
- *   and the producer share the range: each index is claimed once through an atomic counter, so whoever
- *   is free proves the next unclaimed slot, and the worker writes its proofs into shared memory.
- * The worker runs the very same `vrfProveNow` (vrfWorker.ts), so a proof taken from it is the proof the
+ * most expensive step of an empty block) to a second core. A producer asks for a range of consecutive
+ * slots at once (a hardhat_mine run; automine's next 64 slots): the worker and the producer share the
+ * range, each index is claimed once through an atomic counter, so whoever is free proves the next
+ * unclaimed slot, and the worker writes its proofs into shared memory.
+ * The worker runs the very same `vrfProve` (vrfWorker.ts), so a proof taken from it is the proof the
  * producer would have computed (tests compare them byte for byte); a miss is computed in place.
  */
 
 /** Proof layout: see vrf.ts. */
 const PROOF_BYTES = 130;
-/** Single proofs kept; a proposer asks for one or two slots ahead. */
-const CACHE_LIMIT = 64;
 /** How long a producer waits for a proof the worker is in the middle of before proving it itself. */
 const CLAIMED_WAIT_MS = 50;
 
-const ready = new Map<string, Uint8Array>();
-const inFlight = new Set<string>();
 let worker: Worker | null | undefined;
-
-const keyOf = (pk: Uint8Array, alpha: Uint8Array): string => `${bytesToHex(pk)}|${bytesToHex(alpha)}`;
 
 /**
  * The worker runs vrfWorker.ts. Under ts-node (how the node runs) the worker needs ts-node too: when the
@@ -48,15 +41,8 @@ function getWorker(): Worker | null {
     worker = new Worker(workerSource(entry), { eval: true });
     // Never keeps the process alive, and a failing worker only means proving in place.
     worker.unref();
-    worker.on("message", (m: WorkerAnswer) => {
-      inFlight.delete(m.key);
-      if (!m.proof) return;
-      if (ready.size >= CACHE_LIMIT) ready.delete(ready.keys().next().value as string);
-      ready.set(m.key, m.proof);
-    });
     worker.on("error", () => {
       worker = null;
-      inFlight.clear();
     });
   } catch {
     worker = null;
@@ -69,26 +55,6 @@ function post(job: WorkerJob): boolean {
   if (!w) return false;
   w.postMessage(job);
   return true;
-}
-
-/** Asks the worker for the proof of (`sk`, `alpha`); `pk` is sk's compressed public key (the cache key). */
-export function precomputeProof(sk: Uint8Array, pk: Uint8Array, alpha: Uint8Array): void {
-  const key = keyOf(pk, alpha);
-  if (ready.has(key) || inFlight.has(key)) return;
-  if (post({ type: "one", key, sk, alpha })) inFlight.add(key);
-}
-
-/** The proof the worker made for (`pk`'s key, `alpha`), taken out of the cache; undefined on a miss. */
-export function takePrecomputed(pk: Uint8Array, alpha: Uint8Array): Uint8Array | undefined {
-  const key = keyOf(pk, alpha);
-  const hit = ready.get(key);
-  if (hit) ready.delete(key);
-  return hit;
-}
-
-/** Whether the worker's proof for (`pk`'s key, `alpha`) is waiting in the cache (tests and diagnostics). */
-export function isPrecomputed(pk: Uint8Array, alpha: Uint8Array): boolean {
-  return ready.has(keyOf(pk, alpha));
 }
 
 /** Proofs of RANDAO reveals for `count` consecutive slots from `firstSlot`, shared with the worker. */
@@ -150,6 +116,12 @@ export class ProofRun {
     }
     this.stats.fromWorker++;
     return this.proofs.slice(i * PROOF_BYTES, (i + 1) * PROOF_BYTES);
+  }
+
+  /** Whether the worker has written the proof of `slot` (tests and diagnostics). */
+  isReady(slot: bigint): boolean {
+    const i = Number(slot - this.firstSlot);
+    return i >= 0 && i < this.count && Atomics.load(this.done, i) === 1;
   }
 
   /** Stops the worker on this run (it finishes the proof in hand). */

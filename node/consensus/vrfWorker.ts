@@ -1,47 +1,32 @@
 import { parentPort } from "node:worker_threads";
 import { randaoMessage } from "./messages";
-import { vrfProveBatch, vrfProveNow } from "./vrf";
+import { vrfProveBatch } from "./vrf";
 
 /**
- * The VRF worker thread (started by vrfPrecompute.ts). It runs the producer's own `vrfProveNow`, so its
+ * The VRF worker thread (started by vrfPrecompute.ts). It runs the producer's own `vrfProve`, so its
  * proofs are exactly the ones the producer would compute.
  */
 
 /** A job for the worker. */
-export type WorkerJob =
-  | {
-      /** One proof, answered by message. */
-      type: "one";
-      /** Cache key of the answer. */
-      key: string;
-      sk: Uint8Array;
-      alpha: Uint8Array;
-    }
-  | {
-      /** RANDAO proofs of consecutive slots, written to shared memory (see ProofRun). */
-      type: "run";
-      sk: Uint8Array;
-      chainId: bigint;
-      firstSlot: bigint;
-      count: number;
-      /** Int32[1]: the next unclaimed index. */
-      next: SharedArrayBuffer;
-      /** Int32[count]: 1 once the proof of an index is written. */
-      done: SharedArrayBuffer;
-      /** count × 130 bytes of proofs. */
-      proofs: SharedArrayBuffer;
-    };
-
-/** The answer to a "one" job (proof null when proving failed: the producer then proves in place). */
-export interface WorkerAnswer {
-  key: string;
-  proof: Uint8Array | null;
+export interface WorkerJob {
+  /** RANDAO proofs of consecutive slots, written to shared memory (see ProofRun). */
+  type: "run";
+  sk: Uint8Array;
+  chainId: bigint;
+  firstSlot: bigint;
+  count: number;
+  /** Int32[1]: the next unclaimed index. */
+  next: SharedArrayBuffer;
+  /** Int32[count]: 1 once the proof of an index is written. */
+  done: SharedArrayBuffer;
+  /** count × 130 bytes of proofs. */
+  proofs: SharedArrayBuffer;
 }
 
 /** Indices the worker claims at once: their hashes to the curve share one field inversion. */
 const CHUNK = 8;
 
-function runProofs(job: Extract<WorkerJob, { type: "run" }>): void {
+function runProofs(job: WorkerJob): void {
   const next = new Int32Array(job.next);
   const done = new Int32Array(job.done);
   const proofs = new Uint8Array(job.proofs);
@@ -62,23 +47,11 @@ function runProofs(job: Extract<WorkerJob, { type: "run" }>): void {
 }
 
 if (parentPort) {
-  const port = parentPort;
-  port.on("message", (job: WorkerJob) => {
-    if (job.type === "run") {
-      try {
-        runProofs(job);
-      } catch {
-        // The producer proves whatever is left in place.
-      }
-      return;
-    }
-    let proof: Uint8Array | null = null;
+  parentPort.on("message", (job: WorkerJob) => {
     try {
-      proof = vrfProveNow(job.sk, job.alpha);
+      runProofs(job);
     } catch {
-      proof = null;
+      // The producer proves whatever is left in place.
     }
-    const answer: WorkerAnswer = { key: job.key, proof };
-    port.postMessage(answer);
   });
 }

@@ -192,8 +192,12 @@ export class P2PNetwork extends EventEmitter {
   /** Publishes a message; no-op without subscribed peers. */
   async publish(kind: GossipKind, data: Uint8Array): Promise<void> {
     if (this.stopped) return;
+    const topic = this.topicOf[kind];
+    // A lone devnet has no peers: skip hashing and caching a message nobody can receive (a peer that
+    // joins later syncs blocks by range and reads votes and evidence from them).
+    if (this.host.services.pubsub.getSubscribers(topic).length === 0) return;
     try {
-      await this.host.services.pubsub.publish(this.topicOf[kind], data);
+      await this.host.services.pubsub.publish(topic, data);
     } catch (err) {
       // "Duplicate" means the message came to us by gossip first: nothing to do.
       if (!/duplicate/i.test(errorMessage(err))) this.opts.log.warn(`p2p: publish ${kind} failed: ${errorMessage(err)}`);

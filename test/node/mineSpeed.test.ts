@@ -15,7 +15,7 @@ import { hashToCurveBatch, hashToCurveCompressed, hashToCurveEngine } from "../.
 import { randaoMessage } from "../../node/consensus/messages";
 import { PosEngine } from "../../node/consensus/pos";
 import type { BlockMeta, Validator } from "../../node/consensus/types";
-import { vrfProofRun, vrfProve, vrfProveBatch, vrfProveNow, vrfVerify } from "../../node/consensus/vrf";
+import { vrfProofRun, vrfProve, vrfProveBatch, vrfVerify } from "../../node/consensus/vrf";
 import { keccak, loadNativeCrypto } from "../../node/execution/crypto";
 
 const DST = "LUXTENSOR-VRF-V1_XMD:SHA-256_SSWU_RO_";
@@ -78,7 +78,7 @@ describe("hardhat_mine shortcuts", function () {
         expect(run.stats.fromWorker + run.stats.inPlace).to.equal(count);
         for (let i = 0; i < count; i++) {
           const alpha = randaoMessage(chainId, first + BigInt(i));
-          expect(bytesToHex(proofs[i]), `slot ${first + BigInt(i)}`).to.equal(bytesToHex(vrfProveNow(sk, alpha)));
+          expect(bytesToHex(proofs[i]), `slot ${first + BigInt(i)}`).to.equal(bytesToHex(vrfProve(sk, alpha)));
           expect(vrfVerify(proofs[i], alpha).signer).to.equal(computeAddress(bytesToHex(secp256k1.getPublicKey(sk, true))));
         }
       } finally {
@@ -86,9 +86,9 @@ describe("hardhat_mine shortcuts", function () {
       }
     });
 
-    it("a batch of proofs (what the worker computes per claim) equals vrfProveNow one by one", () => {
+    it("a batch of proofs (what the worker computes per claim) equals vrfProve one by one", () => {
       const alphas = Array.from({ length: 9 }, (_, i) => randaoMessage(chainId, 500n + BigInt(i)));
-      expect(vrfProveBatch(sk, alphas).map(bytesToHex)).to.deep.equal(alphas.map((a) => bytesToHex(vrfProveNow(sk, a))));
+      expect(vrfProveBatch(sk, alphas).map(bytesToHex)).to.deep.equal(alphas.map((a) => bytesToHex(vrfProve(sk, a))));
     });
 
     it("covers only its key and slots; the engine proves anything else in place, identical to propose", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { LuxError } from "../../node/errors";
 import { randaoMessage } from "../../node/consensus/messages";
-import { vrfOutput, vrfPrecompute, vrfPrecomputed, vrfProve, vrfVerify } from "../../node/consensus/vrf";
+import { vrfOutput, vrfProofRun, vrfProve, vrfVerify } from "../../node/consensus/vrf";
 
 const WORKER_WAIT_MS = 20_000;
 
@@ -23,16 +23,23 @@ describe("VRF shortcuts of the block producer", () => {
     expect(() => vrfOutput(proof.subarray(1))).to.throw(LuxError, /130 bytes/);
   });
 
-  it("a proof the worker made ahead is byte-identical to one computed in place", async () => {
-    const alpha = randaoMessage(31337n, 78n);
-    const inPlace = vrfProve(sk, alpha);
-    vrfPrecompute(sk, alpha);
-    await until(() => vrfPrecomputed(sk, alpha), WORKER_WAIT_MS);
-    const fromWorker = vrfProve(sk, alpha);
-    expect(fromWorker).to.deep.equal(inPlace);
-    // The entry is used once.
-    expect(vrfPrecomputed(sk, alpha)).to.equal(false);
-    expect(vrfVerify(fromWorker, alpha).output).to.deep.equal(vrfOutput(inPlace));
+  it("proofs the worker made ahead for a run of slots (automine's next slots) are byte-identical to ones computed in place", async () => {
+    const chainId = 31337n;
+    const run = vrfProofRun(sk, chainId, 78n, 16);
+    try {
+      await until(() => run.isReady(93n), WORKER_WAIT_MS);
+      for (let slot = 78n; slot < 94n; slot++) {
+        const alpha = randaoMessage(chainId, slot);
+        const proof = run.proof(slot);
+        expect(proof, `slot ${slot}`).to.deep.equal(vrfProve(sk, alpha));
+        expect(vrfVerify(proof, alpha).output).to.deep.equal(vrfOutput(proof));
+      }
+      expect(run.stats).to.deep.equal({ fromWorker: 16, inPlace: 0 });
+      expect(run.covers(sk, 94n)).to.equal(false);
+      expect(run.covers(new Uint8Array(32).fill(0x43), 80n)).to.equal(false);
+    } finally {
+      run.close();
+    }
   });
 
   it("the attacker: a proof for another slot, a swapped Gamma or an off-curve point never verifies", () => {
