@@ -25,6 +25,12 @@ const MAX_PENDING_PER_TARGET = 256;
 const MAX_OBSERVED_PROPOSALS = 2048;
 
 
+/** This node's own vote being counted: its anti-slashing record (written first) and how to send it. */
+interface OwnVote {
+  record: [string, Uint8Array];
+  publish: () => void;
+}
+
 function cpRaw(c: Checkpoint): Uint8Array[] {
   return [c.hash, bigIntToUnpaddedBytes(c.number), bigIntToUnpaddedBytes(c.slot)];
 }
@@ -133,13 +139,18 @@ export class VoteService {
   }
 
   /** Counts a verified vote; returns what changed. Publishes new evidence; persists and applies finality. */
-  async count(cv: CountedVote): Promise<VoteEffect> {
+  async count(cv: CountedVote, own?: OwnVote): Promise<VoteEffect> {
     const effect = await this.tracker.add(cv);
+    const moved = effect.fresh && (effect.justified.length > 0 || effect.finalized !== undefined);
+    const writes: [string, Uint8Array][] = own ? [own.record] : [];
+    if (moved) writes.push([FINALITY_META, RLP.encode([cpRaw(this.tracker.justified), cpRaw(this.tracker.finalized)])]);
+    // One atomic write per block: this node's vote is on disk before anyone can see it (gossip, a proposal).
+    if (writes.length > 0) await this.chain.store.putMetas(writes);
+    own?.publish();
     if (!effect.fresh) return effect;
     this.remember(cv.vote);
     if (effect.evidence) this.addEvidence(effect.evidence, true);
-    if (effect.justified.length > 0 || effect.finalized) {
-      await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(this.tracker.justified), cpRaw(this.tracker.finalized)]));
+    if (moved) {
       this.chain.setFinality(this.tracker.justified, this.tracker.finalized);
       if (effect.finalized) this.log.info(`finalized block #${effect.finalized.number} ${bytesToHex(effect.finalized.hash).slice(0, 18)}…`);
     }
@@ -345,11 +356,12 @@ export class VoteService {
       // Never two votes for one height, never a surround: targets and sources only move up.
       if (last && (target.number <= last.target || source.number < last.source)) continue;
       this.lastVote.set(signer, { target: target.number, source: source.number });
-      await this.chain.store.putMeta(`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(target.number), bigIntToUnpaddedBytes(source.number)]));
       const unsigned = { source, target };
       const vote: Vote = { ...unsigned, signature: signDigest(voteSigningRoot(this.chain.config.chainId, unsigned), key) };
-      this.publish({ topic: "vote", data: encodeVote(vote) });
-      await this.count({ vote, signer, validator: v.address, stake: v.stake, totalStake: epoch.totalStake });
+      await this.count({ vote, signer, validator: v.address, stake: v.stake, totalStake: epoch.totalStake }, {
+        record: [`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(target.number), bigIntToUnpaddedBytes(source.number)])],
+        publish: () => this.publish({ topic: "vote", data: encodeVote(vote) }),
+      });
     }
   }
 }

@@ -243,6 +243,10 @@ export class LevelChainStore implements ChainStore {
     await this.db.put(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)), value);
   }
 
+  async putMetas(entries: [string, Uint8Array][]): Promise<void> {
+    await this.db.batch(entries.map(([name, value]) => ({ type: "put" as const, key: key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)), value })));
+  }
+
   async deleteMeta(name: string): Promise<void> {
     await this.db.del(key(KeyPrefix.meta, utf8ToBytes(`x:${name}`)));
   }

@@ -130,6 +130,8 @@ export interface ChainStore {
   getMeta(name: string): Promise<Uint8Array | undefined>;
   /** Writes a metadata value. */
   putMeta(name: string, value: Uint8Array): Promise<void>;
+  /** Several meta entries in one atomic write. */
+  putMetas(entries: [string, Uint8Array][]): Promise<void>;
   /** Deletes a metadata value (no-op when absent). */
   deleteMeta(name: string): Promise<void>;
   /**
