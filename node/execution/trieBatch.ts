@@ -4,6 +4,7 @@ import {
 } from "@ethereumjs/mpt";
 import type { BatchDBOp } from "@ethereumjs/util";
 import { LuxError } from "../errors";
+import { LruMap } from "../chain/lru";
 
 /**
  * Writes many keys into a Merkle-Patricia trie in one pass. The stock `put` walks the path and re-hashes
@@ -46,6 +47,15 @@ interface Item {
 }
 
 const BRANCH_WIDTH = 16;
+const HASH_BYTES = 32;
+/**
+ * Decoded nodes by hash, shared by every trie: a node is content-addressed, so an entry is never stale.
+ * Each block's flush walks down through the nodes the previous flush wrote (the root and the branches
+ * under it change every block); without this they were read back from the database and RLP-decoded.
+ */
+const NODE_CACHE = 20_000;
+const decoded = new LruMap<string, Mem>(NODE_CACHE);
+const hashKey = (hash: Uint8Array): string => Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("hex");
 
 function bytesToNibbles(b: Uint8Array): Nibbles {
   const out: Nibbles = new Array(b.length * 2);
@@ -114,9 +124,20 @@ function splitExt(ext: { path: Nibbles; child: Child }, at: number): Mem {
   return at > 0 ? { t: "ext", path: ext.path.slice(0, at), child: branch } : branch;
 }
 
+async function load(trie: MerklePatriciaTrie, ref: Ref): Promise<Mem> {
+  if (!(ref instanceof Uint8Array) || ref.length !== HASH_BYTES) return fromNode(await trie.lookupNode(ref as Uint8Array));
+  const k = hashKey(ref);
+  let node = decoded.get(k);
+  if (!node) {
+    node = fromNode(await trie.lookupNode(ref));
+    decoded.set(k, node);
+  }
+  return node;
+}
+
 async function apply(trie: MerklePatriciaTrie, child: Child | null, items: Item[]): Promise<Mem> {
   if (child === null) return build(items);
-  const node = child.t === "ref" ? fromNode(await trie.lookupNode(child.ref as Uint8Array)) : child;
+  const node = child.t === "ref" ? await load(trie, child.ref) : child;
   if (node.t === "leaf") {
     // A leaf is a one-key subtree: rebuild it with the new keys (an equal key replaces its value).
     const merged = items.some((i) => compareNibbles(i.nib, node.path) === 0) ? items : [...items, { nib: node.path, value: node.value }].sort((a, b) => compareNibbles(a.nib, b.nib));
@@ -137,18 +158,31 @@ async function apply(trie: MerklePatriciaTrie, child: Child | null, items: Item[
 function encode(t: TrieInternals, child: Child, top: boolean, ops: BatchDBOp[]): Ref {
   if (child.t === "ref") return child.ref;
   let node: MPTNode;
-  if (child.t === "leaf") node = new LeafMPTNode(child.path, child.value);
-  else if (child.t === "ext") node = new ExtensionMPTNode(child.path, encode(t, child.child, false, ops) as Uint8Array);
-  else {
-    node = new BranchMPTNode();
-    child.children.forEach((c, i) => {
-      if (c !== null) (node as BranchMPTNode).setBranch(i, encode(t, c, false, ops));
+  // The node as stored: children by reference (what `load` would decode from its bytes).
+  let stored: Mem;
+  if (child.t === "leaf") {
+    node = new LeafMPTNode(child.path, child.value);
+    stored = child;
+  } else if (child.t === "ext") {
+    const ref = encode(t, child.child, false, ops);
+    node = new ExtensionMPTNode(child.path, ref as Uint8Array);
+    stored = { t: "ext", path: child.path, child: { t: "ref", ref } };
+  } else {
+    const branch = new BranchMPTNode();
+    const children: (Child | null)[] = child.children.map((c, i) => {
+      if (c === null) return null;
+      const ref = encode(t, c, false, ops);
+      branch.setBranch(i, ref);
+      return { t: "ref", ref };
     });
+    node = branch;
+    stored = { t: "branch", children };
   }
   const bytes = node.serialize();
-  if (bytes.length >= 32 || top) {
+  if (bytes.length >= HASH_BYTES || top) {
     const hash = t.hash(bytes);
     ops.push({ type: "put", key: t._getDbKey(hash), value: bytes });
+    decoded.set(hashKey(hash), stored);
     return hash;
   }
   return node.raw() as Ref;

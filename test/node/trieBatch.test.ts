@@ -41,6 +41,29 @@ describe("batched trie writes (the state flush)", function () {
     );
   });
 
+  it("successive batches on one trie — each walking the nodes the previous one wrote, decoded from the node cache — keep the stock root", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.tuple(fc.nat(), bytes(20, 20), bytes(1, 80), fc.boolean()), { minLength: 1, maxLength: 30 }), { minLength: 2, maxLength: 5 }),
+        async (batches) => {
+          const stock = newTrie();
+          const batched = newTrie();
+          const keys: Uint8Array[] = [];
+          for (const updates of batches) {
+            const puts = updates.map(([i, k, v, existing]) => ({ key: existing && keys.length > 0 ? keys[i % keys.length] : k, value: v }));
+            for (const p of puts) {
+              keys.push(p.key);
+              await stock.put(p.key, p.value);
+            }
+            await trieBatchPut(batched, puts);
+            expect(bytesToHex(batched.root())).to.equal(bytesToHex(stock.root()));
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("refuses deletions and keys of mixed length with a clear error", async () => {
     await expectReject(trieBatchPut(newTrie(), [{ key: new Uint8Array(20), value: new Uint8Array(0) }]), /no deletions/);
     const raw = new MerklePatriciaTrie({ db: new MapDB(), valueEncoding: "view" as never });
