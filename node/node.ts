@@ -184,7 +184,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
         gasLimit: () => config.gasLimit,
         nextBaseFee: () => chain.nextBaseFee(),
         account: async (address: Address) => {
-          const a = await (await chain.headState()).getAccount(address);
+          const a = await chain.headAccount(address);
           return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
         },
       },

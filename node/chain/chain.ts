@@ -4,7 +4,7 @@ import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
 import {
-  Address, KECCAK256_RLP, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes,
+  Address, KECCAK256_RLP, bytesToHex, createAddressFromString, type Account, createZeroAddress, equalsBytes, hexToBytes,
 } from "@ethereumjs/util";
 import { createChainCommon } from "../config";
 import type { ChainConfig } from "../config/types";
@@ -228,6 +228,20 @@ export class Chain extends EventEmitter {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * An account in the head state (undefined: none). Whenever the block builder's state stands exactly on
+   * the head (same root, nothing unflushed: not in the middle of a build, edit or reorg) its warm cache
+   * holds every account recent blocks touched — the senders whose next transactions the pool is about to
+   * check — and answers synchronously; anything else is read from the shared head state.
+   */
+  async headAccount(address: Address): Promise<Account | undefined> {
+    if (equalsBytes(this.sm.currentRoot(), this.headStateRoot())) {
+      const cached = this.sm.cachedAccount(address);
+      if (cached !== undefined) return cached ?? undefined;
+    }
+    return (await this.headState()).getAccount(address);
   }
 
   /** Consensus view of a block. */

@@ -1,7 +1,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { CODEHASH_PREFIX, CacheType, Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { Account, bytesToUnprefixedHex, concatBytes, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
+import { Account, bytesToUnprefixedHex, concatBytes, createAccountFromRLP, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
 import type { Common } from "@ethereumjs/common";
 import { LuxError } from "../errors";
 import { keccak } from "./crypto";
@@ -12,6 +12,12 @@ const STORAGE_WORD_BYTES = 32;
 const ACCOUNT_CACHE = 100_000;
 const STORAGE_CACHE = 100_000;
 const CODE_CACHE = 5_000;
+
+/** The internals of an ethereumjs state cache that tell whether it holds unflushed changes. */
+interface DiffTracked {
+  _checkpoints: number;
+  _diffCache: Map<string, unknown>[];
+}
 
 /**
  * MerkleStateManager whose SSTOREs stay in the storage cache until the end-of-block flush. The stock
@@ -75,6 +81,30 @@ export class LuxStateManager extends MerkleStateManager {
     }
     await trieBatchPut(this._trie, puts);
     for (const key of dels) await this._trie.del(key);
+  }
+
+  /** The state root as it stands (the trie's root; uncommitted cache changes are not in it). */
+  currentRoot(): Uint8Array {
+    return this._trie.root();
+  }
+
+  /**
+   * The account as this state manager's cache holds it, without touching the trie: an Account, null when
+   * cached as absent, undefined when not cached — or when the cache holds anything the trie (its
+   * `currentRoot`) does not: an open checkpoint, or changes not yet flushed.
+   */
+  cachedAccount(address: Address): Account | null | undefined {
+    if (this._checkpointCount !== 0 || !this.flushed()) return undefined;
+    const elem = this._caches?.account?.get(address);
+    if (elem === undefined) return undefined;
+    return elem.accountRLP !== undefined ? createAccountFromRLP(elem.accountRLP) : null;
+  }
+
+  // ethereumjs' caches keep their unflushed changes in a per-checkpoint diff map (not public API).
+  private flushed(): boolean {
+    const caches = this._caches as unknown as Record<"account" | "storage" | "code", DiffTracked | undefined> | undefined;
+    if (!caches) return false;
+    return [caches.account, caches.storage, caches.code].every((c) => c === undefined || (c._diffCache[c._checkpoints]?.size ?? 0) === 0);
   }
 
   /** A copy reading the same database, with its own caches (RPC reads never disturb block building). */
