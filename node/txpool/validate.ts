@@ -57,6 +57,9 @@ export function decodeRawTx(raw: Uint8Array, common: Common, chainId: bigint): T
   // so they can stand in for it in the hash (cached by ethereumjs) and in the transactions root.
   if (!equalsBytes(tx.serialize(), raw)) throw new LuxError("INVALID_TRANSACTION", "invalid transaction: non-canonical encoding");
   tx.cache.hash = keccak(raw);
+  // A typed transaction's serialization is its raw bytes: blocks (stored, gossiped, hashed) reuse them
+  // instead of re-encoding every field. Legacy ones enter a block body as their field list (`raw()`).
+  if (tx.type !== TransactionType.Legacy) Object.defineProperty(tx, "serialize", { value: () => raw, enumerable: false });
   return tx;
 }
 
