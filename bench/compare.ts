@@ -15,6 +15,9 @@ import { BENCH_CHAIN_ID, SERVERS, startServer, type Server } from "./lib/servers
 import type { PhaseResult } from "./lib/stats";
 import { buildWorkload, type Load, type Workload } from "./lib/workload";
 
+/** Width of the server-name column (the longest name fits). */
+const NAME_WIDTH = 36;
+
 const env = (name: string, dflt: number): number => {
   const v = Number(process.env[name] ?? dflt);
   if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer, got ${process.env[name]}`);
@@ -39,7 +42,7 @@ async function phase(server: Server, name: Phase, load: Load, run: (s: Server, l
   const r = await run(server, load);
   const ok = await countSuccess(server.url, load.bySender.flat().map((raw) => keccak256(raw)));
   if (ok !== load.count) throw new Error(`${server.spec.name} ${name}: only ${ok}/${load.count} receipts succeeded`);
-  console.log(`  ${server.spec.name.padEnd(22)} ${name.padEnd(14)} ${fmtRow(r)}`);
+  console.log(`  ${server.spec.name.padEnd(NAME_WIDTH)} ${name.padEnd(14)} ${fmtRow(r)}`);
   return r;
 }
 
@@ -90,14 +93,14 @@ async function main(): Promise<void> {
   console.log(`\nload average ${load()} at the end\n`);
   for (const p of PHASES) {
     console.log(`${p}`);
-    console.log(`  ${"node".padEnd(22)} ${"tx/s".padStart(7)}  ${"send p50".padStart(9)}  ${"send p99".padStart(9)}  ${"in block p50".padStart(12)}  ${"cpu ms/tx".padStart(9)}`);
+    console.log(`  ${"node".padEnd(NAME_WIDTH)} ${"tx/s".padStart(7)}  ${"send p50".padStart(9)}  ${"send p99".padStart(9)}  ${"in block p50".padStart(12)}  ${"cpu ms/tx".padStart(9)}`);
     for (const key of keys) {
       const r = results.get(key);
       const name = SERVERS[key]?.name ?? key;
-      if (r instanceof Error || !r) console.log(`  ${name.padEnd(22)} failed`);
+      if (r instanceof Error || !r) console.log(`  ${name.padEnd(NAME_WIDTH)} failed`);
       else if (r[p]) {
         const x = r[p] as PhaseResult;
-        console.log(`  ${name.padEnd(22)} ${num(x.tps).padStart(7)}  ${`${num(x.sendP50, 1)} ms`.padStart(9)}  ${`${num(x.sendP99, 1)} ms`.padStart(9)}  ${`${num(x.inclusionP50)} ms`.padStart(12)}  ${num(x.cpuPerTx, 2).padStart(9)}`);
+        console.log(`  ${name.padEnd(NAME_WIDTH)} ${num(x.tps).padStart(7)}  ${`${num(x.sendP50, 1)} ms`.padStart(9)}  ${`${num(x.sendP99, 1)} ms`.padStart(9)}  ${`${num(x.inclusionP50)} ms`.padStart(12)}  ${num(x.cpuPerTx, 2).padStart(9)}`);
       }
     }
   }

@@ -137,6 +137,9 @@ const tsNode = (entry: string, extra: string[]): { cmd: string; args: string[] }
   args: ["--max-semi-space-size=64", ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "-r", "ts-node/register/transpile-only", entry, ...extra],
 });
 
+/** Block interval of interval mining, matched to anvil's `--block-time 0.2` so the two are compared block for block. */
+const INTERVAL_SLOT_MS = 200;
+
 const devnet = (name: string, automine: boolean): ServerSpec => ({
   name,
   chainId: BENCH_CHAIN_ID,
@@ -144,7 +147,7 @@ const devnet = (name: string, automine: boolean): ServerSpec => ({
   command: (port, dir) =>
     tsNode("node/cli/devnet.ts", [
       "--port", String(port), "--data-dir", path.join(dir, "data"), "--no-deploy", "--no-compile", ...(process.env.BENCH_LOG_DIR ? [] : ["--quiet"]),
-      "--chain-id", String(BENCH_CHAIN_ID), ...(automine ? [] : ["--no-automine"]),
+      "--chain-id", String(BENCH_CHAIN_ID), ...(automine ? [] : ["--no-automine", "--slot-time", String(INTERVAL_SLOT_MS)]),
       ...(process.env.BENCH_LUX_FLAGS ?? "").split(" ").filter(Boolean),
     ]),
 });
@@ -155,7 +158,7 @@ const anvilBin = (): string => path.join(ROOT, "node_modules/.bin/anvil");
 /** Every server the comparison knows, by key. */
 export const SERVERS: Record<string, ServerSpec> = {
   devnet: devnet("devnet (automine)", true),
-  "devnet-no-automine": devnet("devnet --no-automine", false),
+  "devnet-no-automine": devnet(`devnet --no-automine --slot-time ${INTERVAL_SLOT_MS}`, false),
   hardhat: {
     name: "hardhat node",
     chainId: BENCH_CHAIN_ID,
