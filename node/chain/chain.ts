@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { Block, createBlockHeaderFromRLP } from "@ethereumjs/block";
+import { Block, type BlockHeader } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { createVM, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface, Message } from "@ethereumjs/evm";
@@ -31,17 +31,14 @@ import { livenessOffenders } from "../consensus/liveness";
 import type { CountedVote } from "../consensus/finality";
 import type { VoteService } from "./votes";
 import { LruMap } from "./lru";
+import { BlockCache, parentInfoOf } from "./blockCache";
+import { branchesBetween, reorgIndexChanges } from "./reorg";
 import type { BlockId, BlockRecord, ChainOptions, DevBlockHooks, HeadRewound, Logger, NewHead, ReorgEvent } from "./types";
 
-/** Decoded blocks kept in memory (a full block holds ~1,400 transfer objects: keep this small). */
-const BLOCK_CACHE = 64;
 const EDITED_BASES = 4096;
-const RECEIPT_CACHE = 128;
 /** Gas given to the deterministic read of the active validator set. */
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
-/** Consensus views of blocks kept in memory (the engine walks up to two epochs back). */
-const META_CACHE = 4096;
-/** Empty blocks of a hardhat_mine run written per LevelDB batch (below META_CACHE: walks back find them). */
+/** Empty blocks of a hardhat_mine run written per LevelDB batch (below blockCache's META_CACHE: walks back find them). */
 const EMPTY_RUN_BATCH = 1000;
 /** Slots of a hardhat_mine run whose RANDAO proofs are made ahead at once (130 bytes of shared memory each). */
 const PROOF_RUN_MAX = 65_536;
@@ -81,10 +78,8 @@ export class Chain extends EventEmitter {
   private branchTip?: Uint8Array;
   private sm!: LuxStateManager;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly blocks = new LruMap<string, BlockRecord>(BLOCK_CACHE);
-  private readonly receipts = new LruMap<string, StoredReceipt[]>(RECEIPT_CACHE);
+  private readonly cache: BlockCache;
   private readonly systemBlocks: SystemBlockIndex;
-  private readonly metas = new LruMap<string, BlockMeta>(META_CACHE);
   /** Dev mode only: timestamp rule and base-fee override of produced blocks. */
   devHooks?: DevBlockHooks;
   /** Dev mode only: the head's state after hardhat_set* edits (the header keeps the root it was sealed with). */
@@ -106,6 +101,7 @@ export class Chain extends EventEmitter {
     super();
     this.common = createChainCommon(config);
     this.systemBlocks = new SystemBlockIndex(store);
+    this.cache = new BlockCache(store, this.common);
     this.engine = new PosEngine({
       config,
       genesisHash: () => this.genesisHash,
@@ -246,28 +242,12 @@ export class Chain extends EventEmitter {
 
   /** Consensus view of a block. */
   parentInfo(head: BlockRecord = this.head): ParentInfo {
-    const h = head.block.header;
-    return { hash: head.hash, number: h.number, slot: head.slot, timestamp: h.timestamp, mixHash: h.mixHash };
+    return parentInfoOf(head);
   }
 
   /** Consensus view of any stored block (any branch), for walking a branch back. */
-  async blockMeta(hash: Uint8Array): Promise<BlockMeta | undefined> {
-    const k = bytesToHex(hash);
-    const hit = this.metas.get(k) ?? this.blocks.get(k);
-    if (hit && "parentHash" in hit) return hit;
-    let meta: BlockMeta | undefined;
-    if (hit && "block" in hit) {
-      meta = { ...this.parentInfo(hit), parentHash: hit.block.header.parentHash };
-    } else {
-      const header = await this.store.getHeader(hash);
-      if (!header) return undefined;
-      const h = createBlockHeaderFromRLP(header, { common: this.common });
-      const slot = (await this.store.getSlot(hash)) ?? (await this.loadBlock(hash))?.slot;
-      if (slot === undefined) return undefined;
-      meta = { hash, number: h.number, slot, timestamp: h.timestamp, mixHash: h.mixHash, parentHash: h.parentHash };
-    }
-    this.metas.set(k, meta);
-    return meta;
+  blockMeta(hash: Uint8Array): Promise<BlockMeta | undefined> {
+    return this.cache.meta(hash);
   }
 
   /**
@@ -381,9 +361,8 @@ export class Chain extends EventEmitter {
           const record: BlockRecord = { ...envelope, hash, senders: [] };
           if (i === 0 && this.editedRoot) this.editedBases.set(bytesToHex(hash), this.editedRoot);
           // The next block's schedule and liveness walk back through these before they are on disk.
-          this.blocks.set(bytesToHex(hash), record);
-          this.metas.set(bytesToHex(hash), { ...this.parentInfo(record), parentHash: parent.hash });
-          this.receipts.set(bytesToHex(hash), receipts);
+          this.cache.add(record, receipts);
+          this.cache.addMeta({ ...parentInfoOf(record), parentHash: parent.hash });
           this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(parent.hash), number: record.block.header.number });
           parent = record;
           last = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "produced" };
@@ -500,8 +479,7 @@ export class Chain extends EventEmitter {
       await this.resetState();
     }
     const record: BlockRecord = { ...envelope, hash, senders };
-    this.blocks.set(bytesToHex(hash), record);
-    this.receipts.set(bytesToHex(hash), receipts);
+    this.cache.add(record, receipts);
     this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
     return { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin: "imported", sideBranch: true };
   }
@@ -653,33 +631,11 @@ export class Chain extends EventEmitter {
   /** Switches the canonical chain to the branch ending at `target` (one atomic batch), then announces it. */
   private async reorgTo(target: BlockRecord, rewind = false): Promise<void> {
     const old = this.head;
-    const removed: BlockRecord[] = [];
-    const adopted: BlockRecord[] = [];
-    let x = old;
-    let y = target;
-    while (x.block.header.number > y.block.header.number) {
-      removed.push(x);
-      x = await this.parentRecord(x);
-    }
-    while (y.block.header.number > x.block.header.number) {
-      adopted.push(y);
-      y = await this.parentRecord(y);
-    }
-    while (!equalsBytes(x.hash, y.hash)) {
-      removed.push(x);
-      adopted.push(y);
-      x = await this.parentRecord(x);
-      y = await this.parentRecord(y);
-    }
+    const { ancestor: x, removed, adopted } = await branchesBetween(old, target, (r) => this.parentRecord(r));
     if (x.block.header.number < this.finalizedCp.number) {
       throw new LuxError("FINALITY_CONFLICT", `refusing a reorg below the final block #${this.finalizedCp.number}`);
     }
-    adopted.reverse();
-    const fee = (r: BlockRecord): bigint => (r.block.header.baseFeePerGas ?? 0n) * r.block.header.gasUsed;
-    const adoptedTx = new Set(adopted.flatMap((r) => r.block.transactions.map((t) => bytesToHex(t.hash()))));
-    // A removed block's system receipt (its hash is per block) leaves the index with its transactions.
-    const dropTxHashes = [...removed.flatMap((r) => r.block.transactions.map((t) => t.hash())).filter((h) => !adoptedTx.has(bytesToHex(h))), ...removed.map((r) => systemReceiptHash(r.hash))];
-    const totalBurned = this.totalBurned - removed.reduce((s, r) => s + fee(r), 0n) + adopted.reduce((s, r) => s + fee(r), 0n);
+    const { dropTxHashes, totalBurned } = reorgIndexChanges({ removed, adopted }, this.totalBurned);
     const oldN = old.block.header.number;
     const newN = target.block.header.number;
     const adoptedReceipts = await Promise.all(adopted.map(async (r) => (await this.getReceipts(r.hash)) ?? []));
@@ -772,8 +728,7 @@ export class Chain extends EventEmitter {
     this.tree.add({ hash: bytesToHex(hash), parent: bytesToHex(block.header.parentHash), number: block.header.number });
     for (const e of envelope.evidence) await this.store.putMeta(`evidence:${bytesToHex(evidenceId(this.config.chainId, e))}`, new Uint8Array([1]));
     if (envelope.evidence.length > 0 || receipts.length > res.receipts.length) await this.systemBlocks.mark(block.header.number, hash);
-    this.blocks.set(bytesToHex(hash), record);
-    this.receipts.set(bytesToHex(hash), receipts);
+    this.cache.add(record, receipts);
     const out: NewHead = { record, receipts, proposer: duty.proposer, elapsedMs: performance.now() - started, origin };
     this.emit("head", out);
     return out;
@@ -789,26 +744,17 @@ export class Chain extends EventEmitter {
 
   /** Puts a block into the cache (test support writing history straight to the store). */
   remember(rec: BlockRecord): void {
-    this.blocks.set(bytesToHex(rec.hash), rec);
+    this.cache.add(rec);
   }
 
   /** Any stored block by hash, canonical or not (cached). */
-  async loadBlock(hash: Uint8Array): Promise<BlockRecord | undefined> {
-    const k = bytesToHex(hash);
-    const hit = this.blocks.get(k);
-    if (hit) return hit;
-    const data = await this.store.getEnvelope(hash);
-    if (!data) return undefined;
-    const env = decodeEnvelope(data, this.common);
-    const senders = (await this.store.getSenders(hash)) ?? [];
-    const rec: BlockRecord = { ...env, hash, senders };
-    this.blocks.set(k, rec);
-    return rec;
+  loadBlock(hash: Uint8Array): Promise<BlockRecord | undefined> {
+    return this.cache.block(hash);
   }
 
   /** True when a block with this hash is stored (any branch). */
-  async hasBlock(hash: Uint8Array): Promise<boolean> {
-    return this.blocks.get(bytesToHex(hash)) !== undefined || (await this.store.getHeader(hash)) !== undefined;
+  hasBlock(hash: Uint8Array): Promise<boolean> {
+    return this.cache.has(hash);
   }
 
   /** The last final block. */
@@ -841,21 +787,13 @@ export class Chain extends EventEmitter {
   }
 
   /** A header by hash, without decoding the body. */
-  async getHeader(hash: Uint8Array): Promise<ReturnType<typeof createBlockHeaderFromRLP> | undefined> {
-    const cached = this.blocks.get(bytesToHex(hash));
-    if (cached) return cached.block.header;
-    const data = await this.store.getHeader(hash);
-    return data ? createBlockHeaderFromRLP(data, { common: this.common }) : undefined;
+  getHeader(hash: Uint8Array): Promise<BlockHeader | undefined> {
+    return this.cache.header(hash);
   }
 
   /** Receipts of a block (cached). */
-  async getReceipts(hash: Uint8Array): Promise<StoredReceipt[] | undefined> {
-    const k = bytesToHex(hash);
-    const hit = this.receipts.get(k);
-    if (hit) return hit;
-    const r = await this.store.getReceipts(hash);
-    if (r) this.receipts.set(k, r);
-    return r;
+  getReceipts(hash: Uint8Array): Promise<StoredReceipt[] | undefined> {
+    return this.cache.receiptsOf(hash);
   }
 
   private headStateCache?: { root: Uint8Array; sm: Promise<LuxStateManager> };

@@ -37,10 +37,14 @@ export class RpcDispatcher implements RpcHandler {
 
   async handle(body: unknown, conn: Connection | undefined, outer: AbortSignal): Promise<Json | undefined> {
     const limit = this.ctx.limits.requestTimeoutMs;
-    const timeout = new AbortController();
+    // One controller for both causes (time-out, client gone): AbortSignal.any cost ~20 µs a request.
+    const request = new AbortController();
     const timed = !(Array.isArray(body) ? body : [body]).some((r) => this.isUntimed(r));
-    const timer = timed ? setTimeout(() => timeout.abort(new LuxError("TIMEOUT", `request timed out after ${limit} ms (limit: --rpc-timeout)`)), limit) : undefined;
-    const signal = AbortSignal.any([outer, timeout.signal]);
+    const timer = timed ? setTimeout(() => request.abort(new LuxError("TIMEOUT", `request timed out after ${limit} ms (limit: --rpc-timeout)`)), limit) : undefined;
+    const onOuter = (): void => request.abort(outer.reason);
+    if (outer.aborted) onOuter();
+    else outer.addEventListener("abort", onOuter, { once: true });
+    const signal = request.signal;
     const aborted = rejectOnAbort(signal);
     const scope: RequestScope = { signal };
     try {
@@ -56,6 +60,7 @@ export class RpcDispatcher implements RpcHandler {
       return await this.one(body, conn, scope, aborted.promise);
     } finally {
       clearTimeout(timer);
+      outer.removeEventListener("abort", onOuter);
       aborted.dispose();
     }
   }
