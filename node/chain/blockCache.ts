@@ -11,7 +11,7 @@ import type { BlockRecord } from "./types";
 const BLOCK_CACHE = 64;
 const RECEIPT_CACHE = 128;
 /** Consensus views of blocks kept in memory (the engine walks up to two epochs back). */
-export const META_CACHE = 4096;
+const META_CACHE = 4096;
 
 /** The consensus view of a block as a parent: what the schedule and the next block's environment read. */
 export function parentInfoOf(rec: BlockRecord): ParentInfo {

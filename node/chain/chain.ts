@@ -38,7 +38,7 @@ import type { BlockId, BlockRecord, ChainOptions, DevBlockHooks, HeadRewound, Lo
 const EDITED_BASES = 4096;
 /** Gas given to the deterministic read of the active validator set. */
 const ACTIVE_SET_CALL_GAS = 30_000_000n;
-/** Empty blocks of a hardhat_mine run written per LevelDB batch (below blockCache's META_CACHE: walks back find them). */
+/** Empty blocks of a hardhat_mine run written per LevelDB batch (below BlockCache's consensus-view cache: walks back find them). */
 const EMPTY_RUN_BATCH = 1000;
 /** Slots of a hardhat_mine run whose RANDAO proofs are made ahead at once (130 bytes of shared memory each). */
 const PROOF_RUN_MAX = 65_536;
@@ -332,18 +332,17 @@ export class Chain extends EventEmitter {
       const empty = strictSource([]);
       // The run's slots are consecutive and known ahead: their RANDAO proofs are made ahead, in parallel
       // (consensus/vrfPrecompute.ts); a slot or key outside the planned run is proved in place.
-      let run: { first: bigint; end: bigint; proposals: ProposalRun } | undefined;
+      let run: ProposalRun | undefined;
       try {
         for (let i = 0; i < count; i++) {
           const started = performance.now();
           const { duty, key, timestamp } = await plan(parent);
-          if (!run || duty.slot < run.first || duty.slot >= run.end) {
-            run?.proposals.close();
-            const n = Math.min(count - i, PROOF_RUN_MAX);
-            run = { first: duty.slot, end: duty.slot + BigInt(n), proposals: this.engine.proposeRun(key, duty.slot, n) };
+          if (!run?.covers(key, duty.slot)) {
+            run?.close();
+            run = this.engine.proposeRun(key, duty.slot, Math.min(count - i, PROOF_RUN_MAX));
           }
           const ts = this.timestampFor(parent, duty.slot, Date.now(), timestamp);
-          const proposal = run.proposals.propose(this.parentInfo(parent), duty.slot, key);
+          const proposal = run.propose(this.parentInfo(parent), duty.slot, key);
           const fields = { slot: duty.slot, reveal: proposal.reveal, votes: [], evidence: [] };
           const env = this.childEnv(parent, duty.slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: proposal.mixHash, extraData: consensusCommitment(fields) });
           env.baseFeePerGas = this.nextBaseFee(parent);
@@ -383,7 +382,7 @@ export class Chain extends EventEmitter {
           }
         }
       } finally {
-        run?.proposals.close();
+        run?.close();
       }
       return last;
     });

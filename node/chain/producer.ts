@@ -60,7 +60,7 @@ export class Producer {
   private stopped = true;
   private lastMissedSlot = -1n;
   /** Dev mode: the proof run serving the next slots. */
-  private proofs?: { key: Uint8Array; first: bigint; end: bigint; run: ProposalRun };
+  private proofs?: ProposalRun;
   /** When the last block holding transactions was committed. */
   private lastBusyEnd = 0;
   /** When the last block was committed (any origin). */
@@ -98,7 +98,7 @@ export class Producer {
     if (this.timer) clearTimeout(this.timer);
     this.pool.off("tx", this.onTx);
     await this.building;
-    this.proofs?.run.close();
+    this.proofs?.close();
     this.proofs = undefined;
   }
 
@@ -232,12 +232,10 @@ export class Producer {
 
   /** The dev proof run covering `slot` with `key`: the current one, or a new one starting at `slot`. */
   private devProofs(key: Uint8Array, slot: bigint): ProposalRun {
-    const p = this.proofs;
-    if (p && p.key === key && slot >= p.first && slot < p.end) return p.run;
-    p?.run.close();
-    const run = this.chain.engine.proposeRun(key, slot, DEV_PROOF_RUN);
-    this.proofs = { key, first: slot, end: slot + BigInt(DEV_PROOF_RUN), run };
-    return run;
+    if (this.proofs?.covers(key, slot)) return this.proofs;
+    this.proofs?.close();
+    this.proofs = this.chain.engine.proposeRun(key, slot, DEV_PROOF_RUN);
+    return this.proofs;
   }
 
   private async produceAt(slot: bigint, dev: boolean): Promise<NewHead | undefined> {

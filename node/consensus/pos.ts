@@ -126,6 +126,7 @@ export class PosEngine implements ConsensusEngine {
     const run = vrfProofRun(signerKey, this.deps.config.chainId, firstSlot, count);
     return {
       propose: (parent, slot, key) => (run.covers(key, slot) ? this.proposal(parent, run.proof(slot)) : this.propose(parent, slot, key)),
+      covers: (key, slot) => run.covers(key, slot),
       close: () => run.close(),
     };
   }

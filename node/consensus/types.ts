@@ -116,6 +116,8 @@ export interface Proposal {
 export interface ProposalRun {
   /** What `ConsensusEngine.propose` returns for these arguments (any slot or key, in the run or not). */
   propose(parent: ParentInfo, slot: bigint, signerKey: Uint8Array): Proposal;
+  /** Whether the run made (or is making) the proof of `slot` with `signerKey` ahead. */
+  covers(signerKey: Uint8Array, slot: bigint): boolean;
   /** Stops the work ahead. */
   close(): void;
 }

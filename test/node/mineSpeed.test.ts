@@ -102,6 +102,7 @@ describe("hardhat_mine shortcuts", function () {
         expect(run.covers(sk, 49n)).to.equal(false);
         expect(run.covers(other, 51n)).to.equal(false);
         expect(() => run.proof(54n)).to.throw(RangeError);
+        expect([proposals.covers(sk, 50n), proposals.covers(sk, 53n), proposals.covers(sk, 54n), proposals.covers(other, 51n)]).to.deep.equal([true, true, false, false]);
         const parent = { hash: new Uint8Array(32), number: 7n, slot: 49n, timestamp: 1n, mixHash: keccak(new Uint8Array([9])) };
         for (const [key, slot] of [[sk, 50n], [sk, 53n], [sk, 60n], [other, 51n]] as const) {
           const a = proposals.propose(parent, slot, key);
