@@ -6,6 +6,8 @@ const POLL_MS = 500;
 const MAX_READS = 8;
 /** Pause before reading a block again after a failed (or not yet answerable) read. */
 const RETRY_MS = 50;
+/** A server whose head has not moved for this long while transactions are still awaited has stalled. */
+const STALL_MS = 30_000;
 
 /**
  * Records when each transaction is first seen in a block: subscribes to newHeads over WebSocket and
@@ -27,6 +29,8 @@ export class InclusionWatcher {
   private readonly queue: number[] = [];
   private reading = 0;
   private closed = false;
+  /** When the head was last seen to move (performance.now). */
+  private headMovedAt = 0;
 
   private httpUrl = "";
 
@@ -49,17 +53,42 @@ export class InclusionWatcher {
     }, POLL_MS);
   }
 
-  /** Resolves once every hash in `hashes` was seen in a block, or rejects after `timeoutMs`. */
+  /** Resolves once every hash in `hashes` was seen in a block; rejects after `timeoutMs`, or sooner when the head stops moving (`STALL_MS`). */
   waitAll(hashes: string[], timeoutMs: number): Promise<void> {
     this.wanted = new Set(hashes.filter((h) => !this.seen.has(h)));
     if (this.wanted.size === 0) return Promise.resolve();
+    this.headMovedAt = performance.now();
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${this.wanted.size} transactions not seen in a block after ${timeoutMs} ms`)), timeoutMs);
+      const fail = (what: string): void => {
+        clearTimeout(t);
+        clearInterval(stall);
+        void this.stallReport().then((why) => reject(new Error(`${this.wanted.size} transactions not seen in a block ${what}${why}`)));
+      };
+      const t = setTimeout(() => fail(`after ${timeoutMs} ms`), timeoutMs);
+      const stall = setInterval(() => {
+        if (performance.now() - this.headMovedAt > STALL_MS) fail(`and no new block for ${STALL_MS / 1000} s`);
+      }, POLL_MS);
       this.onAll = () => {
         clearTimeout(t);
+        clearInterval(stall);
         resolve();
       };
     });
+  }
+
+  /**
+   * Why a wait timed out, as far as the server tells: its head and its pool. anvil 1.7.1's automine, for
+   * one, stops mining under the 16-sender client pattern with thousands of transactions left pending.
+   */
+  private async stallReport(): Promise<string> {
+    try {
+      const head = Number(BigInt(await call<string>(this.httpUrl, "eth_blockNumber")));
+      const pool = await call<{ pending?: string; queued?: string }>(this.httpUrl, "txpool_status").catch(() => undefined);
+      const pending = pool?.pending === undefined ? "unknown" : String(Number(BigInt(pool.pending)));
+      return ` (server head #${head}, ${pending} transactions pending in its pool)`;
+    } catch {
+      return " (server not answering)";
+    }
   }
 
   close(): void {
@@ -91,7 +120,10 @@ export class InclusionWatcher {
 
   private onHead(n: number): void {
     for (let k = this.lastRequested + 1; k <= n; k++) this.queue.push(k);
-    if (n > this.lastRequested) this.lastRequested = n;
+    if (n > this.lastRequested) {
+      this.lastRequested = n;
+      this.headMovedAt = performance.now();
+    }
     this.pump();
   }
 
