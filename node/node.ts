@@ -27,6 +27,7 @@ import { Semaphore } from "./rpc/semaphore";
 import { LevelChainStore } from "./storage";
 import { DEFAULT_TXPOOL_OPTIONS, TxPool } from "./txpool";
 import type { PoolTx } from "./txpool/types";
+import { SenderRecovery } from "./txpool/senderRecovery";
 import type { StoredReceipt } from "./storage/types";
 import type { NodeOptions } from "./types";
 import { DevMode } from "./dev/devMode";
@@ -191,6 +192,8 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       { ...DEFAULT_TXPOOL_OPTIONS, ...opts.txpool },
       log,
       path.join(opts.dataDir, TXPOOL_JOURNAL_FILE),
+      // Senders of incoming transactions are recovered on a worker thread, beside RPC and block building.
+      SenderRecovery.shared(),
     );
     // Pending transactions of the previous run come back, revalidated against the head.
     const replay = await pool.restore();

@@ -1,7 +1,7 @@
-import { Worker } from "node:worker_threads";
-import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import { equalsBytes } from "@ethereumjs/util";
 import type { WorkerJob } from "./vrfWorker";
+import { siblingModule, startModuleWorker } from "../workerThread";
 
 /**
  * VRF proofs made ahead on a worker thread. A RANDAO proof depends only on the proposer's key, the chain
@@ -21,26 +21,12 @@ const CLAIMED_WAIT_MS = 50;
 
 let worker: Worker | null | undefined;
 
-/**
- * The worker runs vrfWorker.ts. Under ts-node (how the node runs) the worker needs ts-node too: when the
- * parent's `-r ts-node/register` did not reach it (Hardhat registers ts-node in code), register it there.
- */
-function workerSource(entry: string): string {
-  return [
-    `const entry = ${JSON.stringify(entry)};`,
-    `if (entry.endsWith(".ts") && !require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true });`,
-    `require(entry);`,
-  ].join("\n");
-}
-
 function getWorker(): Worker | null {
   if (worker !== undefined) return worker;
   if (process.env.LUX_VRF_WORKER === "0") return (worker = null);
   try {
-    const entry = join(__dirname, `vrfWorker${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
-    worker = new Worker(workerSource(entry), { eval: true });
-    // Never keeps the process alive, and a failing worker only means proving in place.
-    worker.unref();
+    worker = startModuleWorker(siblingModule(__dirname, "vrfWorker", __filename));
+    // A failing worker only means proving in place.
     worker.on("error", () => {
       worker = null;
     });

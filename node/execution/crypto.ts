@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import type { CustomCrypto } from "@ethereumjs/common";
+import { ecrecover as jsEcrecover } from "@ethereumjs/util";
 import { getBytes, keccak256 as ethersKeccak } from "ethers";
 
 /** What `loadNativeCrypto` found: the primitives to plug into a Common, and which backend each uses. */
@@ -67,7 +68,7 @@ function pad32(bytes: Uint8Array): Uint8Array {
 }
 
 /** Same recovery-id rule as ethereumjs' `ecrecover`: typed txs carry 0/1, legacy carries 27/28 or EIP-155. */
-function recoveryId(v: bigint, chainId?: bigint): number {
+export function recoveryId(v: bigint, chainId?: bigint): number {
   if (v === 0n || v === 1n) return Number(v);
   const id = chainId === undefined ? v - 27n : v - (chainId * 2n + 35n);
   if (id !== 0n && id !== 1n) throw new Error("Invalid signature v value");
@@ -117,4 +118,17 @@ export function keccak(msg: Uint8Array): Uint8Array {
   const fn = loadNativeCrypto().customCrypto.keccak256;
   if (fn) return fn(msg);
   return getBytes(ethersKeccak(msg));
+}
+
+/** Bytes of an address: the last 20 of keccak(public key). */
+const ADDRESS_BYTES = 20;
+
+/**
+ * The address whose key made the 64-byte signature `r‖s` with recovery id 0/1 over `msgHash`
+ * (native libsecp256k1 when loaded); throws when no key did.
+ */
+export function recoverAddress(msgHash: Uint8Array, r: Uint8Array, s: Uint8Array, recid: number): Uint8Array {
+  const recover = loadNativeCrypto().customCrypto.ecrecover ?? jsEcrecover;
+  const publicKey = recover(msgHash, BigInt(recid), r, s);
+  return keccak(publicKey).subarray(-ADDRESS_BYTES);
 }

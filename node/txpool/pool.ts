@@ -7,6 +7,7 @@ import type { Logger } from "../chain/types";
 import { TxJournalFile } from "./journal";
 import { classifyRejection } from "./rejection";
 import { createBlockSource, effectiveTip } from "./source";
+import { SenderRecovery } from "./senderRecovery";
 import { decodeRawTx, feesOf, pinSender } from "./validate";
 import type { PoolChainView, PoolContent, PoolDropReason, PoolTx, SenderQueue, TxPoolOptions } from "./types";
 
@@ -40,6 +41,8 @@ export class TxPool extends EventEmitter {
     private readonly opts: TxPoolOptions,
     private readonly log: Logger,
     journalFile?: string,
+    /** Sender recovery (by default in place; the node passes one with a worker thread). */
+    private readonly recovery: SenderRecovery = new SenderRecovery({ useWorker: false }),
   ) {
     super();
     if (journalFile) this.journal = new TxJournalFile(journalFile, log);
@@ -94,12 +97,7 @@ export class TxPool extends EventEmitter {
       throw new LuxError("OVERSIZED", `oversized data: transaction size ${raw.length}, limit ${this.opts.maxTxBytes}`);
     }
     const tx = decodeRawTx(raw, this.common, this.chain.chainId);
-    let sender;
-    try {
-      sender = pinSender(tx, impersonated);
-    } catch (err) {
-      throw new LuxError("INVALID_SIGNATURE", "invalid sender", { cause: err });
-    }
+    const sender = pinSender(tx, impersonated ?? (await this.recovery.recover(tx)));
     const hash = bytesToHex(tx.hash());
     if (this.byHash.has(hash)) throw new LuxError("ALREADY_KNOWN", "already known");
     if (tx.gasLimit > this.chain.gasLimit()) throw new LuxError("GAS_LIMIT_EXCEEDED", "exceeds block gas limit");

@@ -6,8 +6,6 @@ import { LuxError, errorMessage } from "../errors";
 import { keccak } from "../execution/crypto";
 
 const LEGACY_V_INDEX = 6;
-/** An address is the last 20 bytes of keccak(public key). */
-const ADDRESS_OFFSET = 12;
 const EIP155_V_OFFSET = 35n;
 const RLP_LIST_START = 0xc0;
 
@@ -64,13 +62,11 @@ export function decodeRawTx(raw: Uint8Array, common: Common, chainId: bigint): T
 }
 
 /**
- * Recovers the sender once and pins it on the transaction, then freezes it (which also turns on
- * ethereumjs' hash cache). Execution asks for the sender again; without the pin each ask hashes the
- * public key anew.
+ * Pins the sender (recovered once at admission, or the impersonated account) on the transaction, then
+ * freezes it (which also turns on ethereumjs' hash cache). Execution asks for the sender again; without
+ * the pin each ask recovers the public key anew.
  */
-export function pinSender(tx: TypedTransaction, impersonated?: Address): Address {
-  // ethereumjs hashes the recovered public key with pure-JS keccak; the native one is several times faster.
-  const sender = impersonated ?? new Address(keccak(tx.getSenderPublicKey()).subarray(ADDRESS_OFFSET));
+export function pinSender(tx: TypedTransaction, sender: Address): Address {
   Object.defineProperty(tx, "getSenderAddress", { value: () => sender, enumerable: false });
   Object.freeze(tx);
   return sender;

@@ -4,8 +4,12 @@ import { Wallet } from "ethers";
 import { devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
 import { WsClient } from "./wsClient";
 
-/** Init code that loops forever: JUMPDEST; PUSH1 0; JUMP. */
-const ENDLESS_LOOP = "0x5b600056";
+/**
+ * Code that loops forever: 32 × JUMPDEST; PUSH1 0; JUMP. The JUMPDESTs (1 gas each) make the 50M-gas
+ * cap last ~40M interpreter steps, several times the time-out on any machine (a bare JUMPDEST; PUSH1 0;
+ * JUMP ran its 50M gas out in about the 1.5 s time-out on a fast one).
+ */
+const ENDLESS_LOOP = `0x${"5b".repeat(32)}600056`;
 /** Init code that stores a word at offset 3 GiB: PUSH1 1; PUSH4 0xc0000000; MSTORE. */
 const MSTORE_3GIB = "0x600163c000000052";
 const MAX_U64 = "0xffffffffffffffff";
@@ -92,8 +96,8 @@ describe("node: RPC that no request can take down (fuzz)", function () {
       expect(await errorOf(node.url, "eth_createAccessList", [{ data: ENDLESS_LOOP, gas: MAX_U64 }])).to.deep.equal(timeout);
       // Runtime code that loops forever, planted by an override at an address that has none.
       const looper = "0x00000000000000000000000000000000000100f0";
-      expect(await errorOf(node.url, "eth_call", [{ to: looper }, "latest", { [looper]: { code: "0x5b600056" } }])).to.deep.equal(timeout);
-      expect(await errorOf(node.url, "eth_estimateGas", [{ to: looper }, "latest", { [looper]: { code: "0x5b600056" } }])).to.deep.equal(timeout);
+      expect(await errorOf(node.url, "eth_call", [{ to: looper }, "latest", { [looper]: { code: ENDLESS_LOOP } }])).to.deep.equal(timeout);
+      expect(await errorOf(node.url, "eth_estimateGas", [{ to: looper }, "latest", { [looper]: { code: ENDLESS_LOOP } }])).to.deep.equal(timeout);
       expect(await rpc(node.url, "eth_getCode", [looper, "latest"]), "the override left no trace").to.equal("0x");
     });
 

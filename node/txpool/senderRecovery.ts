@@ -1,0 +1,209 @@
+import type { Worker } from "node:worker_threads";
+import { Capability, type TypedTransaction } from "@ethereumjs/tx";
+import { Address, SECP256K1_ORDER_DIV_2, bigIntToBytes, setLengthLeft } from "@ethereumjs/util";
+import { LuxError } from "../errors";
+import { recoverAddress, recoveryId } from "../execution/crypto";
+import { siblingModule, startModuleWorker } from "../workerThread";
+
+/** One request: message hash (32), r (32), s (32), recovery id (1). */
+export const REQUEST_BYTES = 97;
+/** One result: flag (1 = recovered) and the address (20). */
+export const RESULT_BYTES = 21;
+export const ADDRESS_BYTES = 20;
+const WORD = 32;
+
+/** A batch of requests posted to the worker. */
+export interface RecoveryJob {
+  id: number;
+  requests: Uint8Array;
+}
+/** The worker's answer to a batch, in request order. */
+export interface RecoveryResult {
+  id: number;
+  results: Uint8Array;
+}
+
+/** What recovering a transaction's sender needs, taken from the transaction on the main thread. */
+export interface SignatureParts {
+  msgHash: Uint8Array;
+  r: Uint8Array;
+  s: Uint8Array;
+  recid: number;
+}
+
+/**
+ * The signature parts of a signed transaction, with ethereumjs' own checks (`getSenderPublicKey`):
+ * s in the lower half of the curve order (EIP-2), a recovery id of 0/1 (typed) or 27/28 and EIP-155.
+ */
+export function signatureParts(tx: TypedTransaction): SignatureParts {
+  const { v, r, s } = tx;
+  if (v === undefined || r === undefined || s === undefined) throw new LuxError("INVALID_SIGNATURE", "invalid sender");
+  if (s > SECP256K1_ORDER_DIV_2) throw new LuxError("INVALID_SIGNATURE", "invalid sender: s-value above secp256k1n/2");
+  let recid: number;
+  try {
+    recid = recoveryId(v, tx.supports(Capability.EIP155ReplayProtection) ? tx.common.chainId() : undefined);
+  } catch (err) {
+    throw new LuxError("INVALID_SIGNATURE", "invalid sender", { cause: err });
+  }
+  return { msgHash: tx.getMessageToVerifySignature(), r: setLengthLeft(bigIntToBytes(r), WORD), s: setLengthLeft(bigIntToBytes(s), WORD), recid };
+}
+
+/** Recovers on this thread; throws INVALID_SIGNATURE when no key made the signature. */
+export function recoverInPlace(parts: SignatureParts): Address {
+  try {
+    return new Address(recoverAddress(parts.msgHash, parts.r, parts.s, parts.recid));
+  } catch (err) {
+    throw new LuxError("INVALID_SIGNATURE", "invalid sender", { cause: err });
+  }
+}
+
+interface Pending {
+  parts: SignatureParts;
+  resolve(sender: Address): void;
+  reject(err: unknown): void;
+}
+
+function settleInPlace(p: Pending): void {
+  try {
+    p.resolve(recoverInPlace(p.parts));
+  } catch (err) {
+    p.reject(err);
+  }
+}
+
+/**
+ * Sender recovery (an ECDSA public-key recovery per transaction, the largest single cost of admitting
+ * one) on a worker thread, so the thread that answers RPC and builds blocks does not pay it. Requests
+ * made in one turn of the event loop go to the worker as one message; answers come back in order.
+ * Until the worker is ready, and if it fails, recovery happens in place: the result is the same.
+ */
+export class SenderRecovery {
+  private worker: Worker | null = null;
+  private ready = false;
+  private queue: Pending[] = [];
+  private readonly inFlight = new Map<number, Pending[]>();
+  private nextId = 1;
+  private flushScheduled = false;
+  private readyWaiters: Array<() => void> = [];
+  /** Senders recovered by the worker / in place (tests and diagnostics). */
+  readonly stats = { worker: 0, inPlace: 0 };
+
+  private static process?: SenderRecovery;
+
+  /**
+   * The process's shared recovery, its worker started on first use: every node of a process (tests run
+   * many) shares one worker thread, which never keeps the process alive.
+   */
+  static shared(): SenderRecovery {
+    SenderRecovery.process ??= new SenderRecovery();
+    return SenderRecovery.process;
+  }
+
+  /** Starts a worker; `useWorker: false` (or LUX_SENDER_WORKER=0) recovers everything in place. */
+  constructor(opts: { useWorker?: boolean } = {}) {
+    if (opts.useWorker === false || process.env.LUX_SENDER_WORKER === "0") return;
+    try {
+      const w = startModuleWorker(siblingModule(__dirname, "senderWorker", __filename));
+      w.on("message", (m: RecoveryResult | "ready") => this.onMessage(m));
+      w.on("error", () => this.fail());
+      w.on("exit", () => this.fail());
+      this.worker = w;
+    } catch {
+      this.worker = null;
+    }
+  }
+
+  /** True once requests go to the worker. */
+  get usingWorker(): boolean {
+    return this.worker !== null && this.ready;
+  }
+
+  /** Resolves once the worker is ready, or at once when there is none (tests). */
+  whenReady(): Promise<void> {
+    if (this.ready || !this.worker) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** The sender of `tx`; rejects with INVALID_SIGNATURE when its signature recovers no key. */
+  recover(tx: TypedTransaction): Promise<Address> {
+    return new Promise<Address>((resolve, reject) => {
+      const parts = signatureParts(tx);
+      if (!this.usingWorker) {
+        this.stats.inPlace++;
+        resolve(recoverInPlace(parts));
+        return;
+      }
+      this.queue.push({ parts, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Stops the worker; whatever it still held is recovered in place. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.fail();
+    if (w) await w.terminate();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    if (!this.worker) {
+      this.stats.inPlace += batch.length;
+      for (const p of batch) settleInPlace(p);
+      return;
+    }
+    const requests = new Uint8Array(batch.length * REQUEST_BYTES);
+    batch.forEach(({ parts }, i) => {
+      const at = i * REQUEST_BYTES;
+      requests.set(parts.msgHash, at);
+      requests.set(parts.r, at + WORD);
+      requests.set(parts.s, at + 2 * WORD);
+      requests[at + 3 * WORD] = parts.recid;
+    });
+    const id = this.nextId++;
+    this.inFlight.set(id, batch);
+    const job: RecoveryJob = { id, requests };
+    this.worker.postMessage(job, [requests.buffer]);
+  }
+
+  private onMessage(m: RecoveryResult | "ready"): void {
+    if (m === "ready") {
+      this.ready = true;
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
+      return;
+    }
+    const batch = this.inFlight.get(m.id);
+    if (!batch) return;
+    this.inFlight.delete(m.id);
+    batch.forEach((p, i) => {
+      const at = i * RESULT_BYTES;
+      if (m.results[at] !== 1) {
+        p.reject(new LuxError("INVALID_SIGNATURE", "invalid sender"));
+        return;
+      }
+      this.stats.worker++;
+      p.resolve(new Address(m.results.slice(at + 1, at + RESULT_BYTES)));
+    });
+  }
+
+  /** The worker is gone (error, exit or close): everything queued or in flight is recovered here. */
+  private fail(): void {
+    if (!this.worker) return;
+    this.worker = null;
+    this.ready = false;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    const stranded = [...this.inFlight.values()].flat().concat(this.queue);
+    this.inFlight.clear();
+    this.queue = [];
+    for (const p of stranded) {
+      this.stats.inPlace++;
+      settleInPlace(p);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { expect } from "chai";
+import { Wallet, getBytes } from "ethers";
+import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
+import { createChainCommon, devChainConfig } from "../../node/config";
+import { SECP256K1_ORDER } from "@ethereumjs/util";
+import { SenderRecovery, recoverInPlace, signatureParts } from "../../node/txpool/senderRecovery";
+import { LuxError } from "../../node/errors";
+
+const CHAIN_ID = 31337n;
+const common = createChainCommon({ ...devChainConfig(), chainId: CHAIN_ID });
+
+/** Transactions of every type the pool takes, from random keys: [tx, the address that signed it]. */
+async function signedMix(n: number): Promise<Array<[TypedTransaction, string]>> {
+  const out: Array<[TypedTransaction, string]> = [];
+  for (let i = 0; i < n; i++) {
+    const w = Wallet.createRandom();
+    const base = { to: Wallet.createRandom().address, nonce: i, gasLimit: 21_000n, value: BigInt(i) };
+    const kind = i % 4;
+    const raw =
+      kind === 0 ? await w.signTransaction({ ...base, type: 2, chainId: CHAIN_ID, maxFeePerGas: 10n ** 9n, maxPriorityFeePerGas: 1n })
+      : kind === 1 ? await w.signTransaction({ ...base, type: 1, chainId: CHAIN_ID, gasPrice: 10n ** 9n, accessList: [] })
+      : kind === 2 ? await w.signTransaction({ ...base, type: 0, chainId: CHAIN_ID, gasPrice: 10n ** 9n })
+      : await w.signTransaction({ ...base, type: 0, chainId: 0n, gasPrice: 10n ** 9n }); // no EIP-155: v is 27/28
+    out.push([createTxFromRLP(getBytes(raw), { common }), w.address.toLowerCase()]);
+  }
+  return out;
+}
+
+describe("sender recovery on a worker thread", function () {
+  this.timeout(60_000);
+
+  it("recovers the sender ethereumjs recovers, for every transaction type, through the worker and in place", async () => {
+    const mix = await signedMix(64);
+    for (const [tx, signer] of mix) expect(tx.getSenderAddress().toString()).to.equal(signer);
+    const recovery = new SenderRecovery();
+    try {
+      await recovery.whenReady();
+      expect(recovery.usingWorker).to.equal(true);
+      // All asked in one turn: they travel as one batch and come back in order.
+      const senders = await Promise.all(mix.map(([tx]) => recovery.recover(tx)));
+      expect(senders.map((a) => a.toString())).to.deep.equal(mix.map(([, s]) => s));
+      expect(recovery.stats).to.deep.equal({ worker: 64, inPlace: 0 });
+    } finally {
+      await recovery.close();
+    }
+    const inPlace = new SenderRecovery({ useWorker: false });
+    const again = await Promise.all(mix.map(([tx]) => inPlace.recover(tx)));
+    expect(again.map((a) => a.toString())).to.deep.equal(mix.map(([, s]) => s));
+    expect(inPlace.stats).to.deep.equal({ worker: 0, inPlace: 64 });
+  });
+
+  it("refuses signatures no key made, in the worker as in place, and answers the valid ones of the same batch", async () => {
+    const mix = await signedMix(4);
+    const good = mix[0][0];
+    // r ≥ n is outside [1, n): no key makes such a signature (r = 0 is refused when decoding: unsigned).
+    const forged = [SECP256K1_ORDER, 2n ** 256n - 1n].map((r) => createTxFromRLP(good.addSignature(good.v as bigint, r, good.s as bigint).serialize(), { common }));
+    const recovery = new SenderRecovery();
+    try {
+      await recovery.whenReady();
+      const answers = await Promise.allSettled([good, ...forged, mix[1][0]].map((tx) => recovery.recover(tx)));
+      expect(answers[0]).to.deep.include({ status: "fulfilled" });
+      expect((answers[0] as PromiseFulfilledResult<{ toString(): string }>).value.toString()).to.equal(mix[0][1]);
+      expect((answers[3] as PromiseFulfilledResult<{ toString(): string }>).value.toString()).to.equal(mix[1][1]);
+      for (const a of answers.slice(1, 3)) {
+        expect(a.status).to.equal("rejected");
+        const err = (a as PromiseRejectedResult).reason as LuxError;
+        expect(err).to.be.instanceOf(LuxError);
+        expect(err.code).to.equal("INVALID_SIGNATURE");
+      }
+      for (const tx of forged) expect(() => recoverInPlace(signatureParts(tx))).to.throw(LuxError, "invalid sender");
+    } finally {
+      await recovery.close();
+    }
+  });
+
+  it("recovers in place whatever a stopped worker still held", async () => {
+    const mix = await signedMix(32);
+    const recovery = new SenderRecovery();
+    await recovery.whenReady();
+    const asked = mix.map(([tx]) => recovery.recover(tx));
+    // The batch is posted on the next turn; stop the worker before it can answer.
+    await new Promise((r) => setImmediate(r));
+    await recovery.close();
+    const senders = await Promise.all(asked);
+    expect(senders.map((a) => a.toString())).to.deep.equal(mix.map(([, s]) => s));
+    expect(recovery.stats.inPlace).to.be.greaterThan(0);
+    expect(recovery.usingWorker).to.equal(false);
+    // After close everything is recovered here.
+    expect((await recovery.recover(mix[0][0])).toString()).to.equal(mix[0][1]);
+  });
+});
