@@ -108,6 +108,8 @@ export class SenderRecovery {
       w.on("error", () => this.fail());
       w.on("exit", () => this.fail());
       this.worker = w;
+      // A "message" listener refs the worker: held only while an answer is awaited (see `holdOpen`).
+      this.holdOpen();
     } catch {
       this.worker = null;
     }
@@ -121,7 +123,10 @@ export class SenderRecovery {
   /** Resolves once the worker is ready, or at once when there is none (tests). */
   whenReady(): Promise<void> {
     if (this.ready || !this.worker) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.readyWaiters.push(resolve);
+      this.holdOpen();
+    });
   }
 
   /** The sender of `tx`; rejects with INVALID_SIGNATURE when its signature recovers no key. */
@@ -170,17 +175,30 @@ export class SenderRecovery {
     this.inFlight.set(id, batch);
     const job: RecoveryJob = { id, requests };
     this.worker.postMessage(job, [requests.buffer]);
+    this.holdOpen();
+  }
+
+  /**
+   * The worker keeps the process alive exactly while an answer is awaited: a process with nothing else
+   * to do neither exits before its senders come back nor stays up for an idle worker.
+   */
+  private holdOpen(): void {
+    if (!this.worker) return;
+    if (this.inFlight.size > 0 || this.readyWaiters.length > 0) this.worker.ref();
+    else this.worker.unref();
   }
 
   private onMessage(m: RecoveryResult | "ready"): void {
     if (m === "ready") {
       this.ready = true;
       for (const resolve of this.readyWaiters.splice(0)) resolve();
+      this.holdOpen();
       return;
     }
     const batch = this.inFlight.get(m.id);
     if (!batch) return;
     this.inFlight.delete(m.id);
+    this.holdOpen();
     batch.forEach((p, i) => {
       const at = i * RESULT_BYTES;
       if (m.results[at] !== 1) {

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { Wallet, getBytes } from "ethers";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { createChainCommon, devChainConfig } from "../../node/config";
@@ -87,5 +89,40 @@ describe("sender recovery on a worker thread", function () {
     expect(recovery.usingWorker).to.equal(false);
     // After close everything is recovered here.
     expect((await recovery.recover(mix[0][0])).toString()).to.equal(mix[0][1]);
+  });
+
+  it("does not keep a finished process alive", async () => {
+    // A process that recovers a sender through the worker and has nothing left to do must exit by itself.
+    const root = path.resolve(__dirname, "../..");
+    const script = `
+      const { Wallet, getBytes } = require("ethers");
+      const { createTxFromRLP } = require("@ethereumjs/tx");
+      const { createChainCommon, devChainConfig } = require("./node/config");
+      const { SenderRecovery } = require("./node/txpool/senderRecovery");
+      (async () => {
+        const common = createChainCommon({ ...devChainConfig(), chainId: 31337n });
+        const w = Wallet.createRandom();
+        const raw = await w.signTransaction({ type: 2, chainId: 31337n, nonce: 0, to: w.address, gasLimit: 21000n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n });
+        const r = SenderRecovery.shared();
+        await r.whenReady();
+        const sender = await r.recover(createTxFromRLP(getBytes(raw), { common }));
+        console.log(r.usingWorker && sender.toString() === w.address.toLowerCase() ? "recovered" : "wrong");
+      })();`;
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | string>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve("still running after 30 s");
+      }, 30_000);
+      child.on("exit", (c) => {
+        clearTimeout(t);
+        resolve(c ?? -1);
+      });
+    });
+    expect(code, out).to.equal(0);
+    expect(out.trim()).to.equal("recovered");
   });
 });
