@@ -92,7 +92,7 @@ export class SenderRecovery {
 
   /**
    * The process's shared recovery, its worker started on first use: every node of a process (tests run
-   * many) shares one worker thread, which never keeps the process alive.
+   * many) shares one worker thread, which keeps the process alive only while answers are awaited.
    */
   static shared(): SenderRecovery {
     SenderRecovery.process ??= new SenderRecovery();
