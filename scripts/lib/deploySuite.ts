@@ -115,6 +115,9 @@ export async function deploySuite(deployer: Signer, config: SuiteConfig): Promis
     ["0x0000000000000000000000000000000000000000"],
     admin,
   );
+  // The governor's constructor reads token.clock() (quorum history): the token must be mined, not just
+  // sent, or the estimate of a node whose "pending" state is its head (interval mining) reverts.
+  await token.waitForDeployment();
   const governor = await new MDTGovernor__factory(deployer).deploy(
     token,
     staking,

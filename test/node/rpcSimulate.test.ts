@@ -236,9 +236,11 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
 
   describe("eth_feeHistory block count", () => {
     it("takes a JSON number, a hex quantity or a decimal string, like geth (cast sends a number)", async () => {
-      const asNumber = await provider.send("eth_feeHistory", [3, "latest", [50]]);
-      expect(await provider.send("eth_feeHistory", ["0x3", "latest", [50]])).to.deep.equal(asNumber);
-      expect(await provider.send("eth_feeHistory", ["3", "latest", [50]])).to.deep.equal(asNumber);
+      // One fixed newest block: the node makes a block every slot, so "latest" may move between the calls.
+      const newest = `0x${(await provider.getBlockNumber()).toString(16)}`;
+      const asNumber = await provider.send("eth_feeHistory", [3, newest, [50]]);
+      expect(await provider.send("eth_feeHistory", ["0x3", newest, [50]])).to.deep.equal(asNumber);
+      expect(await provider.send("eth_feeHistory", ["3", newest, [50]])).to.deep.equal(asNumber);
       expect((asNumber as { baseFeePerGas: string[] }).baseFeePerGas).to.have.length(4);
       // A huge count is clipped to the cap (1,024 blocks), not refused.
       const clipped = (await provider.send("eth_feeHistory", [Number.MAX_SAFE_INTEGER, "latest", []])) as { oldestBlock: string };
