@@ -219,8 +219,7 @@ export class Producer {
         return;
       }
       const waiting = this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee());
-      // A tick comes every slot; 10 ms of slack so a block made right at the previous tick still counts.
-      const idleDue = this.opts.slotTimer !== false && Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
+      const idleDue = this.opts.slotTimer !== false && (this.slotWithoutBlock(clock, head.slot) || this.slotTimePassed());
       if (!waiting && !idleDue) return;
       const wait = this.lastBusyEnd + this.opts.batchMs - Date.now();
       if (waiting && wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -228,6 +227,24 @@ export class Producer {
       if (!produced) return;
       if (this.opts.produceOnTx && this.pool.hasExecutable(this.chain.nextBaseFee())) this.again = true;
     } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Interval mining (no automine): the clock entered a slot that has no block yet. Measured by slot, not
+   * by the time since the last commit: a block that took most of its slot to build would otherwise make
+   * the next tick look early and skip it, halving the block rate under load.
+   */
+  private slotWithoutBlock(clock: bigint, headSlot: bigint): boolean {
+    return !this.opts.produceOnTx && clock > headSlot;
+  }
+
+  /**
+   * A slot's time passed since the last block. Automine takes slots ahead of the clock, so time, not the
+   * slot number, says when the chain has been idle for a slot; 10 ms of slack so a block made right at
+   * the previous tick still counts.
+   */
+  private slotTimePassed(): boolean {
+    return Date.now() - this.lastBlockAt >= this.opts.slotTimeMs - 10;
   }
 
   /** The dev proof run covering `slot` with `key`: the current one, or a new one starting at `slot`. */
