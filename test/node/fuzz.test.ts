@@ -209,7 +209,16 @@ describe("node: RPC that no request can take down (fuzz)", function () {
       }
       const big = await WsClient.open(node.wsUrl);
       big.send({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: ["x".repeat(6 * 1024 * 1024)] });
-      expect(await big.closed(), "close code 1009: message too big").to.equal(1009);
+      // The server closes with 1009 (message too big) as soon as the frame header announces the size; when
+      // its TCP reset overtakes that close frame while the client is still writing the 6 MiB, the client
+      // sees an abnormal closure (1006) instead. Either way the connection is refused and the node lives.
+      expect(await big.closed(), "close code 1009: message too big, or 1006 when the reset came first").to.be.oneOf([1009, 1006]);
+      const after = await WsClient.open(node.wsUrl);
+      try {
+        expect((await after.call(1, "eth_chainId", [])).result).to.equal("0x22c2");
+      } finally {
+        after.close();
+      }
     });
   });
 
