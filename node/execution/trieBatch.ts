@@ -158,27 +158,31 @@ async function apply(trie: MerklePatriciaTrie, child: Child | null, items: Item[
 /** Encodes a rebuilt subtree bottom-up: nodes of 32 bytes or more (and the root) are hashed and stored. */
 function encode(t: TrieInternals, child: Child, top: boolean, ops: BatchDBOp[]): Ref {
   if (child.t === "ref") return child.ref;
-  let node: MPTNode;
-  // The node as stored: children by reference (what `load` would decode from its bytes).
+  // The node's bytes, its raw list (how a node under 32 bytes sits inside its parent), and the node as
+  // stored: children by reference (what `load` would decode from its bytes).
+  let bytes: Uint8Array;
+  let raw: () => Ref;
   let stored: Mem;
-  if (child.t === "leaf") {
-    node = new LeafMPTNode(child.path, child.value);
-    stored = child;
-  } else if (child.t === "ext") {
-    const ref = encode(t, child.child, false, ops);
-    node = new ExtensionMPTNode(child.path, ref as Uint8Array);
-    stored = { t: "ext", path: child.path, child: { t: "ref", ref } };
-  } else {
+  if (child.t === "branch") {
     const refs = child.children.map((c) => (c === null ? null : encode(t, c, false, ops)));
+    bytes = encodeBranch(refs);
+    // `BranchMPTNode.raw()`: the 16 children, then the (empty) value.
+    raw = () => [...refs, null] as unknown as Ref;
     stored = { t: "branch", children: refs.map((ref) => (ref === null ? null : { t: "ref", ref })) };
-    const bytes = encodeBranch(refs);
-    if (bytes.length >= HASH_BYTES || top) return store(t, bytes, stored, ops);
-    // Embedded in its parent as the raw list `BranchMPTNode.raw()` gives: 16 children, then the value.
-    return [...refs, null] as unknown as Ref;
+  } else {
+    let node: MPTNode;
+    if (child.t === "leaf") {
+      node = new LeafMPTNode(child.path, child.value);
+      stored = child;
+    } else {
+      const ref = encode(t, child.child, false, ops);
+      node = new ExtensionMPTNode(child.path, ref as Uint8Array);
+      stored = { t: "ext", path: child.path, child: { t: "ref", ref } };
+    }
+    bytes = node.serialize();
+    raw = () => node.raw() as Ref;
   }
-  const bytes = node.serialize();
-  if (bytes.length >= HASH_BYTES || top) return store(t, bytes, stored, ops);
-  return node.raw() as Ref;
+  return bytes.length >= HASH_BYTES || top ? store(t, bytes, stored, ops) : raw();
 }
 
 /** Hashes an encoded node, queues its database write and caches it decoded; returns its hash. */

@@ -4,24 +4,7 @@ import { Address, SECP256K1_ORDER_DIV_2, bigIntToBytes, setLengthLeft } from "@e
 import { LuxError } from "../errors";
 import { recoverAddress, recoveryId } from "../execution/crypto";
 import { siblingModule, startModuleWorker } from "../workerThread";
-
-/** One request: message hash (32), r (32), s (32), recovery id (1). */
-export const REQUEST_BYTES = 97;
-/** One result: flag (1 = recovered) and the address (20). */
-export const RESULT_BYTES = 21;
-export const ADDRESS_BYTES = 20;
-const WORD = 32;
-
-/** A batch of requests posted to the worker. */
-export interface RecoveryJob {
-  id: number;
-  requests: Uint8Array;
-}
-/** The worker's answer to a batch, in request order. */
-export interface RecoveryResult {
-  id: number;
-  results: Uint8Array;
-}
+import { REQUEST_BYTES, RESULT_BYTES, WORD, type RecoveryJob, type RecoveryResult } from "./senderWorker";
 
 /** What recovering a transaction's sender needs, taken from the transaction on the main thread. */
 export interface SignatureParts {

@@ -1,6 +1,23 @@
 import { parentPort } from "node:worker_threads";
 import { recoverAddress } from "../execution/crypto";
-import { ADDRESS_BYTES, REQUEST_BYTES, RESULT_BYTES, type RecoveryJob, type RecoveryResult } from "./senderRecovery";
+
+/** One request: message hash, r, s (a word each) and the recovery id (1 byte). */
+export const WORD = 32;
+export const REQUEST_BYTES = 3 * WORD + 1;
+/** One result: flag (1 = recovered) and the address (20). */
+const ADDRESS_BYTES = 20;
+export const RESULT_BYTES = 1 + ADDRESS_BYTES;
+
+/** A batch of requests posted to the worker. */
+export interface RecoveryJob {
+  id: number;
+  requests: Uint8Array;
+}
+/** The worker's answer to a batch, in request order. */
+export interface RecoveryResult {
+  id: number;
+  results: Uint8Array;
+}
 
 /**
  * Sender recovery on a worker thread: each request is msgHash‖r‖s‖recid (see senderRecovery.ts); each
@@ -13,13 +30,13 @@ function recoverAll(requests: Uint8Array): Uint8Array {
     const at = i * REQUEST_BYTES;
     try {
       const address = recoverAddress(
-        requests.subarray(at, at + 32),
-        requests.subarray(at + 32, at + 64),
-        requests.subarray(at + 64, at + 96),
-        requests[at + 96],
+        requests.subarray(at, at + WORD),
+        requests.subarray(at + WORD, at + 2 * WORD),
+        requests.subarray(at + 2 * WORD, at + 3 * WORD),
+        requests[at + 3 * WORD],
       );
       out[i * RESULT_BYTES] = 1;
-      out.set(address.subarray(0, ADDRESS_BYTES), i * RESULT_BYTES + 1);
+      out.set(address, i * RESULT_BYTES + 1);
     } catch {
       // Flag stays 0: no key made this signature.
     }
