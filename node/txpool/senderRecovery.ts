@@ -140,12 +140,9 @@ export class SenderRecovery {
     this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    if (!this.worker) {
-      this.stats.inPlace += batch.length;
-      for (const p of batch) settleInPlace(p);
-      return;
-    }
+    // fail() drains the queue, so a non-empty batch always has its worker.
+    const worker = this.worker;
+    if (batch.length === 0 || !worker) return;
     const requests = new Uint8Array(batch.length * REQUEST_BYTES);
     batch.forEach(({ parts }, i) => {
       const at = i * REQUEST_BYTES;
@@ -157,7 +154,7 @@ export class SenderRecovery {
     const id = this.nextId++;
     this.inFlight.set(id, batch);
     const job: RecoveryJob = { id, requests };
-    this.worker.postMessage(job, [requests.buffer]);
+    worker.postMessage(job, [requests.buffer]);
     this.holdOpen();
   }
 
