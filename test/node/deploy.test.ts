@@ -59,9 +59,11 @@ describe("node: the Hardhat deploy script deploys the suite on a spawned node", 
     }, 30_000, "the contract's active set");
     expect(set.validators.length).to.be.greaterThan(0);
     expect(set.validators[0].address).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
-    // The same view through eth_call agrees with what the node adopted.
+    // The same view through eth_call agrees with what the node adopted. The node reads the set of the
+    // next block (block number head+1): the contract's EpochClock counts blocks, and at "latest" (head's
+    // number) a stake made in the clock's epoch just ending is not active yet, so read at "pending".
     const staking = new Contract(file.contracts.StakingManager, ["function getActiveValidators() view returns (address[] validators, address[] signers, uint256[] stakes)"], provider);
-    const [validators, signers, stakes] = (await staking.getActiveValidators()) as [string[], string[], bigint[]];
+    const [validators, signers, stakes] = (await staking.getActiveValidators({ blockTag: "pending" })) as [string[], string[], bigint[]];
     expect(validators).to.deep.equal(["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"]);
     expect(signers).to.deep.equal(validators);
     expect(stakes[0]).to.equal(10n ** 21n);
