@@ -24,6 +24,26 @@ export const MAX_BUILD_SLICE_MS = 40;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * The slices a long run of transactions is cut into: `due()` once the current slice has run out, then
+ * `yield()` hands the event loop over and sizes the next slice by how long it was kept waiting.
+ */
+export class BuildSlices {
+  private start = performance.now();
+  private budget = BUILD_SLICE_MS;
+
+  due(): boolean {
+    return performance.now() - this.start > this.budget;
+  }
+
+  async yield(): Promise<void> {
+    const away = performance.now();
+    await yieldToEventLoop();
+    this.start = performance.now();
+    this.budget = Math.min(MAX_BUILD_SLICE_MS, Math.max(BUILD_SLICE_MS, this.start - away));
+  }
+}
+
 /** Price per gas a transaction pays in a block with `baseFee`. */
 export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
   if (tx.supports(Capability.EIP1559FeeMarket)) {
@@ -82,17 +102,11 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, fini
   const bloom = new Bloom(undefined, vm.common);
   let gasUsed = 0n;
   let systemLogs: StoredLog[] = [];
-  let sliceStart = performance.now();
-  let sliceMs = BUILD_SLICE_MS;
+  const slices = new BuildSlices();
   await sm.checkpoint();
   try {
     for (let item = source.next(); item !== undefined; item = source.next()) {
-      if (performance.now() - sliceStart > sliceMs) {
-        const away = performance.now();
-        await yieldToEventLoop();
-        sliceStart = performance.now();
-        sliceMs = Math.min(MAX_BUILD_SLICE_MS, Math.max(BUILD_SLICE_MS, sliceStart - away));
-      }
+      if (slices.due()) await slices.yield();
       const { tx, sender } = item;
       if (env.gasLimit - gasUsed < TX_BASE_GAS) break;
       if (tx.gasLimit > env.gasLimit - gasUsed) {

@@ -5,6 +5,7 @@ import { LuxError } from "../errors";
 import type { LuxStateManager } from "../execution/stateManager";
 import type { BlockEnv } from "../execution/types";
 import type { BlockRef } from "./params";
+import { PendingBlock } from "./pendingBlock";
 import { SimulationPool } from "./simPool";
 import type { RpcContext } from "./types";
 
@@ -34,9 +35,12 @@ export async function stateAt(ctx: RpcContext, rec: BlockRecord): Promise<LuxSta
 /**
  * A fresh VM on a block's post-state for simulations (eth_call, eth_estimateGas). Like geth, a call at a
  * block runs in that block's own environment (NUMBER, TIMESTAMP, BASEFEE are the block's: a contract's
- * `clock()` at "latest" is the latest number); at "pending" it runs in the environment of the next block.
+ * `clock()` at "latest" is the latest number); at "pending" it runs in the environment of the next block,
+ * on the pending block's state when the pool has executable transactions (see PendingBlock).
  */
 export async function simulationVm(ctx: RpcContext, rec: BlockRecord, pending = false): Promise<{ vm: VM; env: BlockEnv }> {
+  const pb = pendingOn(ctx, rec, pending);
+  if (pb) return pb.fresh();
   const sm = await ctx.chain.stateAt(rec);
   const vm = await ctx.chain.createVm(sm);
   return { vm, env: simulationEnv(ctx, rec, pending) };
@@ -49,12 +53,36 @@ const pools = new WeakMap<object, SimulationPool>();
  * setup); the caller must `release` it when done and must not give it state overrides or tracing hooks.
  */
 export async function pooledSimulationVm(ctx: RpcContext, rec: BlockRecord, pending = false): Promise<{ vm: VM; env: BlockEnv; release(): void }> {
+  const pb = pendingOn(ctx, rec, pending);
+  if (pb) return pb.acquire();
   let pool = pools.get(ctx.chain);
   if (!pool) pools.set(ctx.chain, (pool = new SimulationPool()));
   // The root chain.stateAt builds on (the head's includes dev-mode edits), read in the same tick.
   const root = rec === ctx.chain.head ? ctx.chain.headStateRoot() : rec.block.header.stateRoot;
   const lent = await pool.acquire(root, async () => ctx.chain.createVm(await ctx.chain.stateAt(rec)));
   return { vm: lent.vm, env: simulationEnv(ctx, rec, pending), release: lent.release };
+}
+
+const pendingBlocks = new WeakMap<object, PendingBlock>();
+
+/** The node's pending block (head + executable pool transactions, see PendingBlock). */
+export function pendingBlock(ctx: RpcContext): PendingBlock {
+  let pb = pendingBlocks.get(ctx.chain);
+  if (!pb) pendingBlocks.set(ctx.chain, (pb = new PendingBlock(ctx.chain, ctx.pool, (head) => nextTimestamp(ctx, head))));
+  return pb;
+}
+
+/** The pending block when a request at `rec` asks for it and it differs from the head's state. */
+export function pendingOn(ctx: RpcContext, rec: BlockRecord, pending: boolean): PendingBlock | undefined {
+  if (!pending || rec !== ctx.chain.head) return undefined;
+  const pb = pendingBlock(ctx);
+  return pb.hasTransactions() ? pb : undefined;
+}
+
+/** Timestamp of the next block as simulations see it: now (the dev clock on a devnet), after the parent's. */
+function nextTimestamp(ctx: RpcContext, parent: BlockRecord): bigint {
+  const now = ctx.dev ? ctx.dev.clock.current() : BigInt(Math.floor(Date.now() / 1000));
+  return now > parent.block.header.timestamp ? now : parent.block.header.timestamp + 1n;
 }
 
 function simulationEnv(ctx: RpcContext, rec: BlockRecord, pending: boolean): BlockEnv {
@@ -65,7 +93,5 @@ function simulationEnv(ctx: RpcContext, rec: BlockRecord, pending: boolean): Blo
       gasLimit: h.gasLimit, prevRandao: h.mixHash, extraData: h.extraData,
     };
   }
-  const now = ctx.dev ? ctx.dev.clock.current() : BigInt(Math.floor(Date.now() / 1000));
-  const ts = now > rec.block.header.timestamp ? now : rec.block.header.timestamp + 1n;
-  return ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), ts);
+  return ctx.chain.childEnv(rec, rec.slot + 1n, createZeroAddress(), nextTimestamp(ctx, rec));
 }

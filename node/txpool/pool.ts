@@ -9,7 +9,7 @@ import { classifyRejection } from "./rejection";
 import { createBlockSource, effectiveTip } from "./source";
 import { SenderRecovery } from "./senderRecovery";
 import { decodeRawTx, feesOf, pinSender } from "./validate";
-import type { PoolChainView, PoolContent, PoolDropReason, PoolTx, SenderQueue, TxPoolOptions } from "./types";
+import type { PoolChainView, PoolContent, PoolDropReason, PoolRevision, PoolTx, SenderQueue, TxPoolOptions } from "./types";
 
 /** Default pool limits. */
 export const DEFAULT_TXPOOL_OPTIONS: TxPoolOptions = {
@@ -34,6 +34,7 @@ export class TxPool extends EventEmitter {
   private readonly journal?: TxJournalFile;
   private replaying = false;
   private seq = 0;
+  private removals = 0;
 
   constructor(
     private readonly common: Common,
@@ -51,6 +52,15 @@ export class TxPool extends EventEmitter {
   /** Number of held transactions. */
   get size(): number {
     return this.byHash.size;
+  }
+
+  /**
+   * Counts of transactions ever added and removed (a lowered sender nonce counts as a removal): a view
+   * built on the pool (the pending block) can be extended while only `added` moved, and is stale once
+   * `removed` moved.
+   */
+  get revision(): PoolRevision {
+    return { added: this.seq, removed: this.removals };
   }
 
   /** A held transaction by 0x-hash. */
@@ -235,6 +245,7 @@ export class TxPool extends EventEmitter {
 
   // Takes a transaction out of every index and the journal; emits "drop" unless it was included.
   private remove(t: PoolTx, reason: PoolDropReason | undefined): void {
+    this.removals++;
     const q = this.senders.get(t.from);
     if (q?.txs.get(t.nonce) === t) {
       q.txs.delete(t.nonce);
@@ -250,6 +261,7 @@ export class TxPool extends EventEmitter {
   clear(): void {
     for (const t of [...this.byHash.values()]) this.remove(t, undefined);
     this.senders.clear();
+    this.removals++;
   }
 
   /** True when some sender has an executable transaction. */
@@ -291,6 +303,15 @@ export class TxPool extends EventEmitter {
    * that can pass (block gas, balance, base fee) stays and its sender sits out the rest of the block;
    * only a permanent failure drops it, and then only it.
    */
+  /**
+   * The executable transactions in the order `source` offers them, read-only: a rejected transaction
+   * only makes its sender sit out, nothing is dropped. `firstNonce` names where a sender's run starts
+   * when it is not its state nonce (a pending block extended with what arrived since).
+   */
+  peekSource(baseFee: bigint, firstNonce?: (from: string) => bigint | undefined): TxSource {
+    return createBlockSource(this.senders, baseFee, () => undefined, firstNonce);
+  }
+
   source(baseFee: bigint): TxSource {
     return createBlockSource(this.senders, baseFee, (t, reason) => {
       const verdict = classifyRejection(reason);
@@ -305,6 +326,7 @@ export class TxPool extends EventEmitter {
         case "ahead":
           // The chain expects a lower nonce than the pool thought (e.g. after a reorg): wait for it.
           if (q) q.stateNonce = verdict.accountNonce;
+          this.removals++;
           return;
         case "drop":
           this.drop(t.hash, errorMessage(reason));

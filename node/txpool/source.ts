@@ -18,10 +18,12 @@ export function createBlockSource(
   senders: ReadonlyMap<string, SenderQueue>,
   baseFee: bigint,
   onReject: (tx: PoolTx, reason: Error) => void,
+  /** Where a sender's run starts instead of its state nonce (a pending block extended later). */
+  firstNonce?: (from: string) => bigint | undefined,
 ): TxSource {
   const heads: PoolTx[] = [];
-  for (const q of senders.values()) {
-    const t = q.txs.get(q.stateNonce);
+  for (const [from, q] of senders) {
+    const t = q.txs.get(firstNonce?.(from) ?? q.stateNonce);
     if (t && t.maxFee >= baseFee) heads.push(t);
   }
   const better = (a: PoolTx, b: PoolTx): boolean => {

@@ -58,6 +58,14 @@ export interface PoolChainView {
 /** Why a transaction left the pool without being included. */
 export type PoolDropReason = "replaced" | "evicted" | "invalid" | "stale";
 
+/** See TxPool.revision. */
+export interface PoolRevision {
+  /** Transactions ever added. */
+  added: number;
+  /** Transactions ever removed, plus sender nonces lowered. */
+  removed: number;
+}
+
 /** Pool contents in geth's txpool terms: pending = executable nonce run, queued = behind a gap. */
 export interface PoolContent {
   /** Transactions whose nonces follow the sender's state nonce without a gap. */

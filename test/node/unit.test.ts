@@ -96,6 +96,33 @@ describe("node: pure parts", () => {
       expect(pool.pendingNonce(bob.address, 0n)).to.equal(1n);
     });
 
+    it("peekSource walks the same order read-only: a rejection skips the sender, drops nothing, moves no revision; firstNonce resumes a run", async () => {
+      const pool = new TxPool(common, view, DEFAULT_TXPOOL_OPTIONS, silent);
+      await pool.add(await sign(alice, 0, 1n * 10n ** 9n));
+      await pool.add(await sign(alice, 1, 1n * 10n ** 9n));
+      await pool.add(await sign(bob, 0, 3n * 10n ** 9n));
+      await pool.add(await sign(bob, 1, 3n * 10n ** 9n));
+      const rev = pool.revision;
+      const src = pool.peekSource(10n ** 9n);
+      const order: string[] = [];
+      for (let t = src.next(); t; t = src.next()) {
+        order.push(`${t.sender.toString() === alice.address.toLowerCase() ? "a" : "b"}${t.tx.nonce}`);
+        // A permanent-looking failure (invalid signature) would make `source` drop it; peekSource must not.
+        if (t.sender.toString() === bob.address.toLowerCase()) src.reject(t, new Error("invalid signature"));
+      }
+      expect(order).to.deep.equal(["b0", "a0", "a1"]);
+      expect(pool.size).to.equal(4);
+      expect(pool.revision).to.deep.equal(rev);
+      const resumed = pool.peekSource(10n ** 9n, (from) => (from === alice.address.toLowerCase() ? 1n : undefined));
+      const rest: string[] = [];
+      for (let t = resumed.next(); t; t = resumed.next()) rest.push(`${t.sender.toString() === alice.address.toLowerCase() ? "a" : "b"}${t.tx.nonce}`);
+      expect(rest).to.deep.equal(["b0", "b1", "a1"]);
+      await pool.add(await sign(alice, 2, 1n * 10n ** 9n));
+      expect(pool.revision).to.deep.equal({ added: rev.added + 1, removed: rev.removed });
+      pool.drop(pool.all()[0].hash, "test");
+      expect(pool.revision.removed).to.equal(rev.removed + 1);
+    });
+
     it("drops included transactions when a block lands", async () => {
       const pool = new TxPool(common, view, DEFAULT_TXPOOL_OPTIONS, silent);
       const raw = await sign(alice, 0, 10n ** 9n);

@@ -6,15 +6,18 @@ import { LuxError } from "../../errors";
 import { hexQ, type Json } from "../format";
 import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
 import type { VM } from "@ethereumjs/vm";
+import type { StateManagerInterface } from "@ethereumjs/common";
 import type { BlockRecord } from "../../chain/types";
 import type { BlockEnv } from "../../execution/types";
-import { pooledSimulationVm, requireBlock, simulationVm, stateAt } from "../resolve";
+import { pendingOn, pooledSimulationVm, requireBlock, simulationVm, stateAt } from "../resolve";
 import { stateOverrides } from "./overrideParams";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
 
-/** A "pending" reference: simulations then run in the next block's environment. */
+type StateReader = Pick<StateManagerInterface, "getAccount" | "getCode" | "getStorage">;
+
+/** A "pending" reference: reads and simulations then see the pending block (see PendingBlock). */
 function isPending(ref: BlockRef | undefined): boolean {
   return ref?.kind === "tag" && ref.tag === "pending";
 }
@@ -78,14 +81,24 @@ async function withSimulationVm<T>(ctx: RpcContext, rec: BlockRecord, pending: b
   }
 }
 
+/** The state a read names; at "pending", the pending block's (head + executable pool transactions). */
+async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (sm: StateReader) => Promise<T>): Promise<T> {
+  const rec = await requireBlock(ctx, ref);
+  const pb = pendingOn(ctx, rec, isPending(ref));
+  if (!pb) return read(await stateAt(ctx, rec));
+  const lent = await pb.acquire();
+  try {
+    return await read(lent.vm.stateManager);
+  } finally {
+    lent.release();
+  }
+}
+
 /** Account and contract state reads, eth_call and eth_estimateGas. */
 export const stateMethods: Record<string, MethodSpec> = {
   eth_getBalance: method(
     [address("address"), optional(blockRef("block"))],
-    async (ctx, [addr, ref]) => {
-      const sm = await stateAt(ctx, await requireBlock(ctx, ref));
-      return hexQ((await sm.getAccount(addr))?.balance ?? 0n);
-    },
+    (ctx, [addr, ref]) => readState(ctx, ref, async (sm) => hexQ((await sm.getAccount(addr))?.balance ?? 0n)),
   ),
   eth_getTransactionCount: method(
     [address("address"), optional(blockRef("block"))],
@@ -96,17 +109,15 @@ export const stateMethods: Record<string, MethodSpec> = {
       return hexQ(nonce);
     },
   ),
-  eth_getCode: method([address("address"), optional(blockRef("block"))], async (ctx, [addr, ref]) => {
-    const sm = await stateAt(ctx, await requireBlock(ctx, ref));
-    return bytesToHex(await sm.getCode(addr));
-  }),
-  eth_getStorageAt: method([address("address"), quantity("slot"), optional(blockRef("block"))], async (ctx, [addr, slot, ref]) => {
-    const sm = await stateAt(ctx, await requireBlock(ctx, ref));
-    const key = setLengthLeft(bigIntToBytes(slot), STORAGE_SLOT_BYTES);
-    const account = await sm.getAccount(addr);
-    const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
-    return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
-  }),
+  eth_getCode: method([address("address"), optional(blockRef("block"))], (ctx, [addr, ref]) =>
+    readState(ctx, ref, async (sm) => bytesToHex(await sm.getCode(addr)))),
+  eth_getStorageAt: method([address("address"), quantity("slot"), optional(blockRef("block"))], (ctx, [addr, slot, ref]) =>
+    readState(ctx, ref, async (sm) => {
+      const key = setLengthLeft(bigIntToBytes(slot), STORAGE_SLOT_BYTES);
+      const account = await sm.getAccount(addr);
+      const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
+      return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
+    })),
   eth_call: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);

@@ -1,0 +1,151 @@
+/**
+ * The "pending" block against a spawned `--dev` node with automine off: reads and simulations at
+ * "pending" (and eth_estimateGas / eth_createAccessList without a block) see the pool's executable
+ * transactions applied to the head, as on Hardhat and geth. A script can deploy a contract and use it, or
+ * spend tokens it was just sent, before anything is mined; what "pending" predicted is what gets mined.
+ * Client: ethers v6.
+ */
+import { expect } from "chai";
+import { Contract, ContractFactory, JsonRpcProvider, Wallet, parseEther, type InterfaceAbi } from "ethers";
+import { compileSolidity, devKeys, rawRpc, rpc, startNode, type SpawnedNode } from "./helpers";
+
+const SOURCE = `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+contract Token {
+  mapping(address => uint256) public balanceOf;
+  constructor(uint256 supply) { balanceOf[msg.sender] = supply; }
+  function transfer(address to, uint256 value) external returns (bool) {
+    require(balanceOf[msg.sender] >= value, "balance too low");
+    balanceOf[msg.sender] -= value;
+    balanceOf[to] += value;
+    return true;
+  }
+}`;
+
+const SUPPLY = 1_000_000n;
+const FEES = { maxFeePerGas: 5_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+
+interface RpcAnswer {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+describe("node: the pending block (head + executable pool transactions)", function () {
+  this.timeout(180_000);
+  let node: SpawnedNode;
+  let provider: JsonRpcProvider;
+  let owner: Wallet;
+  let spender: Wallet;
+  let payer: Wallet;
+  let holder: Wallet;
+  let token: Contract;
+  let tokenAddress: string;
+  const receiver = Wallet.createRandom().address;
+  const ethTarget = Wallet.createRandom().address;
+  const replaced = Wallet.createRandom().address;
+  const hashes: string[] = [];
+  const compiled = compileSolidity({ "T.sol": SOURCE }).Token;
+
+  const call = async (method: string, params: unknown[]): Promise<RpcAnswer> => (await rawRpc(node.url, { jsonrpc: "2.0", id: 1, method, params })).json as RpcAnswer;
+  const tokenBalance = async (who: string, tag: string): Promise<bigint> => {
+    const out = await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: token.interface.encodeFunctionData("balanceOf", [who]) }, tag]);
+    return BigInt(out);
+  };
+  const balance = async (who: string, tag: string): Promise<bigint> => BigInt(await rpc<string>(node.url, "eth_getBalance", [who, tag]));
+
+  before(async () => {
+    node = await startNode({ args: ["--quiet", "--dev"] });
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+    [owner, spender, payer, holder] = devKeys(13).slice(9).map((k) => new Wallet(k, provider));
+    await rpc(node.url, "evm_setAutomine", [false]);
+    // ethers estimates the deployment itself (eth_estimateGas without a block: the pending block).
+    token = (await new ContractFactory(compiled.abi as InterfaceAbi, compiled.bytecode, owner).deploy(SUPPLY, FEES)) as Contract;
+    tokenAddress = await token.getAddress();
+    hashes.push(token.deploymentTransaction()!.hash);
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await node?.stop();
+  });
+
+  it("an unmined deployment has code and storage at \"pending\" only", async () => {
+    expect(await rpc(node.url, "eth_getCode", [tokenAddress, "latest"])).to.equal("0x");
+    expect(await rpc<string>(node.url, "eth_getCode", [tokenAddress, "pending"])).to.equal(await rpc(node.url, "eth_getCode", [tokenAddress, "pending"]));
+    expect((await rpc<string>(node.url, "eth_getCode", [tokenAddress, "pending"])).length).to.be.greaterThan(100);
+    expect(await tokenBalance(owner.address, "pending")).to.equal(SUPPLY);
+    expect(await rpc(node.url, "eth_call", [{ to: tokenAddress, data: token.interface.encodeFunctionData("balanceOf", [owner.address]) }, "latest"])).to.equal("0x");
+  });
+
+  it("ethers sends a transfer on the unmined token with a real estimate (at the head the call would hit an empty account)", async () => {
+    const data = token.interface.encodeFunctionData("transfer", [spender.address, 1_000n]);
+    const atHead = BigInt(await rpc<string>(node.url, "eth_estimateGas", [{ from: owner.address, to: tokenAddress, data }, "latest"]));
+    const pending = BigInt(await rpc<string>(node.url, "eth_estimateGas", [{ from: owner.address, to: tokenAddress, data }]));
+    // Two cold SSTOREs from zero need far more than a plain call to an address without code.
+    expect(atHead < 30_000n).to.equal(true);
+    expect(pending > 40_000n).to.equal(true);
+    const sent = await (token.connect(owner) as Contract).transfer(spender.address, 1_000n, FEES);
+    hashes.push(sent.hash);
+    expect(await tokenBalance(spender.address, "pending")).to.equal(1_000n);
+  });
+
+  it("what was sent on the unmined token was mined as estimated; tokens received in an unmined transfer can be spent at once", async () => {
+    await rpc(node.url, "evm_mine");
+    for (const h of hashes) expect((await rpc<{ status: string }>(node.url, "eth_getTransactionReceipt", [h])).status, h).to.equal("0x1");
+    expect(await tokenBalance(spender.address, "latest")).to.equal(1_000n);
+    hashes.length = 0;
+    hashes.push((await (token.connect(owner) as Contract).transfer(holder.address, 1_000n, FEES)).hash);
+    const data = token.interface.encodeFunctionData("transfer", [receiver, 400n]);
+    const head = await call("eth_estimateGas", [{ from: holder.address, to: tokenAddress, data }, "latest"]);
+    expect(head.error?.message).to.equal("execution reverted: balance too low");
+    const sent = await (token.connect(holder) as Contract).transfer(receiver, 400n, FEES);
+    hashes.push(sent.hash);
+    // The pending block is extended with what arrived since it was built.
+    expect(await tokenBalance(receiver, "pending")).to.equal(400n);
+    expect(await tokenBalance(holder.address, "pending")).to.equal(600n);
+    expect(await tokenBalance(receiver, "latest")).to.equal(0n);
+    const list = (await rpc<{ accessList: { address: string }[] }>(node.url, "eth_createAccessList", [{ from: receiver, to: tokenAddress, data: token.interface.encodeFunctionData("transfer", [owner.address, 400n]) }])).accessList;
+    expect(list.map((e) => e.address.toLowerCase())).to.deep.equal([tokenAddress.toLowerCase()]);
+  });
+
+  it("value transfers show in the pending balance; a replacement replaces, a transaction behind a nonce gap does not count", async () => {
+    const nonce = await provider.getTransactionCount(payer.address, "latest");
+    hashes.push((await payer.sendTransaction({ to: ethTarget, value: parseEther("1"), nonce, gasLimit: 21_000n, ...FEES })).hash);
+    expect(await balance(ethTarget, "pending")).to.equal(parseEther("1"));
+    expect(await balance(ethTarget, "latest")).to.equal(0n);
+    await payer.sendTransaction({ to: replaced, value: 5n, nonce: nonce + 1, gasLimit: 21_000n, ...FEES });
+    expect(await balance(replaced, "pending")).to.equal(5n);
+    // Same nonce, fees up by more than the bump: the pool swaps it, and the pending block is rebuilt.
+    const bumped = { maxFeePerGas: FEES.maxFeePerGas * 2n, maxPriorityFeePerGas: FEES.maxPriorityFeePerGas * 2n };
+    hashes.push((await payer.sendTransaction({ to: replaced, value: 7n, nonce: nonce + 1, gasLimit: 21_000n, ...bumped })).hash);
+    expect(await balance(replaced, "pending")).to.equal(7n);
+    const gapped = Wallet.createRandom().address;
+    await payer.sendTransaction({ to: gapped, value: 9n, nonce: nonce + 5, gasLimit: 21_000n, ...FEES });
+    expect(await balance(gapped, "pending")).to.equal(0n);
+    expect(await rpc(node.url, "eth_getTransactionCount", [payer.address, "pending"])).to.equal(`0x${(nonce + 2).toString(16)}`);
+  });
+
+  it("state overrides and debug_traceCall at \"pending\" run on their own copy of the pending block", async () => {
+    const data = token.interface.encodeFunctionData("balanceOf", [receiver]);
+    const overridden = await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data }, "pending", { [ethTarget]: { balance: "0x1" } }]);
+    expect(BigInt(overridden)).to.equal(400n);
+    const trace = await rpc<{ output: string }>(node.url, "debug_traceCall", [{ to: tokenAddress, data }, "pending", { tracer: "callTracer" }]);
+    expect(BigInt(trace.output)).to.equal(400n);
+    // The shared pending block was not touched by either.
+    expect(await balance(ethTarget, "pending")).to.equal(parseEther("1"));
+  });
+
+  it("what \"pending\" showed is what the next block holds", async () => {
+    const predicted = {
+      tokens: await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "pending"))),
+      eth: await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "pending"))),
+    };
+    await rpc(node.url, "evm_mine");
+    for (const h of hashes) expect((await rpc<{ status: string }>(node.url, "eth_getTransactionReceipt", [h])).status, h).to.equal("0x1");
+    expect(await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "latest")))).to.deep.equal(predicted.tokens);
+    // The pending block's coinbase is the zero address and the mined one's the proposer; senders' and
+    // recipients' balances do not depend on it.
+    expect(await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "latest")))).to.deep.equal(predicted.eth);
+    expect(await tokenBalance(receiver, "pending")).to.equal(400n);
+  });
+});
