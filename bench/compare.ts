@@ -67,7 +67,7 @@ async function runOne(key: string, w: Workload): Promise<Partial<Record<Phase, P
 const num = (v: number, digits = 0): string => (Number.isFinite(v) ? v.toFixed(digits) : "-");
 
 function fmtRow(r: PhaseResult): string {
-  return `${num(r.tps).padStart(7)} tx/s  send p50 ${num(r.sendP50, 1).padStart(6)} ms  p99 ${num(r.sendP99, 1).padStart(7)} ms  in block p50 ${num(r.inclusionP50, 0).padStart(6)} ms  server cpu ${num(r.cpuPerTx, 2)} ms/tx`;
+  return `${num(r.tps).padStart(7)} tx/s  send p50 ${num(r.sendP50, 1).padStart(6)} ms  p99 ${num(r.sendP99, 1).padStart(7)} ms  in block p50 ${num(r.inclusionP50, 0).padStart(6)} ms  server cpu ${num(r.cpuPerTx, 2)} ms/tx  client cpu ${num(r.clientCpuPerTx, 2)} ms/tx`;
 }
 
 function load(): string {
@@ -93,14 +93,14 @@ async function main(): Promise<void> {
   console.log(`\nload average ${load()} at the end\n`);
   for (const p of PHASES) {
     console.log(`${p}`);
-    console.log(`  ${"node".padEnd(NAME_WIDTH)} ${"tx/s".padStart(7)}  ${"send p50".padStart(9)}  ${"send p99".padStart(9)}  ${"in block p50".padStart(12)}  ${"cpu ms/tx".padStart(9)}`);
+    console.log(`  ${"node".padEnd(NAME_WIDTH)} ${"tx/s".padStart(7)}  ${"send p50".padStart(9)}  ${"send p99".padStart(9)}  ${"in block p50".padStart(12)}  ${"cpu ms/tx".padStart(9)}  ${"client cpu".padStart(10)}`);
     for (const key of keys) {
       const r = results.get(key);
       const name = SERVERS[key]?.name ?? key;
       if (r instanceof Error || !r) console.log(`  ${name.padEnd(NAME_WIDTH)} failed`);
       else if (r[p]) {
         const x = r[p] as PhaseResult;
-        console.log(`  ${name.padEnd(NAME_WIDTH)} ${num(x.tps).padStart(7)}  ${`${num(x.sendP50, 1)} ms`.padStart(9)}  ${`${num(x.sendP99, 1)} ms`.padStart(9)}  ${`${num(x.inclusionP50)} ms`.padStart(12)}  ${num(x.cpuPerTx, 2).padStart(9)}`);
+        console.log(`  ${name.padEnd(NAME_WIDTH)} ${num(x.tps).padStart(7)}  ${`${num(x.sendP50, 1)} ms`.padStart(9)}  ${`${num(x.sendP99, 1)} ms`.padStart(9)}  ${`${num(x.inclusionP50)} ms`.padStart(12)}  ${num(x.cpuPerTx, 2).padStart(9)}  ${num(x.clientCpuPerTx, 2).padStart(10)}`);
       }
     }
   }

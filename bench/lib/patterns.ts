@@ -1,7 +1,7 @@
 import { JsonRpcProvider, keccak256 } from "ethers";
 import { post } from "./rpc";
 import type { Server } from "./servers";
-import { quantile, type PhaseResult } from "./stats";
+import { ownCpuMs, quantile, type PhaseResult } from "./stats";
 import { InclusionWatcher } from "./watch";
 import type { Load } from "./workload";
 
@@ -17,7 +17,15 @@ interface Timing {
   inBlockAt: Map<string, number>;
 }
 
-async function finish(server: Server, load: Load, t: Timing, start: number, cpu0: number, watcher: InclusionWatcher | undefined): Promise<PhaseResult> {
+/** CPU counters at a phase's start: the server's processes and this (client) process. */
+interface CpuStart {
+  server: number;
+  client: number;
+}
+
+const cpuNow = (server: Server): CpuStart => ({ server: server.cpuMs(), client: ownCpuMs() });
+
+async function finish(server: Server, load: Load, t: Timing, start: number, cpu0: CpuStart, watcher: InclusionWatcher | undefined): Promise<PhaseResult> {
   const hashes = load.bySender.flat().map((r) => keccak256(r));
   if (watcher) {
     await watcher.waitAll(hashes, PHASE_TIMEOUT_MS);
@@ -36,7 +44,8 @@ async function finish(server: Server, load: Load, t: Timing, start: number, cpu0
     sendP50: quantile(t.sendLatency, 0.5),
     sendP99: quantile(t.sendLatency, 0.99),
     inclusionP50: quantile(inclusion, 0.5),
-    cpuPerTx: (server.cpuMs() - cpu0) / load.count,
+    cpuPerTx: (server.cpuMs() - cpu0.server) / load.count,
+    clientCpuPerTx: (ownCpuMs() - cpu0.client) / load.count,
   };
 }
 
@@ -55,7 +64,7 @@ export async function runClientPattern(server: Server, load: Load): Promise<Phas
   const provider = new JsonRpcProvider(server.url, Number(server.spec.chainId), { staticNetwork: true, batchMaxCount: 1 });
   const watcher = await openWatcher(server);
   const t: Timing = { sendLatency: [], sentAt: new Map(), inBlockAt: new Map() };
-  const cpu0 = server.cpuMs();
+  const cpu0 = cpuNow(server);
   const start = performance.now();
   try {
     await Promise.all(load.bySender.map(async (list) => {
@@ -82,7 +91,7 @@ export async function runClientPattern(server: Server, load: Load): Promise<Phas
 export async function runBatchedPattern(server: Server, load: Load): Promise<PhaseResult> {
   const watcher = await openWatcher(server);
   const t: Timing = { sendLatency: [], sentAt: new Map(), inBlockAt: new Map() };
-  const cpu0 = server.cpuMs();
+  const cpu0 = cpuNow(server);
   const start = performance.now();
   try {
     await sendBatched(server.url, load.bySender, (raws, t0, t1) => {

@@ -18,4 +18,15 @@ export interface PhaseResult {
   inclusionP50: number;
   /** Server CPU time per transaction (ms, user + system of its processes): steadier than tx/s on a busy machine. */
   cpuPerTx: number;
+  /**
+   * CPU time per transaction of this benchmark process (the client: ethers, HTTP, the inclusion watcher).
+   * Client and server share the machine's cores, so at a given rate the two together bound what is left.
+   */
+  clientCpuPerTx: number;
+}
+
+/** User + system CPU time of this process so far (ms). */
+export function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
