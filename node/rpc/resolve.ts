@@ -79,9 +79,13 @@ export function pendingOn(ctx: RpcContext, rec: BlockRecord, pending: boolean): 
   return pb.hasTransactions() ? pb : undefined;
 }
 
-/** Timestamp of the next block as simulations see it: now (the dev clock on a devnet), after the parent's. */
+/**
+ * Timestamp of the next block as simulations see it: now, after the parent's; on a devnet the dev
+ * clock's (evm_increaseTime, and evm_setNextBlockTimestamp's value once set, as Hardhat's pending block).
+ */
 function nextTimestamp(ctx: RpcContext, parent: BlockRecord): bigint {
-  const now = ctx.dev ? ctx.dev.clock.current() : BigInt(Math.floor(Date.now() / 1000));
+  if (ctx.dev) return ctx.dev.clock.timestamp(parent, Date.now());
+  const now = BigInt(Math.floor(Date.now() / 1000));
   return now > parent.block.header.timestamp ? now : parent.block.header.timestamp + 1n;
 }
 

@@ -20,6 +20,8 @@ contract Token {
     balanceOf[to] += value;
     return true;
   }
+  function time() external view returns (uint256) { return block.timestamp; }
+  function height() external view returns (uint256) { return block.number; }
 }`;
 
 const SUPPLY = 1_000_000n;
@@ -135,13 +137,27 @@ describe("node: the pending block (head + executable pool transactions)", functi
     expect(await balance(ethTarget, "pending")).to.equal(parseEther("1"));
   });
 
+  it("runs in the next block's environment: its number, and the timestamp evm_setNextBlockTimestamp set", async () => {
+    const head = await rpc<{ number: string; timestamp: string }>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    const next = BigInt(head.timestamp) + 1000n;
+    await rpc(node.url, "evm_setNextBlockTimestamp", [`0x${next.toString(16)}`]);
+    const data = token.interface.encodeFunctionData("time");
+    expect(BigInt(await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data }, "pending"]))).to.equal(next);
+    expect(BigInt(await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data }, "latest"]))).to.equal(BigInt(head.timestamp));
+    const height = token.interface.encodeFunctionData("height");
+    expect(BigInt(await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: height }, "pending"]))).to.equal(BigInt(head.number) + 1n);
+    expect(BigInt(await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: height }, "latest"]))).to.equal(BigInt(head.number));
+  });
+
   it("what \"pending\" showed is what the next block holds", async () => {
+    const predictedTime = await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: token.interface.encodeFunctionData("time") }, "pending"]);
     const predicted = {
       tokens: await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "pending"))),
       eth: await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "pending"))),
     };
     await rpc(node.url, "evm_mine");
     for (const h of hashes) expect((await rpc<{ status: string }>(node.url, "eth_getTransactionReceipt", [h])).status, h).to.equal("0x1");
+    expect(BigInt((await rpc<{ timestamp: string }>(node.url, "eth_getBlockByNumber", ["latest", false])).timestamp)).to.equal(BigInt(predictedTime));
     expect(await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "latest")))).to.deep.equal(predicted.tokens);
     // The pending block's coinbase is the zero address and the mined one's the proposer; senders' and
     // recipients' balances do not depend on it.
