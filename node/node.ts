@@ -221,7 +221,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       extras: (duty) => votes.extras(duty.epoch.validators),
       fallbackProposer: fallbackProposer && { ...fallbackProposer },
     });
-    const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, limits.gasCap, log) : undefined;
+    const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, log) : undefined;
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),

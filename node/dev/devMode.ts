@@ -7,7 +7,7 @@ import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { DevClock } from "./clock";
 import { consoleLogger } from "./console";
-import { sendTransaction, type SendRequest } from "./send";
+import { sendTransaction, type SendDeps, type SendRequest } from "./send";
 import type { DevOptions, DevProducer, Snapshot } from "./types";
 
 /** Largest hardhat_mine count accepted in one call (each block is real: sealed, stored, indexed). */
@@ -37,7 +37,6 @@ export class DevMode {
     private readonly pool: TxPool,
     private readonly producer: DevProducer,
     opts: DevOptions,
-    private readonly gasCap: bigint,
     private readonly log: Logger,
   ) {
     this.automine = opts.automine;
@@ -159,13 +158,13 @@ export class DevMode {
     return this.impersonated.delete(addr.toString().toLowerCase());
   }
 
-  /** eth_sendTransaction from an unlocked dev account or an impersonated one. */
-  async send(req: SendRequest): Promise<PoolTx> {
+  /** eth_sendTransaction from an unlocked dev account or an impersonated one; `estimate` fills a missing gas limit. */
+  async send(req: SendRequest, estimate: SendDeps["estimate"]): Promise<PoolTx> {
     const from = req.from.toString().toLowerCase();
     const key = this.keys.get(from);
     if (!key && !this.impersonated.has(from)) {
       throw new LuxError("INVALID_PARAMS", `unknown account ${req.from.toString()}: not an unlocked dev account and not impersonated (hardhat_impersonateAccount)`);
     }
-    return sendTransaction({ chain: this.chain, pool: this.pool, gasCap: this.gasCap }, req, key);
+    return sendTransaction({ chain: this.chain, pool: this.pool, estimate }, req, key);
   }
 }

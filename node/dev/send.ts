@@ -1,12 +1,11 @@
 import { createTx, type TypedTransaction, type TypedTxData } from "@ethereumjs/tx";
 import { bytesToBigInt, type Address } from "@ethereumjs/util";
 import { LuxError } from "../errors";
-import { estimateGas, type CallRequest } from "../execution/call";
+import type { CallRequest } from "../execution/call";
 import type { PoolTx } from "../txpool/types";
 import type { Chain } from "../chain/chain";
 import type { TxPool } from "../txpool/pool";
 import { address, data, member, quantity } from "../rpc/params";
-import { createZeroAddress } from "@ethereumjs/util";
 
 /** Tip of dev-signed transactions that name no fees (1 gwei, as Hardhat). */
 const DEFAULT_TIP = 1_000_000_000n;
@@ -56,8 +55,8 @@ export interface SendDeps {
   chain: Chain;
   /** The pool the transaction enters. */
   pool: TxPool;
-  /** Gas cap of estimates. */
-  gasCap: bigint;
+  /** Gas a request needs in the next block, on the pending state (the RPC's pending block). */
+  estimate(req: CallRequest): Promise<bigint>;
 }
 
 async function fill(deps: SendDeps, req: SendRequest): Promise<TypedTxData & { type: number }> {
@@ -65,13 +64,8 @@ async function fill(deps: SendDeps, req: SendRequest): Promise<TypedTxData & { t
   const state = await chain.headState();
   const stateNonce = (await state.getAccount(req.from))?.nonce ?? 0n;
   const nonce = req.nonce ?? pool.pendingNonce(req.from.toString(), stateNonce);
-  let gasLimit = req.gas;
-  if (gasLimit === undefined) {
-    const head = chain.head;
-    const vm = await chain.createVm(await chain.stateAt(head));
-    const env = chain.childEnv(head, head.slot + 1n, createZeroAddress(), head.block.header.timestamp + 1n);
-    gasLimit = await estimateGas(vm, env, req, deps.gasCap);
-  }
+  // Like a wallet: estimated on the pending state, so it may depend on transactions not mined yet.
+  const gasLimit = req.gas ?? (await deps.estimate(req));
   const base = { nonce, gasLimit, to: req.to, value: req.value ?? 0n, data: req.data ?? new Uint8Array(0), accessList: req.accessList };
   if (req.gasPrice !== undefined && req.maxFeePerGas === undefined) return { ...base, type: req.accessList ? 1 : 0, gasPrice: req.gasPrice };
   const tip = req.maxPriorityFeePerGas ?? DEFAULT_TIP;

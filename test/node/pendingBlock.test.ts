@@ -137,6 +137,17 @@ describe("node: the pending block (head + executable pool transactions)", functi
     expect(await balance(ethTarget, "pending")).to.equal(parseEther("1"));
   });
 
+  it("eth_sendTransaction without a gas limit estimates on the pending block: a dev account spends tokens it has not received on chain", async () => {
+    const other = Wallet.createRandom().address;
+    const data = token.interface.encodeFunctionData("transfer", [other, 50n]);
+    expect(await tokenBalance(holder.address, "latest")).to.equal(0n);
+    const hash = await rpc<string>(node.url, "eth_sendTransaction", [{ from: holder.address, to: tokenAddress, data }]);
+    hashes.push(hash);
+    const sent = await rpc<{ gas: string }>(node.url, "eth_getTransactionByHash", [hash]);
+    expect(BigInt(sent.gas) > 40_000n).to.equal(true);
+    expect(await tokenBalance(other, "pending")).to.equal(50n);
+  });
+
   it("runs in the next block's environment: its number, and the timestamp evm_setNextBlockTimestamp set", async () => {
     const head = await rpc<{ number: string; timestamp: string }>(node.url, "eth_getBlockByNumber", ["latest", false]);
     const next = BigInt(head.timestamp) + 1000n;
