@@ -1,6 +1,6 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToHex, equalsBytes } from "@ethereumjs/util";
-import { encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, voteSigningRoot } from "../consensus/messages";
+import { decodeVote, encodeEvidence, encodeVote, evidenceId, verifyEvidence, voteSigner, voteSigningRoot } from "../consensus/messages";
 import { FinalityTracker, type CountedVote, type VoteEffect } from "../consensus/finality";
 import { signDigest } from "../consensus/signing";
 import type { Checkpoint, Envelope, Evidence, EpochInfo, ParentInfo, SignedBlockRef, Validator, Vote } from "../consensus/types";
@@ -23,6 +23,8 @@ const MAX_PENDING_TARGETS = 64;
 const MAX_PENDING_PER_TARGET = 256;
 /** (slot, signer) pairs remembered for double-proposal detection (~a few epochs of blocks and forks). */
 const MAX_OBSERVED_PROPOSALS = 2048;
+/** This node's latest signed votes kept on disk per key, with its anti-slashing record, to send again after a restart. */
+const OWN_VOTES_KEPT = 4;
 
 
 /** This node's own vote being counted: its anti-slashing record (written first) and how to send it. */
@@ -36,6 +38,23 @@ function cpRaw(c: Checkpoint): Uint8Array[] {
 }
 function cpFrom(v: Uint8Array[]): Checkpoint {
   return { hash: v[0], number: bytesToBigInt(v[1]), slot: bytesToBigInt(v[2]) };
+}
+
+/** The last vote per key on disk: rlp([target height, source height, [own votes, newest last]]). */
+interface VoteRecord {
+  target: bigint;
+  source: bigint;
+  votes: Vote[];
+}
+
+function encodeVoteRecord(r: VoteRecord): Uint8Array {
+  return RLP.encode([bigIntToUnpaddedBytes(r.target), bigIntToUnpaddedBytes(r.source), r.votes.map(encodeVote)]);
+}
+
+// Records written before the votes were kept have two items: no vote to send again.
+function decodeVoteRecord(data: Uint8Array): VoteRecord {
+  const [t, s, kept] = RLP.decode(data) as unknown as [Uint8Array, Uint8Array, Uint8Array[] | undefined];
+  return { target: bytesToBigInt(t), source: bytesToBigInt(s), votes: (kept ?? []).map((v) => decodeVote(v)) };
 }
 
 /**
@@ -54,6 +73,10 @@ export class VoteService {
   private readonly proposals = new Map<string, SignedBlockRef>();
   private readonly pendingVotes = new Map<string, Vote[]>();
   private readonly lastVote = new Map<string, { target: bigint; source: bigint }>();
+  /** This node's latest votes per key (this run's and the previous run's), newest last. */
+  private readonly ownVotes = new Map<string, Vote[]>();
+  /** Own votes of a previous run that may never have left this node (see `resendEarlierVotes`). */
+  private earlierVotes: Vote[] = [];
 
   private constructor(
     private readonly chain: Chain,
@@ -91,7 +114,10 @@ export class VoteService {
       reset.push([signer, v]);
     }
     await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(start.justified), cpRaw(start.finalized)]));
-    for (const [signer, v] of reset) await this.chain.store.putMeta(`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(v.target), bigIntToUnpaddedBytes(v.source)]));
+    // The kept votes were for blocks the rewind dropped: nothing to send again.
+    this.ownVotes.clear();
+    this.earlierVotes = [];
+    for (const [signer, v] of reset) await this.chain.store.putMeta(`vote:${signer}`, encodeVoteRecord({ ...v, votes: [] }));
   }
 
   /** Opens the service with the persisted justified and finalized blocks (genesis on a new chain). */
@@ -107,8 +133,10 @@ export class VoteService {
     for (const signer of keys.keys()) {
       const v = await chain.store.getMeta(`vote:${signer}`);
       if (v) {
-        const [t, s] = RLP.decode(v) as Uint8Array[];
-        svc.lastVote.set(signer, { target: bytesToBigInt(t), source: bytesToBigInt(s) });
+        const r = decodeVoteRecord(v);
+        svc.lastVote.set(signer, { target: r.target, source: r.source });
+        svc.ownVotes.set(signer, r.votes);
+        svc.earlierVotes.push(...r.votes);
       }
     }
     chain.setFinality(start.justified, start.finalized);
@@ -306,16 +334,55 @@ export class VoteService {
     return { votes, convicted };
   }
 
+  /**
+   * The votes that justify the final block and each justified block above it on the head's branch,
+   * lowest first (those from a source below the target on its branch: the ones that count). A node
+   * counts a vote only when its source is justified in its own view, and views differ: a node that
+   * missed the votes of one justified block (gossip while it restarted, not carried by the next few
+   * blocks) cannot count any later vote built on it, and votes from its stale source do not finalize
+   * anything for the others. With two of four validators cut off that way, finality stopped for good.
+   * Carried in every block until final, the proof reaches every node that imports the branch; when
+   * finality runs normally it is the last one or two blocks' votes, already in the recent window.
+   */
+  private async justificationProofs(head: Checkpoint): Promise<Vote[]> {
+    const proofs: Vote[] = [];
+    for (const cp of this.tracker.justifiedFromFinal()) {
+      if (cp.number === 0n || !(await this.chain.isAncestor(cp, head))) continue;
+      for (const v of this.recent.get(cp.number) ?? []) {
+        if (proofs.length >= INCLUDE_MAX) return proofs;
+        if (equalsBytes(v.target.hash, cp.hash) && (await this.chain.isAncestor(v.source, v.target))) proofs.push(v);
+      }
+    }
+    return proofs;
+  }
+
   /** Votes and evidence for a proposal on top of the head. */
   async extras(validators: Validator[]): Promise<{ votes: Vote[]; evidence: Evidence[] }> {
     const head = this.chain.head;
     const n = head.block.header.number;
     const votes: Vote[] = [];
+    const headCp: Checkpoint = { hash: head.hash, number: n, slot: head.slot };
     for (let t = n > INCLUDE_DEPTH ? n - INCLUDE_DEPTH : 0n; t <= n && votes.length < INCLUDE_MAX; t++) {
       for (const v of this.recent.get(t) ?? []) {
         if (votes.length >= INCLUDE_MAX) break;
-        if (await this.chain.isAncestor(v.target, { hash: head.hash, number: n, slot: head.slot })) votes.push(v);
+        if (await this.chain.isAncestor(v.target, headCp)) votes.push(v);
       }
+    }
+    const included = new Set(votes.map((v) => bytesToHex(v.signature)));
+    const add = (v: Vote): void => {
+      included.add(bytesToHex(v.signature));
+      votes.push(v);
+    };
+    for (const v of await this.justificationProofs(headCp)) {
+      if (votes.length >= INCLUDE_MAX) break;
+      if (!included.has(bytesToHex(v.signature))) add(v);
+    }
+    // Own votes of the previous run ride along whatever their depth: gossip after a restart can miss
+    // (no subscribed peer yet), a block reaches every node. See `resendEarlierVotes`.
+    for (const v of this.earlierVotes) {
+      if (votes.length >= INCLUDE_MAX) break;
+      if (v.target.number <= this.tracker.finalized.number || included.has(bytesToHex(v.signature))) continue;
+      if (await this.chain.isAncestor(v.target, headCp)) add(v);
     }
     const evidence: Evidence[] = [];
     const convicted = new Set<string>();
@@ -337,9 +404,32 @@ export class VoteService {
     return { votes, evidence };
   }
 
+  /**
+   * Gossips again this node's votes from before its restart whose targets are not final yet. A vote is
+   * on disk before it is sent, so a crash in between leaves a vote that no peer ever saw but that counted
+   * here — and the justification it completed was persisted with it. The restarted node then votes from
+   * a source its peers never saw justified (they do not count those votes), while it can count theirs:
+   * with two of four validators in that state no block gathers > 2/3 linked votes anywhere, and finality
+   * stops for good. Sent on every new head until final: the first attempts after a restart may find no
+   * subscribed peer yet, and a copy a peer already has is dropped as a duplicate.
+   */
+  private resendEarlierVotes(): void {
+    const finalized = this.tracker.finalized.number;
+    this.earlierVotes = this.earlierVotes.filter((v) => v.target.number > finalized);
+    for (const vote of this.earlierVotes) this.publish({ topic: "vote", data: encodeVote(vote) });
+  }
+
+  /** The anti-slashing record of a new own vote, with the latest own votes of that key. */
+  private ownVoteRecord(signer: string, vote: Vote): [string, Uint8Array] {
+    const kept = [...(this.ownVotes.get(signer) ?? []), vote].slice(-OWN_VOTES_KEPT);
+    this.ownVotes.set(signer, kept);
+    return [`vote:${signer}`, encodeVoteRecord({ target: vote.target.number, source: vote.source.number, votes: kept })];
+  }
+
   /** Signs this node's votes for a new head (one per local validator key in the head's epoch). */
   async onHead(h: NewHead): Promise<void> {
     if (this.keys.size === 0) return;
+    this.resendEarlierVotes();
     const rec = h.record;
     const parent = await this.chain.blockMeta(rec.block.header.parentHash);
     if (!parent) return;
@@ -359,7 +449,7 @@ export class VoteService {
       const unsigned = { source, target };
       const vote: Vote = { ...unsigned, signature: signDigest(voteSigningRoot(this.chain.config.chainId, unsigned), key) };
       await this.count({ vote, signer, validator: v.address, stake: v.stake, totalStake: epoch.totalStake }, {
-        record: [`vote:${signer}`, RLP.encode([bigIntToUnpaddedBytes(target.number), bigIntToUnpaddedBytes(source.number)])],
+        record: this.ownVoteRecord(signer, vote),
         publish: () => this.publish({ topic: "vote", data: encodeVote(vote) }),
       });
     }

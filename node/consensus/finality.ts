@@ -90,6 +90,12 @@ export class FinalityTracker {
     return this.justifiedSet.has(key(c));
   }
 
+  /** The justified blocks from the final one up (it included), lowest first. */
+  justifiedFromFinal(): Checkpoint[] {
+    const f = this.finalizedCp.number;
+    return [...this.justifiedSet.values()].filter((c) => c.number >= f).sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  }
+
   /** Counts a verified vote; returns what changed. */
   async add(cv: CountedVote): Promise<VoteEffect> {
     const { vote, signer } = cv;

@@ -42,21 +42,30 @@ export function networkConfig(n: number, overrides: Partial<ChainConfig> = {}): 
 export interface TestChain {
   chain: Chain;
   store: LevelChainStore;
+  /** Its data dir. */
+  dir: string;
+  /** Closes the store and deletes the data dir. */
   close(): Promise<void>;
+  /** Closes the store and keeps the data dir (for a restart on it). */
+  shutdown(): Promise<void>;
 }
 
-/** Opens a chain on a fresh temp data dir. */
-export async function openChain(config: ChainConfig): Promise<TestChain> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-cons-"));
+/** Opens a chain on a fresh temp data dir, or on `dir` (a restart). */
+export async function openChain(config: ChainConfig, dir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-cons-"))): Promise<TestChain> {
   const store = new LevelChainStore(dir);
   await store.open();
   const chain = await Chain.open({ config, store, log: silent });
+  const shutdown = async (): Promise<void> => {
+    await chain.importBlockIdle();
+    await store.close();
+  };
   return {
     chain,
     store,
+    dir,
+    shutdown,
     close: async () => {
-      await chain.importBlockIdle();
-      await store.close();
+      await shutdown();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -93,22 +102,34 @@ export interface TestValidator {
   outbox: import("../../node/chain/types").GossipMessage[];
 }
 
-/** Opens `n` validator nodes on one network-mode chain (validator i holds dev key i). */
-export async function openValidators(n: number, config: ChainConfig): Promise<TestValidator[]> {
+/** Opens validator `i` (holding dev key i) on a chain: a fresh data dir, or `dir` for a restart. */
+async function openValidator(i: number, config: ChainConfig, dir?: string): Promise<TestValidator> {
   const { VoteService } = await import("../../node/chain/votes");
   const { ChainNetworkAdapter } = await import("../../node/chain/network");
+  const tc = await openChain(config, dir);
+  const outbox: TestValidator["outbox"] = [];
+  const adapter = new ChainNetworkAdapter(tc.chain);
+  adapter.onGossip((m) => outbox.push(m));
+  const keys = new Map([[VALIDATORS[i].address.toLowerCase(), keyOf(VALIDATORS[i].address)]]);
+  const votes = await VoteService.open(tc.chain, keys, (m) => adapter.publish(m), silent);
+  tc.chain.votes = votes;
+  return { tc, votes, adapter, address: VALIDATORS[i].address, outbox };
+}
+
+/** Opens `n` validator nodes on one network-mode chain (validator i holds dev key i). */
+export async function openValidators(n: number, config: ChainConfig): Promise<TestValidator[]> {
   const out: TestValidator[] = [];
-  for (let i = 0; i < n; i++) {
-    const tc = await openChain(config);
-    const outbox: TestValidator["outbox"] = [];
-    const adapter = new ChainNetworkAdapter(tc.chain);
-    adapter.onGossip((m) => outbox.push(m));
-    const keys = new Map([[VALIDATORS[i].address.toLowerCase(), keyOf(VALIDATORS[i].address)]]);
-    const votes = await VoteService.open(tc.chain, keys, (m) => adapter.publish(m), silent);
-    tc.chain.votes = votes;
-    out.push({ tc, votes, adapter, address: VALIDATORS[i].address, outbox });
-  }
+  for (let i = 0; i < n; i++) out.push(await openValidator(i, config));
   return out;
+}
+
+/**
+ * A crash and restart of validator node `v` on its data dir: everything it had not written is gone
+ * (its unsent gossip included), and it comes back from what is on disk.
+ */
+export async function restartValidator(v: TestValidator, config: ChainConfig): Promise<TestValidator> {
+  await v.tc.shutdown();
+  return openValidator(VALIDATORS.findIndex((a) => a.address === v.address), config, v.tc.dir);
 }
 
 /** Delivers every gossiped vote and evidence to every other node until nothing new is sent. */
