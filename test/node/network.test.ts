@@ -97,7 +97,13 @@ describe("network: four validator processes, killed and restarted, a late node, 
     "--slot-time", String(SLOT_MS), "--no-dev-mode", "--no-produce-on-tx", "--automine", "--genesis-validators", "4",
     "--validator-key", KEYS[i], "--p2p-port", String(p2pPorts[i]), ...addrs.filter((_, j) => j !== i).flatMap((a) => ["--peer", a]),
   ];
-  const start = async (i: number): Promise<SpawnedNode> => (nodes[i] = await startNode({ dataDir: dirs[i], args: args(i), timeoutMs: START_MS }));
+  /** Output of the earlier runs of a restarted validator (for the NET_TEST_LOGS dump). */
+  const earlierRuns: string[] = ["", "", "", ""];
+  const start = async (i: number): Promise<SpawnedNode> => {
+    const prev = nodes[i];
+    if (prev) earlierRuns[i] += `${prev.output()}\n----- restarted -----\n`;
+    return (nodes[i] = await startNode({ dataDir: dirs[i], args: args(i), timeoutMs: START_MS }));
+  };
 
   before(async () => {
     for (let i = 0; i < 4; i++) {
@@ -111,12 +117,17 @@ describe("network: four validator processes, killed and restarted, a late node, 
     await Promise.all([...nodes, late, odd].map((n) => n?.kill9()));
   });
 
-  // NET_TEST_LOGS=<dir>: every node's output after each test, to read when a scenario fails.
-  afterEach(() => {
-    const dir = process.env.NET_TEST_LOGS;
-    if (!dir) return;
+  // NET_TEST_LOGS=<dir>: every node's output after each test, in one folder per test (a later test must
+  // not overwrite the logs of the one that failed), to read when a scenario fails.
+  let testIndex = 0;
+  afterEach(function () {
+    testIndex++;
+    const root = process.env.NET_TEST_LOGS;
+    if (!root) return;
+    const state = this.currentTest?.state ?? "unknown";
+    const dir = path.join(root, `${String(testIndex).padStart(2, "0")}-${state}`);
     fs.mkdirSync(dir, { recursive: true });
-    [...nodes, late, odd].forEach((n, i) => n && fs.writeFileSync(path.join(dir, `node-${i}.log`), n.output()));
+    [...nodes, late, odd].forEach((n, i) => n && fs.writeFileSync(path.join(dir, `node-${i}.log`), (earlierRuns[i] ?? "") + n.output()));
   });
 
   it("produces one chain from all four: same head hash and state root everywhere, finality advancing", async () => {
