@@ -5,7 +5,8 @@
  * - two validators miss the votes that justified a block (gossip lost while they restart) and the next
  *   blocks, theirs, do not carry them.
  * A node counts a vote only from a source justified in its own view, so either split stalled finality
- * for good (seen once in the network test's "kill -9 of two" under CI load).
+ * for good (the likely cause of the network test's "kill -9 of two" once timing out under CI load; both
+ * were reproduced there by making the restarted validators vote late and crash before sending).
  */
 import { expect } from "chai";
 import { bytesToHex } from "@ethereumjs/util";
