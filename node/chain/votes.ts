@@ -77,6 +77,8 @@ export class VoteService {
   private readonly ownVotes = new Map<string, Vote[]>();
   /** Own votes of a previous run that may never have left this node (see `resendEarlierVotes`). */
   private earlierVotes: Vote[] = [];
+  /** The last record write issued; the next one starts after it (see `persist`). */
+  private written: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly chain: Chain,
@@ -113,11 +115,25 @@ export class VoteService {
       this.lastVote.set(signer, v);
       reset.push([signer, v]);
     }
-    await this.chain.store.putMeta(FINALITY_META, RLP.encode([cpRaw(start.justified), cpRaw(start.finalized)]));
     // The kept votes were for blocks the rewind dropped: nothing to send again.
     this.ownVotes.clear();
     this.earlierVotes = [];
-    for (const [signer, v] of reset) await this.chain.store.putMeta(`vote:${signer}`, encodeVoteRecord({ ...v, votes: [] }));
+    await this.persist([
+      [FINALITY_META, RLP.encode([cpRaw(start.justified), cpRaw(start.finalized)])],
+      ...reset.map(([signer, v]): [string, Uint8Array] => [`vote:${signer}`, encodeVoteRecord({ ...v, votes: [] })]),
+    ]);
+  }
+
+  /**
+   * Writes records in the order they were made. Heads, imports and gossip count votes concurrently, and
+   * two LevelDB batches in flight at once may land in either order (each runs on a thread-pool thread):
+   * the anti-slashing record could then go back to an older vote, and after a crash the validator would
+   * sign a second vote at a height it already voted for, a slashable double vote.
+   */
+  private persist(writes: [string, Uint8Array][]): Promise<void> {
+    const done = this.written.then(() => this.chain.store.putMetas(writes));
+    this.written = done.catch(() => undefined);
+    return done;
   }
 
   /** Opens the service with the persisted justified and finalized blocks (genesis on a new chain). */
@@ -173,7 +189,7 @@ export class VoteService {
     const writes: [string, Uint8Array][] = own ? [own.record] : [];
     if (moved) writes.push([FINALITY_META, RLP.encode([cpRaw(this.tracker.justified), cpRaw(this.tracker.finalized)])]);
     // One atomic write per block: this node's vote is on disk before anyone can see it (gossip, a proposal).
-    if (writes.length > 0) await this.chain.store.putMetas(writes);
+    if (writes.length > 0) await this.persist(writes);
     own?.publish();
     if (!effect.fresh) return effect;
     this.remember(cv.vote);
