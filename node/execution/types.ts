@@ -33,11 +33,11 @@ export interface BlockEnv {
 }
 
 /** Supplies transactions to the builder in the order the block should hold them. */
-export interface TxSource {
+export interface TxSource<T extends SenderTx = SenderTx> {
   /** The next candidate, or undefined when none is left. */
-  next(): SenderTx | undefined;
+  next(): T | undefined;
   /** Reports that `tx` could not be included; the source drops the sender's later nonces from this block. */
-  reject(tx: SenderTx, reason: Error): void;
+  reject(tx: T, reason: Error): void;
 }
 
 /** Result of executing a block's transactions. */

@@ -7,6 +7,7 @@ import { LuxError, errorMessage } from "../errors";
 import { BuildSlices, TX_BASE_GAS, envBlock } from "../execution/executor";
 import type { BlockEnv } from "../execution/types";
 import type { TxPool } from "../txpool/pool";
+import type { PoolTx } from "../txpool/types";
 
 /** The pending block's checkpoint depth: its transactions sit in one open checkpoint, never flushed. */
 const PENDING_DEPTH = 1;
@@ -27,6 +28,8 @@ interface Built {
   block: Block;
   /** Per sender, the nonce after its last applied transaction. */
   next: Map<string, bigint>;
+  /** The applied transactions by hash. */
+  applied: Map<string, PoolTx>;
   gasUsed: bigint;
   /** The pool's revision the block reflects. */
   added: number;
@@ -41,12 +44,14 @@ interface Built {
  *
  * Built when first asked for, and kept while the head, its state and the timestamp stay: transactions
  * the pool gained since are applied on top (a client estimating every transaction it sends costs one
- * execution per transaction, not one pending block each), and any removal from the pool rebuilds it.
+ * execution per transaction, not one pending block each).
  * The transactions sit in one open state checkpoint that is never committed, so nothing of them reaches
  * the trie database. One simulation at a time uses the shared VM; `fresh` gives a private one (state
  * overrides, tracing).
  */
 export class PendingBlock {
+  /** Builds from the head, and transactions applied in all (tests and diagnostics). */
+  readonly stats = { builds: 0, applied: 0 };
   private built?: Built;
   private queue: Promise<void> = Promise.resolve();
 
@@ -103,7 +108,8 @@ export class PendingBlock {
     const [head, root, ts] = this.target();
     const rev = this.pool.revision;
     const b = this.built;
-    if (b && b.key === keyOf(head, root, ts) && b.removed === rev.removed) {
+    if (b && b.key === keyOf(head, root, ts) && (b.removed === rev.removed || this.stillHeld(b))) {
+      b.removed = rev.removed;
       if (b.added !== rev.added) await this.apply(b);
       return b;
     }
@@ -111,14 +117,21 @@ export class PendingBlock {
     return this.built;
   }
 
+  /** True when every transaction applied in `b` is still in the pool (removals were of others). */
+  private stillHeld(b: Built): boolean {
+    for (const [hash, t] of b.applied) if (this.pool.get(hash) !== t) return false;
+    return true;
+  }
+
   private async build(head: BlockRecord, root: Uint8Array, ts: bigint): Promise<Built> {
+    this.stats.builds++;
     const rev = this.pool.revision;
     // stateAt(head) reads the head's root as of now (dev edits move it), the one `root` names.
     const vm = await this.chain.createVm(await this.chain.stateAt(head));
     // The coinbase of simulations (zero): the proposer of the next slot is not known to every node.
     const env: BlockEnv = { ...this.chain.childEnv(head, head.slot + 1n, createZeroAddress(), ts), baseFeePerGas: this.chain.nextBaseFee(head) };
     await vm.stateManager.checkpoint();
-    const b: Built = { key: keyOf(head, root, ts), vm, env, block: envBlock(vm.common, env), next: new Map(), gasUsed: 0n, added: rev.added, removed: rev.removed };
+    const b: Built = { key: keyOf(head, root, ts), vm, env, block: envBlock(vm.common, env), next: new Map(), applied: new Map(), gasUsed: 0n, added: rev.added, removed: rev.removed };
     await this.apply(b);
     return b;
   }
@@ -138,7 +151,9 @@ export class PendingBlock {
       try {
         const res = await runTx(b.vm, { tx: item.tx, block: b.block, blockGasUsed: b.gasUsed, skipHardForkValidation: true });
         b.gasUsed += res.totalGasSpent;
-        b.next.set(item.sender.toString().toLowerCase(), item.tx.nonce + 1n);
+        b.next.set(item.from, item.nonce + 1n);
+        b.applied.set(item.hash, item);
+        this.stats.applied++;
       } catch (err) {
         // Not executable on this state (yet): the sender sits out, as in the builder.
         source.reject(item, err instanceof Error ? err : new Error(errorMessage(err)));

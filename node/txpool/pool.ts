@@ -308,7 +308,7 @@ export class TxPool extends EventEmitter {
    * only makes its sender sit out, nothing is dropped. `firstNonce` names where a sender's run starts
    * when it is not its state nonce (a pending block extended with what arrived since).
    */
-  peekSource(baseFee: bigint, firstNonce?: (from: string) => bigint | undefined): TxSource {
+  peekSource(baseFee: bigint, firstNonce?: (from: string) => bigint | undefined): TxSource<PoolTx> {
     return createBlockSource(this.senders, baseFee, () => undefined, firstNonce);
   }
 

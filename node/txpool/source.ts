@@ -20,7 +20,7 @@ export function createBlockSource(
   onReject: (tx: PoolTx, reason: Error) => void,
   /** Where a sender's run starts instead of its state nonce (a pending block extended later). */
   firstNonce?: (from: string) => bigint | undefined,
-): TxSource {
+): TxSource<PoolTx> {
   const heads: PoolTx[] = [];
   for (const [from, q] of senders) {
     const t = q.txs.get(firstNonce?.(from) ?? q.stateNonce);
@@ -46,7 +46,7 @@ export function createBlockSource(
     },
     reject: (item, reason) => {
       if (item === last) last = undefined;
-      onReject(item as PoolTx, reason);
+      onReject(item, reason);
     },
   };
 }

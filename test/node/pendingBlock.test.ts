@@ -6,8 +6,13 @@
  * Client: ethers v6.
  */
 import { expect } from "chai";
-import { Contract, ContractFactory, JsonRpcProvider, Wallet, parseEther, type InterfaceAbi } from "ethers";
-import { compileSolidity, devKeys, rawRpc, rpc, startNode, type SpawnedNode } from "./helpers";
+import { Contract, ContractFactory, JsonRpcProvider, Wallet, getBytes, parseEther, type InterfaceAbi } from "ethers";
+import { compileSolidity, devKeys, rawRpc, rpc, startNode, tempDataDir, type SpawnedNode } from "./helpers";
+import { createAddressFromString } from "@ethereumjs/util";
+import { createNode, type LuxNode } from "../../node/node";
+import { devAccounts, devChainConfig } from "../../node/config";
+import { PendingBlock } from "../../node/rpc/pendingBlock";
+import type { Logger } from "../../node/chain/types";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
@@ -174,5 +179,57 @@ describe("node: the pending block (head + executable pool transactions)", functi
     // recipients' balances do not depend on it.
     expect(await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "latest")))).to.deep.equal(predicted.eth);
     expect(await tokenBalance(receiver, "pending")).to.equal(400n);
+  });
+});
+
+describe("node: the pending block is extended, and rebuilt only when a transaction it applied leaves the pool", function () {
+  this.timeout(60_000);
+  const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+  const keys = devAccounts(3).map((a) => a.privateKey);
+  const [w0, w1, w2] = keys.map((k) => new Wallet(k));
+  const target = Wallet.createRandom().address;
+  let node: LuxNode;
+  let pending: PendingBlock;
+
+  const send = async (w: Wallet, nonce: number, value: bigint, tip = 1_000_000_000n): Promise<void> => {
+    const raw = await w.signTransaction({ type: 2, chainId: 8898n, nonce, to: target, value, gasLimit: 21_000n, maxFeePerGas: 10n * tip, maxPriorityFeePerGas: tip });
+    await node.pool.add(getBytes(raw));
+  };
+  const targetBalance = async (): Promise<bigint> => {
+    const lent = await pending.acquire();
+    try {
+      return (await lent.vm.stateManager.getAccount(createAddressFromString(target)))?.balance ?? 0n;
+    } finally {
+      lent.release();
+    }
+  };
+
+  before(async () => {
+    // An in-process node that builds no blocks: the pool only fills.
+    node = await createNode({ dataDir: tempDataDir("pending-unit"), chain: devChainConfig(), port: 0, signerKeys: keys, produce: false, logBlocks: false, log: silent });
+    pending = new PendingBlock(node.chain, node.pool, (head) => head.block.header.timestamp + 1n);
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("applies what arrives on top, keeps the block when another transaction is replaced, rebuilds when an applied one is", async () => {
+    await send(w0, 0, 1n);
+    await send(w1, 0, 2n);
+    expect(await targetBalance()).to.equal(3n);
+    expect(pending.stats).to.deep.equal({ builds: 1, applied: 2 });
+    await send(w0, 1, 4n);
+    expect(await targetBalance()).to.equal(7n);
+    expect(pending.stats).to.deep.equal({ builds: 1, applied: 3 });
+    // w2's transaction sits behind a nonce gap (not applied); replacing it removes it from the pool.
+    await send(w2, 3, 100n);
+    await send(w2, 3, 200n, 2_000_000_000n);
+    expect(await targetBalance()).to.equal(7n);
+    expect(pending.stats).to.deep.equal({ builds: 1, applied: 3 });
+    // Replacing an applied one: the block is built again, with the replacement.
+    await send(w1, 0, 20n, 2_000_000_000n);
+    expect(await targetBalance()).to.equal(25n);
+    expect(pending.stats.builds).to.equal(2);
   });
 });
