@@ -165,19 +165,34 @@ describe("node: the pending block (head + executable pool transactions)", functi
     expect(BigInt(await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: height }, "latest"]))).to.equal(BigInt(head.number));
   });
 
+  it("a hostile pool transaction that burns a whole block's gas in a loop: pending reads still answer, and it is mined as the pending block said", async () => {
+    const attacker = new Wallet(devKeys(14)[13], provider);
+    // Init code JUMPDEST PUSH1 0 JUMP: a creation that loops until its gas is gone.
+    const sent = await attacker.sendTransaction({ data: "0x5b600056", gasLimit: 25_000_000n, ...FEES });
+    hashes.push(sent.hash);
+    const started = Date.now();
+    expect(await tokenBalance(receiver, "pending")).to.equal(400n);
+    expect(BigInt(await rpc<string>(node.url, "eth_estimateGas", [{ from: owner.address, to: tokenAddress, data: token.interface.encodeFunctionData("transfer", [receiver, 1n]) }]))).to.be.greaterThan(21_000n);
+    // Bounded by the block gas limit: the pending block runs the loop once, like the builder will.
+    expect(Date.now() - started).to.be.lessThan(30_000);
+    expect(await balance(attacker.address, "pending") < (await balance(attacker.address, "latest"))).to.equal(true);
+  });
+
   it("what \"pending\" showed is what the next block holds", async () => {
     const predictedTime = await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: token.interface.encodeFunctionData("time") }, "pending"]);
     const predicted = {
       tokens: await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "pending"))),
-      eth: await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "pending"))),
+      eth: await Promise.all([owner.address, payer.address, ethTarget, replaced, new Wallet(devKeys(14)[13]).address].map((a) => balance(a, "pending"))),
     };
     await rpc(node.url, "evm_mine");
-    for (const h of hashes) expect((await rpc<{ status: string }>(node.url, "eth_getTransactionReceipt", [h])).status, h).to.equal("0x1");
+    const statuses = await Promise.all(hashes.map(async (h) => (await rpc<{ status: string }>(node.url, "eth_getTransactionReceipt", [h])).status));
+    // Every transaction succeeded but the looping creation, which ran out of gas (as the pending block showed).
+    expect(statuses).to.deep.equal(hashes.map((_, i) => (i === hashes.length - 1 ? "0x0" : "0x1")));
     expect(BigInt((await rpc<{ timestamp: string }>(node.url, "eth_getBlockByNumber", ["latest", false])).timestamp)).to.equal(BigInt(predictedTime));
     expect(await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "latest")))).to.deep.equal(predicted.tokens);
     // The pending block's coinbase is the zero address and the mined one's the proposer; senders' and
     // recipients' balances do not depend on it.
-    expect(await Promise.all([owner.address, payer.address, ethTarget, replaced].map((a) => balance(a, "latest")))).to.deep.equal(predicted.eth);
+    expect(await Promise.all([owner.address, payer.address, ethTarget, replaced, new Wallet(devKeys(14)[13]).address].map((a) => balance(a, "latest")))).to.deep.equal(predicted.eth);
     expect(await tokenBalance(receiver, "pending")).to.equal(400n);
   });
 });
