@@ -177,7 +177,15 @@ export class Chain extends EventEmitter {
   /** True when `a` is `d` or an ancestor of it (walks `d`'s branch back). */
   async isAncestor(a: Checkpoint, d: Checkpoint): Promise<boolean> {
     if (a.number > d.number) return false;
-    let cur: BlockMeta | undefined = await this.blockMeta(d.hash);
+    // The fork-choice tree holds every block above the last final one: walk it in memory first. A dev
+    // chain's hardhat_mine puts tens of thousands of blocks between its checkpoints and the head, and
+    // reading each one's meta from the store took seconds per question.
+    let hash: string = bytesToHex(d.hash);
+    for (let node = this.tree.get(hash); node; node = this.tree.get(hash)) {
+      if (node.number <= a.number) return node.number === a.number && node.hash === bytesToHex(a.hash);
+      hash = node.parent;
+    }
+    let cur: BlockMeta | undefined = await this.blockMeta(hexToBytes(hash as `0x${string}`));
     while (cur && cur.number > a.number) cur = await this.blockMeta(cur.parentHash);
     return cur !== undefined && equalsBytes(cur.hash, a.hash);
   }

@@ -42,6 +42,11 @@ export class BlockTree {
     return this.nodes.has(hash);
   }
 
+  /** The block, when it is in the tree. */
+  get(hash: string): TreeNode | undefined {
+    return this.nodes.get(hash);
+  }
+
   /** Number of blocks held. */
   get size(): number {
     return this.nodes.size;
