@@ -44,10 +44,11 @@ interface Built {
  *
  * Built when first asked for, and kept while the head, its state and the timestamp stay: transactions
  * the pool gained since are applied on top (a client estimating every transaction it sends costs one
- * execution per transaction, not one pending block each).
- * The transactions sit in one open state checkpoint that is never committed, so nothing of them reaches
- * the trie database. One simulation at a time uses the shared VM; `fresh` gives a private one (state
- * overrides, tracing).
+ * execution per transaction, not one pending block each). A removal from the pool rebuilds it only
+ * when it took out a transaction the block applied (a replacement, an eviction or a drop of another one
+ * leaves it valid). The transactions sit in one open state checkpoint that is never committed, so
+ * nothing of them reaches the trie database. One simulation at a time uses the shared VM; `fresh` gives
+ * a private one (state overrides, tracing).
  */
 export class PendingBlock {
   /** Builds from the head, and transactions applied in all (tests and diagnostics). */
