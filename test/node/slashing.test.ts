@@ -7,6 +7,7 @@ import { devAccounts, devChainConfig } from "../../node/config";
 import { encodeEvidence } from "../../node/consensus/messages";
 import { signDigest, signingRoot } from "../../node/consensus/signing";
 import { systemReceiptHash } from "../../node/chain/system";
+import type { BlockRecord, NewHead } from "../../node/chain/types";
 import { ROOT, rpc, runNpx, tempDataDir, waitFor } from "./helpers";
 import { silent } from "./chainHarness";
 
@@ -19,6 +20,33 @@ const abi = (p: string): unknown[] => (JSON.parse(fs.readFileSync(path.join(ROOT
  * goes into the node's pool as a peer would gossip it, the next block includes it, and the end-of-block
  * system call (from the system address, which the deploy made a SLASHER) slashes 5% and jails.
  */
+/**
+ * The first block carrying evidence among the heads from now on. Polling the head could miss it: the
+ * next slot's block follows 100 ms later, and a loaded machine polls less often than that.
+ */
+function headWithEvidence(node: LuxNode, timeoutMs: number, what: string): Promise<BlockRecord> {
+  return new Promise((resolve, reject) => {
+    const onHead = (h: NewHead): void => {
+      if (h.record.evidence.length === 0) return;
+      clearTimeout(timer);
+      node.chain.off("head", onHead);
+      resolve(h.record);
+    };
+    const timer = setTimeout(() => {
+      node.chain.off("head", onHead);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    node.chain.on("head", onHead);
+  });
+}
+
+/** The same, started before the action that leads to it; a failure before it is awaited stays handled. */
+function expectHeadWithEvidence(node: LuxNode, timeoutMs: number, what: string): Promise<BlockRecord> {
+  const p = headWithEvidence(node, timeoutMs, what);
+  p.catch(() => undefined);
+  return p;
+}
+
 describe("node: a double-signing validator is slashed and jailed by the chain itself", function () {
   this.timeout(DEPLOY_TIMEOUT_MS + 120_000);
   let node: LuxNode;
@@ -73,9 +101,10 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
       b: { blockHash: h2, signature: signDigest(signingRoot(8898n, h2, slot), key) },
     };
     firstSystemHash = "";
+    const included = expectHeadWithEvidence(node, 30_000, "a block with the evidence");
     const outcome = await node.network.importEvidence(encodeEvidence(evidence));
     expect(outcome.status, outcome.reason).to.equal("imported");
-    const including = await waitFor(async () => (node.chain.head.evidence.length > 0 ? node.chain.head : undefined), 30_000, "a block with the evidence");
+    const including = await included;
     expect(including.evidence[0].kind).to.equal("double-proposal");
 
     const after = (await staking.validatorInfo(offender.address)) as { totalStake: bigint; jailed: boolean };
@@ -132,12 +161,13 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
     const staking = new Contract(contracts.StakingManager, abi("staking/StakingManager.sol/StakingManager.json") as never, provider);
     const offender = devAccounts(1)[0];
     const reverted = node.chain.head.block.header.number;
+    const includedAgain = expectHeadWithEvidence(node, 30_000, "a block including the evidence again");
     expect(await rpc<boolean>(node.rpcUrl, "evm_revert", [snapshot])).to.equal(true);
     expect(node.chain.head.block.header.number < reverted).to.equal(true);
     // The dropped block's system receipt is gone with it.
     expect(await rpc(node.rpcUrl, "eth_getTransactionReceipt", [firstSystemHash])).to.equal(null);
     // The evidence went back to the pool: the next blocks include it again, and the offender is slashed on this branch.
-    const including = await waitFor(async () => (node.chain.head.evidence.length > 0 ? node.chain.head : undefined), 30_000, "a block including the evidence again");
+    const including = await includedAgain;
     const info = (await staking.validatorInfo(offender.address, { blockTag: Number(including.block.header.number) })) as { totalStake: bigint; jailed: boolean };
     expect(info.totalStake).to.equal(firstStake - (firstStake * 5n) / 100n);
     expect(info.jailed).to.equal(true);
