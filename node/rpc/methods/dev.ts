@@ -2,13 +2,11 @@ import { Account, bigIntToBytes, bytesToHex, setLengthLeft, type Address } from 
 import type { DevMode } from "../../dev/devMode";
 import { parseSendRequest } from "../../dev/send";
 import { LuxError } from "../../errors";
-import { estimateGas, type CallRequest } from "../../execution/call";
-import { ExecutionGuard } from "../../execution/guard";
 import type { LuxStateManager } from "../../execution/stateManager";
 import type { Json } from "../format";
 import { address, bool, data, hash, object, optional, quantity, type Param } from "../params";
-import { pooledSimulationVm } from "../resolve";
 import { method, untimed, type MethodSpec, type RpcContext } from "../types";
+import { estimate } from "./state";
 
 const STORAGE_WORD_BYTES = 32;
 const MAX_U64 = 2n ** 64n - 1n;
@@ -161,14 +159,8 @@ export const devMethods: Record<string, MethodSpec> = {
   anvil_setNextBlockTimestamp: setNextTimestamp,
   eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
   eth_sendTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
-    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req: CallRequest) => ctx.simulations.run(scope.signal, async () => {
-      const sim = await pooledSimulationVm(ctx, ctx.chain.head, true);
-      try {
-        return await estimateGas(sim.vm, sim.env, req, ctx.limits.gasCap, new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal }));
-      } finally {
-        sim.release();
-      }
-    }));
+    // A missing gas limit is estimated as eth_estimateGas without a block would: on the pending block.
+    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
     await ctx.awaitMined?.(t);
     return t.hash;
   }),

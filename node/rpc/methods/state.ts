@@ -94,6 +94,16 @@ async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (s
   }
 }
 
+/**
+ * eth_estimateGas: the gas `req` needs at `ref`. Without a block, for the next block (Hardhat's
+ * default): a transaction sent now lands there, after the pool's (the pending block).
+ */
+export async function estimate(ctx: RpcContext, req: CallRequest, ref: BlockRef | undefined, overrides: AccountOverride[] | undefined, scope: RequestScope): Promise<bigint> {
+  const rec = await requireBlock(ctx, ref);
+  return ctx.simulations.run(scope.signal, () =>
+    withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, (vm, env) => estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
+}
+
 /** Account and contract state reads, eth_call and eth_estimateGas. */
 export const stateMethods: Record<string, MethodSpec> = {
   eth_getBalance: method(
@@ -125,14 +135,8 @@ export const stateMethods: Record<string, MethodSpec> = {
       return withSimulationVm(ctx, rec, isPending(ref), overrides, async (vm, env) => bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
     });
   }),
-  eth_estimateGas: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
-    const req = callRequest(tx);
-    const rec = await requireBlock(ctx, ref);
-    return ctx.simulations.run(scope.signal, async () => {
-      // Without a block, estimate for the next block (Hardhat's default): a transaction sent now lands there.
-      return withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, async (vm, env) => hexQ(await estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
-    });
-  }),
+  eth_estimateGas: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) =>
+    hexQ(await estimate(ctx, callRequest(tx), ref, overrides, scope))),
   eth_createAccessList: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
