@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { createTxFromRLP } from "@ethereumjs/tx";
 import { createAddressFromString } from "@ethereumjs/util";
 import { Wallet, ethers } from "ethers";
@@ -12,6 +10,7 @@ import type { Duty } from "../../node/consensus/types";
 import { strictSource } from "../../node/execution/executor";
 import type { SenderTx } from "../../node/execution/types";
 import { LevelChainStore } from "../../node/storage";
+import { tempDir } from "../tempDir";
 
 /** A logger that keeps quiet. */
 export const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -51,7 +50,7 @@ export interface TestChain {
 }
 
 /** Opens a chain on a fresh temp data dir, or on `dir` (a restart). */
-export async function openChain(config: ChainConfig, dir = fs.mkdtempSync(path.join(os.tmpdir(), "lux-cons-"))): Promise<TestChain> {
+export async function openChain(config: ChainConfig, dir = tempDir("lux-cons-")): Promise<TestChain> {
   const store = new LevelChainStore(dir);
   await store.open();
   const chain = await Chain.open({ config, store, log: silent });

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../tempDir";
 
 /** Repo root (the node CLI is started from there). */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -33,7 +32,7 @@ export interface SpawnedNode {
 
 /** A fresh temporary data dir. */
 export function tempDataDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `lux-${tag}-`));
+  return tempDir(`lux-${tag}-`);
 }
 
 function waitExit(proc: ChildProcess, timeoutMs: number): Promise<void> {

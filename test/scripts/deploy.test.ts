@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { getCreateAddress } from "ethers";
 import { STAKING_MANAGER_DEPLOY_NONCE } from "../../scripts/lib/config";
 import type { DeploymentRecord } from "../../scripts/lib/deploySuite";
+import { tempDir } from "../tempDir";
 
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, "..", "..");
@@ -17,7 +17,7 @@ const DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 // Runs the real script the way a user does, in its own process, writing to a temp deployments dir.
 async function deploy(env: Record<string, string>): Promise<{ stdout: string; record: DeploymentRecord }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mt-deploy-"));
+  const dir = tempDir("mt-deploy-");
   const { stdout } = await run("npx", ["hardhat", "run", "scripts/deploy.ts", "--no-compile"], {
     cwd: REPO,
     env: { ...process.env, DEPLOYMENTS_DIR: dir, ...env },

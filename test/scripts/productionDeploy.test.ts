@@ -5,7 +5,6 @@
  * scripts/deploy.ts runs, in-process so the time helpers can fast-forward the vote and the timelock.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -15,13 +14,14 @@ import { buildDeployConfig, DeployConfigError, parseGenesisFile } from "../../sc
 import { deploySuite } from "../../scripts/lib/deploySuite";
 import { MDTVestingWallet__factory } from "../../typechain-types";
 import { distributeEpoch, mdt, registerMiner, sortAddresses, toEpoch } from "../contracts/fixtures";
+import { tempDir } from "../tempDir";
 
 const FOR = 1;
 const EXECUTED = 7;
 const YEAR = 365n * 24n * 3600n;
 
 function writeGenesis(content: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mt-genesis-"));
+  const dir = tempDir("mt-genesis-");
   const file = path.join(dir, "genesis.json");
   fs.writeFileSync(file, JSON.stringify(content));
   return file;

@@ -1,13 +1,13 @@
 /** The default emission policy's supply curve: the halving series converges to the cap; the seed's hits it. */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { DEFAULT_POLICY, SEED_POLICY } from "../../scripts/lib/config";
 import { plannedSupply } from "../../scripts/supply-curve";
 import { DEFAULT_EMISSION_POLICY, SEED_HALVING_INTERVAL } from "../../sdk/tokenomics";
+import { tempDir } from "../tempDir";
 
 const run = promisify(execFile);
 const CAP = DEFAULT_EMISSION_POLICY.supplyCap;
@@ -35,7 +35,7 @@ describe("emission defaults and npm run supply-curve", function () {
 
   it("writes the SVG chart", async function () {
     this.timeout(120_000);
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mt-curve-")), "curve.svg");
+    const out = path.join(tempDir("mt-curve-"), "curve.svg");
     const root = path.resolve(__dirname, "..", "..");
     const { stdout } = await run("node", ["-r", "ts-node/register/transpile-only", "scripts/supply-curve.ts", out], { cwd: root, timeout: 100_000 });
     expect(stdout).to.contain("99% at epoch");

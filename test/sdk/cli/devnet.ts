@@ -1,9 +1,9 @@
 /** A throwaway `hardhat node` on a free loopback port with the suite deployed, for the CLI tests. */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../../node/cli/freePort";
+import { tempDir } from "../../tempDir";
 
 /** Repository root. */
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -77,7 +77,7 @@ function deploy(rpc: string, deploymentsDir: string): Promise<string> {
 export async function startDevnet(): Promise<Devnet> {
   const port = await freePort();
   const rpc = `http://127.0.0.1:${port}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mtcli-"));
+  const tmp = tempDir("mtcli-");
   const deploymentsDir = path.join(tmp, "deployments");
   const dataDir = path.join(tmp, "data");
   // Own process group, so stop() kills hardhat and anything it spawned, and nothing else.

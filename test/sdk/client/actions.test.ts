@@ -1,6 +1,5 @@
 /** Client actions on the in-process network: balances, staking, reverts named, events, deployments lookup. */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -24,6 +23,7 @@ import {
 } from "../../../sdk/client";
 import { StakingManager__factory } from "../../../typechain-types";
 import { clientFor, deployTestSuite, GENESIS_MDT, mineToNextEpoch, type TestSuite, expectContractRevert } from "../helpers/suite";
+import { tempDir } from "../../tempDir";
 
 /** Long enough that the unbonding cannot mature while the test sends its own transactions. */
 const UNBONDING_EPOCHS = 3n;
@@ -120,7 +120,7 @@ describe("client actions", function () {
   });
 
   it("finds addresses by chain id and says what to do when there is no deployment", async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mt-deploy-"));
+    const dir = tempDir("mt-deploy-");
     fs.writeFileSync(path.join(dir, "31337.json"), JSON.stringify(t.deployment));
     expect(loadDeployment(31337, dir).contracts.MDTToken).to.equal(t.deployment.contracts.MDTToken);
     try {

@@ -1,7 +1,4 @@
 /** Shared fixtures of the SDK tests: an in-process suite with funded accounts, and block mining helpers. */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { ethers, network } from "hardhat";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -9,6 +6,7 @@ import { defaultSuiteConfig, type SuiteConfig } from "../../../scripts/lib/confi
 import { deploySuite, suiteAddresses, type Suite } from "../../../scripts/lib/deploySuite";
 import { expect } from "chai";
 import { createClient, isClientError, type Client, type Deployment } from "../../../sdk/client";
+import { tempDir } from "../../tempDir";
 
 /** MDT minted to every test account at genesis. */
 export const GENESIS_MDT = ethers.parseEther("10000");
@@ -39,7 +37,7 @@ export async function deployTestSuite(epochLength: bigint, tweak: (c: SuiteConfi
     epochLength: Number(epochLength),
     contracts: await suiteAddresses(suite),
   };
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mt-sdk-"));
+  const dataDir = tempDir("mt-sdk-");
   return { suite, deployment, signers, dataDir };
 }
 
