@@ -160,8 +160,11 @@ export async function executeBlock(vm: VM, env: BlockEnv, source: TxSource, fini
   };
 }
 
+/** What a sealed block is made of besides its environment. */
+export type BlockContents = Pick<ExecutionResult, "txs" | "stateRoot" | "transactionsTrie" | "receiptTrie" | "logsBloom" | "gasUsed">;
+
 /** The sealed execution block for an environment and its execution result. */
-export function assembleBlock(common: Common, env: BlockEnv, res: ExecutionResult): Block {
+export function assembleBlock(common: Common, env: BlockEnv, res: BlockContents): Block {
   const header: BlockHeader = createBlockHeader(
     {
       ...envHeaderFields(env),

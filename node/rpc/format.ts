@@ -63,16 +63,29 @@ export function formatTx(tx: TypedTransaction, from: Uint8Array | string, ctx?: 
 
 /** A block in eth_getBlockBy* form. */
 export function formatBlock(rec: BlockRecord, fullTxs: boolean): Json {
-  const b: Block = rec.block;
-  const h = b.header;
-  const txs: Json[] = b.transactions.map((tx, i) =>
+  const h = rec.block.header;
+  const txs: Json[] = rec.block.transactions.map((tx, i) =>
     fullTxs
       ? formatTx(tx, rec.senders[i] ?? tx.getSenderAddress().bytes, { blockHash: rec.hash, blockNumber: h.number, index: i, baseFee: h.baseFeePerGas ?? 0n })
       : bytesToHex(tx.hash()),
   );
+  return blockJson(rec.block, bytesToHex(rec.hash), rec.slot, txs);
+}
+
+/**
+ * The pending block, as geth shows it: no hash, nonce or miner (it is not sealed, and its proposer is
+ * not known yet); its transactions as pool transactions, without a block.
+ */
+export function formatPendingBlock(block: Block, senders: Uint8Array[], slot: bigint, fullTxs: boolean): Json {
+  const txs: Json[] = block.transactions.map((tx, i) => (fullTxs ? formatTx(tx, senders[i]) : bytesToHex(tx.hash())));
+  return { ...blockJson(block, null, slot, txs), nonce: null, miner: null };
+}
+
+function blockJson(b: Block, hash: string | null, slot: bigint, txs: Json[]): { [k: string]: Json | undefined } {
+  const h = b.header;
   return {
     number: hexQ(h.number),
-    hash: bytesToHex(rec.hash),
+    hash,
     parentHash: bytesToHex(h.parentHash),
     nonce: bytesToHex(h.nonce),
     sha3Uncles: bytesToHex(h.uncleHash),
@@ -98,7 +111,7 @@ export function formatBlock(rec: BlockRecord, fullTxs: boolean): Json {
     transactions: txs,
     uncles: [],
     withdrawals: [],
-    slot: hexQ(rec.slot),
+    slot: hexQ(slot),
   };
 }
 

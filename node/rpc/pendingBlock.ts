@@ -1,10 +1,11 @@
 import type { Block } from "@ethereumjs/block";
 import { bytesToHex, createZeroAddress } from "@ethereumjs/util";
-import { runTx, type VM } from "@ethereumjs/vm";
+import { Bloom, encodeReceipt, runTx, type VM } from "@ethereumjs/vm";
 import type { Chain } from "../chain/chain";
 import type { BlockRecord } from "../chain/types";
 import { LuxError, errorMessage } from "../errors";
-import { BuildSlices, TX_BASE_GAS, envBlock } from "../execution/executor";
+import { BuildSlices, TX_BASE_GAS, assembleBlock, envBlock } from "../execution/executor";
+import { orderedTrieRoot } from "../execution/orderedTrieRoot";
 import type { BlockEnv } from "../execution/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
@@ -13,6 +14,16 @@ import type { PoolTx } from "../txpool/types";
 const PENDING_DEPTH = 1;
 
 /** A VM on the pending state, lent to one simulation at a time. */
+/** The pending block as `eth_getBlockByNumber("pending")` shows it. */
+export interface PendingView {
+  /** The head's child: the applied transactions, their roots and bloom, the pending state's root. */
+  block: Block;
+  /** The senders of its transactions. */
+  senders: Uint8Array[];
+  /** The slot it is built for. */
+  slot: bigint;
+}
+
 export interface PendingVm {
   vm: VM;
   env: BlockEnv;
@@ -25,11 +36,16 @@ interface Built {
   key: string;
   vm: VM;
   env: BlockEnv;
+  slot: bigint;
+  /** What each transaction sees of its block. */
   block: Block;
   /** Per sender, the nonce after its last applied transaction. */
   next: Map<string, bigint>;
-  /** The applied transactions by hash. */
+  /** The applied transactions by hash, in block order. */
   applied: Map<string, PoolTx>;
+  /** Their receipts, encoded as in the receipts trie, and the logs' bloom. */
+  receipts: Uint8Array[];
+  bloom: Bloom;
   gasUsed: bigint;
   /** The pool's revision the block reflects. */
   added: number;
@@ -70,10 +86,7 @@ export class PendingBlock {
 
   /** The shared VM on the pending state, exclusively until `release`. */
   async acquire(): Promise<PendingVm> {
-    let unlock!: () => void;
-    const turn = this.queue;
-    this.queue = new Promise<void>((resolve) => (unlock = resolve));
-    await turn;
+    const unlock = await this.lock();
     try {
       const b = await this.current();
       let released = false;
@@ -94,10 +107,44 @@ export class PendingBlock {
     }
   }
 
+  /**
+   * The pending block itself: the head's child with the transactions applied so far, its header complete
+   * (the state root is the pending state's, with the zero address as coinbase: the fee tips of the mined
+   * block go to its proposer instead). Flushing the state into the trie inside the open checkpoint keeps
+   * it in memory, like the rest of the pending state.
+   */
+  async view(): Promise<PendingView> {
+    const unlock = await this.lock();
+    try {
+      const b = await this.current();
+      const txs = [...b.applied.values()];
+      const block = assembleBlock(b.vm.common, b.env, {
+        txs,
+        stateRoot: await b.vm.stateManager.getStateRoot(),
+        transactionsTrie: orderedTrieRoot(txs.map((t) => t.raw ?? t.tx.serialize())),
+        receiptTrie: orderedTrieRoot(b.receipts),
+        logsBloom: b.bloom.bitvector,
+        gasUsed: b.gasUsed,
+      });
+      return { block, senders: txs.map((t) => t.sender.bytes), slot: b.slot };
+    } finally {
+      unlock();
+    }
+  }
+
   /** A private VM on the pending state (its own build), for state overrides and tracing hooks. */
   async fresh(): Promise<{ vm: VM; env: BlockEnv }> {
     const b = await this.build(...this.target());
     return { vm: b.vm, env: b.env };
+  }
+
+  /** Waits for the shared VM; the returned function hands it on. */
+  private async lock(): Promise<() => void> {
+    let unlock!: () => void;
+    const turn = this.queue;
+    this.queue = new Promise<void>((resolve) => (unlock = resolve));
+    await turn;
+    return unlock;
   }
 
   private target(): [BlockRecord, Uint8Array, bigint] {
@@ -132,7 +179,10 @@ export class PendingBlock {
     // The coinbase of simulations (zero): the proposer of the next slot is not known to every node.
     const env: BlockEnv = { ...this.chain.childEnv(head, head.slot + 1n, createZeroAddress(), ts), baseFeePerGas: this.chain.nextBaseFee(head) };
     await vm.stateManager.checkpoint();
-    const b: Built = { key: keyOf(head, root, ts), vm, env, block: envBlock(vm.common, env), next: new Map(), applied: new Map(), gasUsed: 0n, added: rev.added, removed: rev.removed };
+    const b: Built = {
+      key: keyOf(head, root, ts), vm, env, slot: head.slot + 1n, block: envBlock(vm.common, env), next: new Map(), applied: new Map(),
+      receipts: [], bloom: new Bloom(undefined, vm.common), gasUsed: 0n, added: rev.added, removed: rev.removed,
+    };
     await this.apply(b);
     return b;
   }
@@ -152,6 +202,8 @@ export class PendingBlock {
       try {
         const res = await runTx(b.vm, { tx: item.tx, block: b.block, blockGasUsed: b.gasUsed, skipHardForkValidation: true });
         b.gasUsed += res.totalGasSpent;
+        b.receipts.push(encodeReceipt(res.receipt, item.tx.type));
+        b.bloom.or(res.bloom);
         b.next.set(item.from, item.nonce + 1n);
         b.applied.set(item.hash, item);
         this.stats.applied++;

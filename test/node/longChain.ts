@@ -74,7 +74,7 @@ export class HistoryWriter {
       const fields = { slot, reveal: new Uint8Array(0), votes: [], evidence: [] };
       const env = this.chain.childEnv(parent, slot, createAddressFromString(duty.proposer.address), ts, { prevRandao: parent.block.header.mixHash, extraData: consensusCommitment(fields) });
       const block = assembleBlock(this.chain.common, env, {
-        txs: [], receipts: [], systemLogs: [], gasUsed: 0n, stateRoot: parent.block.header.stateRoot,
+        txs: [], gasUsed: 0n, stateRoot: parent.block.header.stateRoot,
         transactionsTrie: EMPTY_TRIE_ROOT, receiptTrie: EMPTY_TRIE_ROOT, logsBloom: bloom,
       });
       const envelope = this.chain.engine.seal(block, fields, key);

@@ -178,7 +178,25 @@ describe("node: the pending block (head + executable pool transactions)", functi
     expect(await balance(attacker.address, "pending") < (await balance(attacker.address, "latest"))).to.equal(true);
   });
 
+  it("eth_getBlockByNumber(\"pending\") is the head's child with those transactions, unsealed: no hash, nonce or miner", async () => {
+    const head = await rpc<{ number: string; hash: string }>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    const block = await rpc<Record<string, unknown> & { transactions: string[] }>(node.url, "eth_getBlockByNumber", ["pending", false]);
+    expect(block.number).to.equal(`0x${(BigInt(head.number) + 1n).toString(16)}`);
+    expect(block.parentHash).to.equal(head.hash);
+    expect([block.hash, block.nonce, block.miner]).to.deep.equal([null, null, null]);
+    // Every sent transaction but the one behind the nonce gap, each once.
+    expect([...block.transactions].sort()).to.deep.equal([...hashes].sort());
+    expect(await rpc(node.url, "eth_getBlockTransactionCountByNumber", ["pending"])).to.equal(`0x${hashes.length.toString(16)}`);
+    const first = await rpc<{ hash: string; blockHash: unknown }>(node.url, "eth_getTransactionByBlockNumberAndIndex", ["pending", "0x0"]);
+    expect([first.hash, first.blockHash]).to.deep.equal([block.transactions[0], null]);
+    expect(await rpc(node.url, "eth_getTransactionByBlockNumberAndIndex", ["pending", `0x${hashes.length.toString(16)}`])).to.equal(null);
+    // ethers reads it as a block without a hash, its transactions in full.
+    const viaEthers = (await provider.getBlock("pending", true))!;
+    expect([viaEthers.number, viaEthers.hash, viaEthers.prefetchedTransactions.length]).to.deep.equal([Number(head.number) + 1, null, hashes.length]);
+  });
+
   it("what \"pending\" showed is what the next block holds", async () => {
+    const pendingBlock = await rpc<Record<string, string>>(node.url, "eth_getBlockByNumber", ["pending", false]);
     const predictedTime = await rpc<string>(node.url, "eth_call", [{ to: tokenAddress, data: token.interface.encodeFunctionData("time") }, "pending"]);
     const predicted = {
       tokens: await Promise.all([owner.address, holder.address, receiver].map((a) => tokenBalance(a, "pending"))),
@@ -194,6 +212,26 @@ describe("node: the pending block (head + executable pool transactions)", functi
     // recipients' balances do not depend on it.
     expect(await Promise.all([owner.address, payer.address, ethTarget, replaced, new Wallet(devKeys(14)[13]).address].map((a) => balance(a, "latest")))).to.deep.equal(predicted.eth);
     expect(await tokenBalance(receiver, "pending")).to.equal(400n);
+    // The same transactions in the same order, with the same receipts (roots and bloom) and gas.
+    const mined = await rpc<Record<string, string>>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    const fields = ["number", "parentHash", "transactions", "transactionsRoot", "receiptsRoot", "logsBloom", "gasUsed", "baseFeePerGas", "timestamp"];
+    expect(Object.fromEntries(fields.map((f) => [f, mined[f]]))).to.deep.equal(Object.fromEntries(fields.map((f) => [f, pendingBlock[f]])));
+  });
+
+  it("without fee tips, the pending block's state root is the mined block's; with an empty pool it is the head's child, empty", async () => {
+    const empty = await rpc<{ number: string; transactions: string[]; stateRoot: string; gasUsed: string }>(node.url, "eth_getBlockByNumber", ["pending", true]);
+    const head = await rpc<{ number: string; stateRoot: string }>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    expect([BigInt(empty.number), empty.transactions, empty.stateRoot, empty.gasUsed]).to.deep.equal([BigInt(head.number) + 1n, [], head.stateRoot, "0x0"]);
+    // The tip would go to the zero address in the pending block and to the proposer in the mined one.
+    const noTip = { maxFeePerGas: FEES.maxFeePerGas, maxPriorityFeePerGas: 0n };
+    await (token.connect(holder) as Contract).transfer(receiver, 1n, noTip);
+    await payer.sendTransaction({ to: ethTarget, value: 3n, gasLimit: 21_000n, ...noTip });
+    const predicted = await rpc<Record<string, string>>(node.url, "eth_getBlockByNumber", ["pending", false]);
+    await rpc(node.url, "evm_mine", [Number(predicted.timestamp)]);
+    const mined = await rpc<Record<string, string>>(node.url, "eth_getBlockByNumber", ["latest", false]);
+    expect(mined.transactions).to.have.length(2);
+    const fields = ["stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom", "gasUsed", "transactions"];
+    expect(Object.fromEntries(fields.map((f) => [f, mined[f]]))).to.deep.equal(Object.fromEntries(fields.map((f) => [f, predicted[f]])));
   });
 });
 

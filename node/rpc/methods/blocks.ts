@@ -1,9 +1,9 @@
 import { bytesToHex } from "@ethereumjs/util";
 import type { BlockRecord } from "../../chain/types";
-import { formatBlock, formatReceipt, formatTx, hexQ, type Json } from "../format";
+import { formatBlock, formatPendingBlock, formatReceipt, formatTx, hexQ, type Json } from "../format";
 import { blockRef, bool, hash, object, quantity, type BlockRef } from "../params";
 import { parseLogCriteria, queryLogs } from "../logs";
-import { resolveBlock } from "../resolve";
+import { pendingBlock, resolveBlock } from "../resolve";
 import { method, type MethodSpec, type RpcContext } from "../types";
 
 function txAt(rec: BlockRecord | undefined, index: bigint): Json {
@@ -17,10 +17,23 @@ async function byNumberRef(ctx: RpcContext, ref: BlockRef): Promise<BlockRecord 
   return resolveBlock(ctx, ref);
 }
 
+const isPending = (ref: BlockRef): boolean => ref.kind === "tag" && ref.tag === "pending";
+
+/** The pending block's transaction at `index`, as the pool shows it (no block yet). */
+async function pendingTxAt(ctx: RpcContext, index: bigint): Promise<Json> {
+  const { block, senders } = await pendingBlock(ctx).view();
+  if (index >= BigInt(block.transactions.length)) return null;
+  return formatTx(block.transactions[Number(index)], senders[Number(index)]);
+}
+
 /** Block, transaction, receipt and log reads. */
 export const blockMethods: Record<string, MethodSpec> = {
   eth_blockNumber: method([], (ctx) => hexQ(ctx.chain.head.block.header.number)),
   eth_getBlockByNumber: method([blockRef("block"), bool("fullTransactions")], async (ctx, [ref, full]) => {
+    if (isPending(ref)) {
+      const p = await pendingBlock(ctx).view();
+      return formatPendingBlock(p.block, p.senders, p.slot, full);
+    }
     const rec = await byNumberRef(ctx, ref);
     return rec ? formatBlock(rec, full) : null;
   }),
@@ -29,6 +42,7 @@ export const blockMethods: Record<string, MethodSpec> = {
     return rec ? formatBlock(rec, full) : null;
   }),
   eth_getBlockTransactionCountByNumber: method([blockRef("block")], async (ctx, [ref]) => {
+    if (isPending(ref)) return hexQ((await pendingBlock(ctx).view()).block.transactions.length);
     const rec = await byNumberRef(ctx, ref);
     return rec ? hexQ(rec.block.transactions.length) : null;
   }),
@@ -38,7 +52,9 @@ export const blockMethods: Record<string, MethodSpec> = {
   }),
   eth_getUncleCountByBlockNumber: method([blockRef("block")], async (ctx, [ref]) => ((await byNumberRef(ctx, ref)) ? "0x0" : null)),
   eth_getUncleCountByBlockHash: method([hash("blockHash")], async (ctx, [h]) => ((await ctx.chain.getBlockByHash(h)) ? "0x0" : null)),
-  eth_getTransactionByBlockNumberAndIndex: method([blockRef("block"), quantity("index")], async (ctx, [ref, i]) => txAt(await byNumberRef(ctx, ref), i)),
+  eth_getTransactionByBlockNumberAndIndex: method([blockRef("block"), quantity("index")], async (ctx, [ref, i]) =>
+    isPending(ref) ? pendingTxAt(ctx, i) : txAt(await byNumberRef(ctx, ref), i),
+  ),
   eth_getTransactionByBlockHashAndIndex: method([hash("blockHash"), quantity("index")], async (ctx, [h, i]) => txAt(await ctx.chain.getBlockByHash(h), i)),
   eth_getTransactionByHash: method([hash("txHash")], async (ctx, [h]) => {
     const pending = ctx.pool.get(bytesToHex(h));
