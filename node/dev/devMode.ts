@@ -7,7 +7,7 @@ import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { DevClock } from "./clock";
 import { consoleLogger } from "./console";
-import { sendTransaction, type SendDeps, type SendRequest } from "./send";
+import { devTransaction, sendTransaction, type SendDeps, type SendRequest } from "./send";
 import type { DevOptions, DevProducer, Snapshot } from "./types";
 
 /** Largest hardhat_mine count accepted in one call (each block is real: sealed, stored, indexed). */
@@ -156,6 +156,23 @@ export class DevMode {
   /** hardhat_stopImpersonatingAccount: true when the account was impersonated. */
   stopImpersonating(addr: Address): boolean {
     return this.impersonated.delete(addr.toString().toLowerCase());
+  }
+
+  /**
+   * The unlocked dev key of `addr`, for the signing methods (eth_sign, personal_sign,
+   * eth_signTypedData_v4, eth_signTransaction); an impersonated account has none.
+   */
+  signingKey(addr: Address): Uint8Array {
+    const key = this.keys.get(addr.toString().toLowerCase());
+    if (key) return key;
+    const why = this.impersonated.has(addr.toString().toLowerCase()) ? "impersonated accounts can send (eth_sendTransaction) but not sign" : "not an unlocked dev account";
+    throw new LuxError("INVALID_PARAMS", `unknown account ${addr.toString()}: ${why}`);
+  }
+
+  /** eth_signTransaction: the transaction eth_sendTransaction would send, signed, not sent (raw bytes). */
+  async signTransaction(req: SendRequest, estimate: SendDeps["estimate"]): Promise<Uint8Array> {
+    const key = this.signingKey(req.from);
+    return (await devTransaction({ chain: this.chain, pool: this.pool, estimate }, req, key)).serialize();
   }
 
   /** eth_sendTransaction from an unlocked dev account or an impersonated one; `estimate` fills a missing gas limit. */

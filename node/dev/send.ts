@@ -74,20 +74,22 @@ async function fill(deps: SendDeps, req: SendRequest): Promise<TypedTxData & { t
 }
 
 /**
- * eth_sendTransaction on a dev node: fills nonce, gas and fees like a wallet, then signs with the
- * sender's unlocked dev key, or — for an impersonated account — gives the transaction a placeholder
- * signature (r = 1, s = the sender's address + 1, unique per sender) and pins the sender in the pool.
- * Such a block cannot be re-validated by another node: impersonation exists on dev nodes only.
+ * The transaction eth_sendTransaction would send, filled like a wallet fills it (nonce, gas and fees),
+ * signed with the sender's unlocked dev key — or, for an impersonated account (no key), with a
+ * placeholder signature (r = 1, s = the sender's address + 1, unique per sender) the pool accepts only
+ * with the sender pinned. Such a block cannot be re-validated by another node: impersonation exists on
+ * dev nodes only.
  */
-export async function sendTransaction(deps: SendDeps, req: SendRequest, key: Uint8Array | undefined): Promise<PoolTx> {
+export async function devTransaction(deps: SendDeps, req: SendRequest, key: Uint8Array | undefined): Promise<TypedTransaction> {
   const txData = await fill(deps, req);
   const common = deps.chain.common;
-  let tx: TypedTransaction;
-  if (key) {
-    tx = createTx(txData, { common }).sign(key);
-  } else {
-    const yParity = txData.type === 0 ? common.chainId() * 2n + EIP155_V_OFFSET : 0n;
-    tx = createTx({ ...txData, v: yParity, r: 1n, s: bytesToBigInt(req.from.bytes) + 1n }, { common });
-  }
+  if (key) return createTx(txData, { common }).sign(key);
+  const yParity = txData.type === 0 ? common.chainId() * 2n + EIP155_V_OFFSET : 0n;
+  return createTx({ ...txData, v: yParity, r: 1n, s: bytesToBigInt(req.from.bytes) + 1n }, { common });
+}
+
+/** eth_sendTransaction on a dev node: the filled, signed transaction enters the pool (see devTransaction). */
+export async function sendTransaction(deps: SendDeps, req: SendRequest, key: Uint8Array | undefined): Promise<PoolTx> {
+  const tx = await devTransaction(deps, req, key);
   return deps.pool.add(tx.serialize(), key ? undefined : req.from);
 }

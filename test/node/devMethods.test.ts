@@ -4,7 +4,7 @@
  * malformed input — and their absence on a validator of a real network.
  */
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { JsonRpcProvider, Transaction, TypedDataEncoder, Wallet, getBytes, verifyMessage, verifyTypedData } from "ethers";
 import { devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./helpers";
 
 interface RpcBlock {
@@ -240,6 +240,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "evm_snapshot", "evm_revert", "evm_mine", "hardhat_mine", "evm_increaseTime", "evm_setNextBlockTimestamp", "evm_setAutomine",
       "evm_setIntervalMining", "hardhat_setBalance", "hardhat_setCode", "hardhat_setStorageAt", "hardhat_setNonce",
       "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
+      "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);
@@ -251,5 +252,100 @@ describe("a validator of a real network (no --dev) has no development methods", 
     // The attacker's move: take the dev keys' money through the node. The validator signs nothing.
     const a0 = new Wallet(devKeys(1)[0]).address;
     expect((await rpcError(node.url, "eth_sendTransaction", [{ from: a0, to: a0, value: "0x1" }])).code).to.equal(-32601);
+    expect((await rpcError(node.url, "personal_sign", ["0x68656c6c6f", a0])).code).to.equal(-32601);
+  });
+});
+
+describe("node --dev: signing with the unlocked dev accounts (eth_sign, personal_sign, eth_signTypedData_v4, eth_signTransaction)", function () {
+  this.timeout(120_000);
+  let dev: SpawnedNode;
+  let provider: JsonRpcProvider;
+  const [k0, k1] = devKeys(2);
+  const w0 = new Wallet(k0);
+  const a1 = new Wallet(k1).address;
+  // An EIP-2612 permit, the typed data contract tests sign most.
+  const domain = { name: "MDT", version: "1", chainId: 8898, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+  const types = { Permit: [{ name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
+  const permit = { owner: w0.address, spender: a1, value: 10n ** 18n, nonce: 0n, deadline: 2n ** 48n };
+
+  before(async () => {
+    dev = await startNode({ args: ["--quiet", "--dev"] });
+    provider = new JsonRpcProvider(dev.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await dev?.stop();
+  });
+
+  it("ethers' remote signer signs messages and EIP-712 data exactly as the key would (personal_sign, eth_signTypedData_v4)", async () => {
+    const remote = await provider.getSigner(w0.address);
+    const message = "Sign in to ModernTensor";
+    const signed = await remote.signMessage(message);
+    expect(signed).to.equal(await w0.signMessage(message));
+    expect(verifyMessage(message, signed)).to.equal(w0.address);
+    const typed = await remote.signTypedData(domain, types, permit);
+    expect(typed).to.equal(await w0.signTypedData(domain, types, permit));
+    expect(verifyTypedData(domain, types, permit, typed)).to.equal(w0.address);
+  });
+
+  it("eth_sign takes (address, data) and personal_sign (data, address[, password]); both sign EIP-191 messages", async () => {
+    const bytes = "0xdeadbeef";
+    const expected = await w0.signMessage(getBytes(bytes));
+    expect(await rpc(dev.url, "eth_sign", [w0.address, bytes])).to.equal(expected);
+    expect(await rpc(dev.url, "personal_sign", [bytes, w0.address])).to.equal(expected);
+    expect(await rpc(dev.url, "personal_sign", [bytes, w0.address, "ignored password"])).to.equal(expected);
+  });
+
+  it("eth_signTypedData_v4 takes the typed data as JSON text too (MetaMask's form) and hashes the domain with the fields EIP712Domain lists", async () => {
+    const payload = TypedDataEncoder.getPayload(domain, types, permit);
+    const expected = await w0.signTypedData(domain, types, permit);
+    expect(await rpc(dev.url, "eth_signTypedData_v4", [w0.address, JSON.stringify(payload)])).to.equal(expected);
+    // A domain type listing only name and chainId: the other domain members are left out of the hash.
+    const short = { ...payload, types: { ...payload.types, EIP712Domain: [{ name: "name", type: "string" }, { name: "chainId", type: "uint256" }] } };
+    const shortSig = await rpc<string>(dev.url, "eth_signTypedData_v4", [w0.address, short]);
+    expect(verifyTypedData({ name: domain.name, chainId: domain.chainId }, types, permit, shortSig)).to.equal(w0.address);
+    expect(shortSig).to.not.equal(expected);
+  });
+
+  it("eth_signTransaction fills and signs like eth_sendTransaction but sends nothing; the raw transaction can be sent later", async () => {
+    const status = await rpc<{ pending: string }>(dev.url, "txpool_status");
+    const nonce = await provider.getTransactionCount(w0.address, "pending");
+    const raw = await rpc<string>(dev.url, "eth_signTransaction", [{ from: w0.address, to: a1, value: "0x7" }]);
+    const tx = Transaction.from(raw);
+    expect([tx.from, tx.to, tx.value, tx.nonce, tx.chainId, tx.gasLimit]).to.deep.equal([w0.address, a1, 7n, nonce, 8898n, 21_000n]);
+    expect(await rpc(dev.url, "txpool_status")).to.deep.equal(status);
+    expect(await provider.getTransactionCount(w0.address, "pending")).to.equal(nonce);
+    const before = await provider.getBalance(a1);
+    const hash = await rpc<string>(dev.url, "eth_sendRawTransaction", [raw]);
+    expect((await rpc<{ status: string }>(dev.url, "eth_getTransactionReceipt", [hash])).status).to.equal("0x1");
+    expect(await provider.getBalance(a1)).to.equal(before + 7n);
+  });
+
+  it("refuses accounts it holds no key for (an impersonated one included) and malformed input, with the reason", async () => {
+    const stranger = Wallet.createRandom().address;
+    expect((await rpcError(dev.url, "personal_sign", ["0x01", stranger])).message).to.match(/unknown account .*not an unlocked dev account/);
+    await rpc(dev.url, "hardhat_impersonateAccount", [stranger]);
+    expect((await rpcError(dev.url, "eth_sign", [stranger, "0x01"])).message).to.match(/impersonated accounts can send .* but not sign/);
+    expect((await rpcError(dev.url, "eth_signTransaction", [{ from: stranger, to: a1 }])).message).to.match(/but not sign/);
+    await rpc(dev.url, "hardhat_stopImpersonatingAccount", [stranger]);
+    const message = TypedDataEncoder.getPayload(domain, types, permit).message;
+    const bad: [string, unknown[], RegExp, number?][] = [
+      ["personal_sign", ["hello", w0.address], /invalid argument message: expected 0x-prefixed hex data/],
+      ["eth_sign", ["0x1234", "0x01"], /invalid argument address/],
+      ["personal_sign", [], /missing value for required argument/],
+      ["eth_signTypedData_v4", [w0.address, "{not json"], /a string must hold JSON/],
+      ["eth_signTypedData_v4", [w0.address, { types, domain, message }], /primaryType/],
+      ["eth_signTypedData_v4", [w0.address, { types, primaryType: "Nope", domain, message: {} }], /primaryType Nope is not among the types/],
+      ["eth_signTypedData_v4", [w0.address, { types: { Permit: [{ name: "owner" }] }, primaryType: "Permit", domain, message: {} }], /types.Permit must be a list of \{ name, type \}/],
+      ["eth_signTypedData_v4", [w0.address, { types, primaryType: "Permit", domain, message: { owner: "not an address" } }], /invalid argument typedData/],
+      ["eth_signTransaction", [{ to: a1 }], /needs a from address/],
+      ["eth_signTransaction", [{ from: w0.address, to: a1, chainId: "0x1" }], /invalid chain id: have 1, want 8898/, -32000],
+    ];
+    for (const [m, params, re, code = -32602] of bad) {
+      const err = await rpcError(dev.url, m, params);
+      expect(err.code, m).to.equal(code);
+      expect(err.message, `${m} ${JSON.stringify(params)}`).to.match(re);
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { Account, bigIntToBytes, bytesToHex, setLengthLeft, type Address } from "@ethereumjs/util";
 import type { DevMode } from "../../dev/devMode";
 import { parseSendRequest } from "../../dev/send";
+import { parseTypedData, signPersonalMessage, signTypedData, type TypedData } from "../../dev/sign";
 import { LuxError } from "../../errors";
 import type { LuxStateManager } from "../../execution/stateManager";
 import type { Json } from "../format";
-import { address, bool, data, hash, object, optional, quantity, type Param } from "../params";
+import { address, bool, data, hash, object, optional, quantity, str, type Param } from "../params";
 import { method, untimed, type MethodSpec, type RpcContext } from "../types";
 import { estimate } from "./state";
 
@@ -30,6 +31,9 @@ const word = (name: string): Param<Uint8Array> => ({
     return bytes;
   },
 });
+
+/** EIP-712 typed data (an object, or JSON in a string). */
+const typedData = (name: string): Param<TypedData> => ({ name, parse: parseTypedData });
 
 function devOf(ctx: RpcContext): DevMode {
   // Only registered on dev nodes; this guards a wiring mistake.
@@ -158,6 +162,17 @@ export const devMethods: Record<string, MethodSpec> = {
   anvil_increaseTime: increaseTime,
   anvil_setNextBlockTimestamp: setNextTimestamp,
   eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
+  // The signing methods of geth, Hardhat and anvil for the unlocked dev accounts: what ethers' and
+  // Hardhat's remote signers (a network with `accounts: "remote"`, the default) call.
+  eth_sign: method([address("address"), data("message")], (ctx, [addr, message]) => signPersonalMessage(devOf(ctx).signingKey(addr), message)),
+  personal_sign: method([data("message"), address("address"), optional(str("password"))], (ctx, [message, addr]) =>
+    signPersonalMessage(devOf(ctx).signingKey(addr), message),
+  ),
+  eth_signTypedData_v4: method([address("address"), typedData("typedData")], (ctx, [addr, typed]) => signTypedData(devOf(ctx).signingKey(addr), typed)),
+  eth_signTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
+    const raw = await devOf(ctx).signTransaction(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    return bytesToHex(raw);
+  }),
   eth_sendTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
     // A missing gas limit is estimated as eth_estimateGas without a block would: on the pending block.
     const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
