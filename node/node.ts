@@ -87,6 +87,8 @@ export interface LuxNode {
   network: ConsensusNetwork;
   /** The block producer (dev helpers: `mineNow`, `devTime`). */
   producer: Producer;
+  /** Dev mode's state (a `--dev` node and the devnet). */
+  dev?: DevMode;
   /** Bound port. */
   port: number;
   /** http://host:port */
@@ -182,7 +184,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       chain.common,
       {
         chainId: config.chainId,
-        gasLimit: () => config.gasLimit,
+        gasLimit: () => chain.nextGasLimit(),
         nextBaseFee: () => chain.nextBaseFee(),
         account: async (address: Address) => {
           const a = await chain.headAccount(address);
@@ -266,7 +268,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const host = opts.host ?? "127.0.0.1";
     let stopped = false;
     return {
-      config, chain, pool, metrics, port, p2p, network, producer,
+      config, chain, pool, metrics, port, p2p, network, producer, dev,
       rpcUrl: `http://${host}:${port}`,
       wsUrl: `ws://${host}:${port}`,
       stop: async () => {

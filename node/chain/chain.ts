@@ -271,7 +271,7 @@ export class Chain extends EventEmitter {
       timestamp,
       coinbase,
       baseFeePerGas: ph.calcNextBaseFee(),
-      gasLimit: this.config.gasLimit,
+      gasLimit: this.nextGasLimit(),
       prevRandao: fields?.prevRandao ?? ph.mixHash,
       extraData: fields?.extraData ?? EXTRA_DATA,
     };
@@ -502,6 +502,14 @@ export class Chain extends EventEmitter {
   }
 
   /** Base fee of the next block: EIP-1559 from the parent, unless dev mode overrides it once. */
+  /**
+   * Gas limit of the next blocks: the chain's, or on a dev node what evm_setBlockGasLimit set (another
+   * node re-validating such blocks refuses them, as it refuses impersonated transactions).
+   */
+  nextGasLimit(): bigint {
+    return this.devHooks?.gasLimit() ?? this.config.gasLimit;
+  }
+
   nextBaseFee(parent: BlockRecord = this.head): bigint {
     return (parent === this.head ? this.devHooks?.baseFee() : undefined) ?? parent.block.header.calcNextBaseFee();
   }

@@ -76,6 +76,8 @@ export interface DevBlockHooks {
   timestamp(parent: BlockRecord, nowMs: number): bigint;
   /** Base fee of the next block when overridden (hardhat_setNextBlockBaseFeePerGas), else undefined. */
   baseFee(): bigint | undefined;
+  /** Gas limit of the next blocks when overridden (evm_setBlockGasLimit), else undefined. */
+  gasLimit(): bigint | undefined;
   /** Called once a produced block is committed: one-shot values are consumed. */
   produced(record: BlockRecord): void;
 }

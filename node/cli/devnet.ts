@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   showBlocks = !flags.quiet;
   if (flags.deploy) {
     const dep = await ensureDeployed(node, log, quietChildren);
+    // hardhat_reset returns here, so deployments/<chainId>.json stays true after a reset.
+    node.dev?.markResetPoint();
     if (dep) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ event: "deployed", ...dep })}\n`);
       else if (!flags.quiet) {

@@ -14,6 +14,8 @@ export class DevClock implements DevBlockHooks {
   private state: TimeState = { offset: 0n };
   /** One-shot base fee of the next block (hardhat_setNextBlockBaseFeePerGas). */
   nextBaseFee?: bigint;
+  /** Gas limit of every next block (evm_setBlockGasLimit), until changed. */
+  blockGasLimit?: bigint;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -60,6 +62,10 @@ export class DevClock implements DevBlockHooks {
 
   baseFee(): bigint | undefined {
     return this.nextBaseFee;
+  }
+
+  gasLimit(): bigint | undefined {
+    return this.blockGasLimit;
   }
 
   produced(record: BlockRecord): void {

@@ -14,6 +14,9 @@ import type { DevOptions, DevProducer, Snapshot } from "./types";
 export const MAX_MINE_COUNT = 1_000_000n;
 /** Smallest interval of evm_setIntervalMining, so a typo cannot spin the producer. */
 const MIN_INTERVAL_MS = 10;
+/** Bounds of evm_setBlockGasLimit: a block must hold a plain transfer; geth's largest gas limit. */
+const MIN_BLOCK_GAS_LIMIT = 21_000n;
+const MAX_BLOCK_GAS_LIMIT = 2n ** 63n - 1n;
 
 /**
  * Development mode of a node (`--dev`, the devnet): the Hardhat/anvil methods' state — automine and
@@ -27,6 +30,8 @@ export class DevMode {
   private readonly impersonated = new Set<string>();
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
+  /** Where hardhat_reset goes back to: the chain as this run started (the devnet: once deployed). */
+  private resetPoint: Snapshot;
   private interval?: NodeJS.Timeout;
   private intervalMs = 0;
   /** Automine on (evm_setAutomine). */
@@ -36,7 +41,7 @@ export class DevMode {
     private readonly chain: Chain,
     private readonly pool: TxPool,
     private readonly producer: DevProducer,
-    opts: DevOptions,
+    private readonly opts: DevOptions,
     private readonly log: Logger,
   ) {
     this.automine = opts.automine;
@@ -48,6 +53,12 @@ export class DevMode {
     chain.observeMessages(consoleLogger(log));
     producer.setProduceOnTx(opts.automine);
     producer.setSlotTimer(opts.slotBlocks);
+    this.resetPoint = { ...this.capture(), pool: [] };
+  }
+
+  /** Makes the current chain what hardhat_reset returns to (the devnet calls it once it has deployed). */
+  markResetPoint(): void {
+    this.resetPoint = { ...this.capture(), pool: [] };
   }
 
   /** Stops interval mining. */
@@ -103,14 +114,19 @@ export class DevMode {
   /** evm_snapshot: an id (0x-quantity) evm_revert can go back to. */
   snapshot(): string {
     const id = this.nextSnapshot++;
-    this.snapshots.set(id, {
+    this.snapshots.set(id, this.capture());
+    return `0x${id.toString(16)}`;
+  }
+
+  private capture(): Snapshot {
+    return {
       head: this.chain.head.hash,
       stateRoot: this.chain.headStateRoot(),
       pool: this.pool.all().sort((a, b) => a.seq - b.seq).map((t) => ({ raw: t.raw ?? t.tx.serialize(), sender: t.sender })),
       time: this.clock.get(),
       nextBaseFee: this.clock.nextBaseFee,
-    });
-    return `0x${id.toString(16)}`;
+      blockGasLimit: this.clock.blockGasLimit,
+    };
   }
 
   /**
@@ -121,6 +137,28 @@ export class DevMode {
     const snap = id <= BigInt(Number.MAX_SAFE_INTEGER) ? this.snapshots.get(Number(id)) : undefined;
     if (!snap) return false;
     for (const k of [...this.snapshots.keys()]) if (k >= Number(id)) this.snapshots.delete(k);
+    await this.restore(snap, "evm_revert");
+    return true;
+  }
+
+  /**
+   * hardhat_reset / anvil_reset: back to the chain as this run of the node started (a fresh --dev node:
+   * genesis; the devnet: right after its deployment, so its deployments file stays true), with an empty
+   * pool, the wall clock, the chain's gas limit, no snapshots or impersonations, and automine and
+   * interval mining as the node was started.
+   */
+  async reset(): Promise<void> {
+    this.snapshots.clear();
+    this.impersonated.clear();
+    this.stop();
+    this.intervalMs = 0;
+    this.automine = this.opts.automine;
+    this.producer.setSlotTimer(this.opts.slotBlocks);
+    await this.restore(this.resetPoint, "hardhat_reset");
+  }
+
+  /** Rewinds the head to `snap`'s block and state and puts back its pool and dev clock. */
+  private async restore(snap: Snapshot, by: string): Promise<void> {
     // Stop the producer from building on the head being dropped: wait for its build, keep it from starting one.
     this.producer.setProduceOnTx(false);
     try {
@@ -129,17 +167,25 @@ export class DevMode {
       await this.chain.rewindTo(snap.head, snap.stateRoot);
       this.clock.set(snap.time);
       this.clock.nextBaseFee = snap.nextBaseFee;
+      this.clock.blockGasLimit = snap.blockGasLimit;
       for (const t of snap.pool) {
         try {
           await this.pool.add(t.raw, t.sender);
         } catch (err) {
-          this.log.warn(`evm_revert: pooled transaction not restored: ${errorMessage(err)}`);
+          this.log.warn(`${by}: pooled transaction not restored: ${errorMessage(err)}`);
         }
       }
     } finally {
       this.producer.setProduceOnTx(this.automine);
     }
-    return true;
+  }
+
+  /** evm_setBlockGasLimit: the gas limit of every next block (and of what the pool admits). */
+  setBlockGasLimit(limit: bigint): void {
+    if (limit < MIN_BLOCK_GAS_LIMIT || limit > MAX_BLOCK_GAS_LIMIT) {
+      throw new LuxError("INVALID_PARAMS", `invalid argument gasLimit: ${limit} is outside ${MIN_BLOCK_GAS_LIMIT}..${MAX_BLOCK_GAS_LIMIT}`);
+    }
+    this.clock.blockGasLimit = limit;
   }
 
   /** Edits the head state (hardhat_setBalance and friends); pending nonces are recomputed. */

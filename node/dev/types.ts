@@ -45,6 +45,8 @@ export interface Snapshot {
   time: TimeState;
   /** One-shot base fee of the next block. */
   nextBaseFee?: bigint;
+  /** Block gas limit set by evm_setBlockGasLimit. */
+  blockGasLimit?: bigint;
 }
 
 /** The dev clock: seconds added to the wall clock, and a one-shot timestamp for the next block. */

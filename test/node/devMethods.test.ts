@@ -9,6 +9,7 @@ import { devKeys, rawRpc, rpc, startNode, waitFor, type SpawnedNode } from "./he
 
 interface RpcBlock {
   number: string;
+  gasLimit: string;
   timestamp: string;
   baseFeePerGas: string;
   transactions: string[];
@@ -223,6 +224,92 @@ describe("node --dev: Hardhat and anvil development methods", function () {
   });
 });
 
+describe("node --dev: evm_setBlockGasLimit and hardhat_reset / anvil_reset", function () {
+  this.timeout(120_000);
+  let dev: SpawnedNode;
+  let url: string;
+  const [k0, k1] = devKeys(2);
+  const a0 = new Wallet(k0).address;
+  const a1 = new Wallet(k1).address;
+  const hexOf = (n: bigint): string => `0x${n.toString(16)}`;
+
+  before(async () => {
+    dev = await startNode({ args: ["--quiet", "--dev"] });
+    url = dev.url;
+  });
+
+  after(async () => {
+    await dev?.stop();
+  });
+
+  it("evm_setBlockGasLimit sets the gas limit of every next block and of what the pool admits; a revert restores it", async () => {
+    const chainLimit = BigInt((await latest(url)).gasLimit);
+    const snap = await rpc<string>(url, "evm_snapshot");
+    expect(await rpc(url, "evm_setBlockGasLimit", [hexOf(100_000n)])).to.equal(true);
+    await rpc(url, "evm_mine");
+    await rpc(url, "evm_mine");
+    expect(BigInt((await latest(url)).gasLimit)).to.equal(100_000n);
+    const tooBig = await rpcError(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x1", gas: hexOf(150_000n) }]);
+    expect(tooBig.message).to.match(/exceeds block gas limit/);
+    // A transaction that fits is mined under the new limit.
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x1", gas: hexOf(90_000n) }]);
+    expect((await rpc<{ status: string }>(url, "eth_getTransactionReceipt", [hash])).status).to.equal("0x1");
+    expect(await rpc(url, "evm_revert", [snap])).to.equal(true);
+    await rpc(url, "evm_mine");
+    expect(BigInt((await latest(url)).gasLimit)).to.equal(chainLimit);
+    for (const bad of ["0x0", hexOf(20_999n), hexOf(2n ** 63n)]) {
+      const err = await rpcError(url, "evm_setBlockGasLimit", [bad]);
+      expect([err.code, err.message]).to.deep.equal([-32602, `invalid argument gasLimit: ${BigInt(bad)} is outside 21000..${2n ** 63n - 1n}`]);
+    }
+    expect((await rpcError(url, "evm_setBlockGasLimit", [])).code).to.equal(-32602);
+  });
+
+  it("hardhat_reset returns a fresh --dev node to genesis: blocks, state, pool, clock, snapshots, impersonation, automine and gas limit", async () => {
+    const fresh = await balance(url, a1);
+    const genesis = await rpc<{ hash: string }>(url, "eth_getBlockByNumber", ["0x0", false]);
+    const snap = await rpc<string>(url, "evm_snapshot");
+    await rpc(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x5" }]);
+    await rpc(url, "hardhat_mine", ["0x10"]);
+    await rpc(url, "hardhat_setBalance", [a1, "0x1"]);
+    await rpc(url, "evm_increaseTime", [86_400 * 365]);
+    await rpc(url, "evm_setBlockGasLimit", [hexOf(50_000n)]);
+    const stranger = Wallet.createRandom().address;
+    await rpc(url, "hardhat_impersonateAccount", [stranger]);
+    await rpc(url, "evm_setAutomine", [false]);
+    await rpc(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x6" }]);
+    expect(await blockNumber(url)).to.be.greaterThan(16);
+
+    expect(await rpc(url, "hardhat_reset", [])).to.equal(true);
+    expect(await blockNumber(url)).to.equal(0);
+    expect((await latest(url)).transactions).to.deep.equal([]);
+    expect((await rpc<{ hash: string }>(url, "eth_getBlockByNumber", ["latest", false])).hash).to.equal(genesis.hash);
+    expect(await balance(url, a1)).to.equal(fresh);
+    expect(await rpc(url, "txpool_status")).to.deep.equal({ pending: "0x0", queued: "0x0" });
+    expect(await rpc(url, "evm_revert", [snap])).to.equal(false);
+    expect(await rpc(url, "hardhat_getAutomine")).to.equal(true);
+    expect((await rpcError(url, "eth_sendTransaction", [{ from: stranger, to: a1 }])).message).to.match(/unknown account/);
+    // The next block follows genesis at wall-clock time, with the chain's gas limit, mined at once.
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x7" }]);
+    expect((await rpc<{ blockNumber: string }>(url, "eth_getTransactionReceipt", [hash])).blockNumber).to.equal("0x1");
+    const block1 = await latest(url);
+    expect(Number(block1.timestamp)).to.be.closeTo(Date.now() / 1000, 60);
+    expect(BigInt(block1.gasLimit)).to.be.greaterThan(50_000n);
+    expect(await balance(url, a1)).to.equal(fresh + 7n);
+  });
+
+  it("anvil_reset is the same; both refuse to fork another chain", async () => {
+    await rpc(url, "evm_mine");
+    expect(await rpc(url, "anvil_reset", [])).to.equal(true);
+    expect(await blockNumber(url)).to.equal(0);
+    for (const m of ["hardhat_reset", "anvil_reset"]) {
+      const err = await rpcError(url, m, [{ forking: { jsonRpcUrl: "http://127.0.0.1:1", blockNumber: 1 } }]);
+      expect([err.code, err.message], m).to.deep.equal([-32602, "invalid argument options: forking is not supported (the devnet cannot fork another chain); call hardhat_reset without options to go back to the chain as the node started"]);
+      expect((await rpcError(url, m, ["not an object"])).code, m).to.equal(-32602);
+    }
+    expect(await blockNumber(url)).to.equal(0);
+  });
+});
+
 describe("a validator of a real network (no --dev) has no development methods", function () {
   this.timeout(120_000);
   let node: SpawnedNode;
@@ -240,7 +327,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "evm_snapshot", "evm_revert", "evm_mine", "hardhat_mine", "evm_increaseTime", "evm_setNextBlockTimestamp", "evm_setAutomine",
       "evm_setIntervalMining", "hardhat_setBalance", "hardhat_setCode", "hardhat_setStorageAt", "hardhat_setNonce",
       "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
-      "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction",
+      "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction", "evm_setBlockGasLimit", "hardhat_reset", "anvil_reset",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

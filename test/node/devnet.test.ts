@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { NODE_V8_FLAGS, ROOT, rpc, tempDataDir, waitFor } from "./helpers";
+import { Wallet } from "ethers";
+import { NODE_V8_FLAGS, ROOT, devKeys, rpc, tempDataDir, waitFor } from "./helpers";
 
 const DEVNET_ENTRY = path.join(ROOT, "node/cli/devnet.ts");
 const EVENT_TIMEOUT_MS = 150_000;
@@ -87,6 +88,14 @@ describe("node: npm run devnet", function () {
     const url = started.rpcUrl as string;
     const file = JSON.parse(fs.readFileSync(path.join(deploymentsDir, "8898.json"), "utf8")) as { contracts: Record<string, string> };
     expect(file.contracts).to.deep.equal(deployed.contracts);
+    expect((await rpc<string>(url, "eth_getCode", [file.contracts.RewardDistributor, "latest"])).length).to.be.greaterThan(2);
+    // hardhat_reset goes back to the chain as deployed: a transfer made since is gone, the suite stays.
+    const to = Wallet.createRandom().address;
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: new Wallet(devKeys(1)[0]).address, to, value: "0x1" }]);
+    await waitFor(() => rpc(url, "eth_getTransactionReceipt", [hash]), 30_000, "the transfer's receipt");
+    expect(await rpc(url, "hardhat_reset", [])).to.equal(true);
+    expect(await rpc(url, "eth_getTransactionReceipt", [hash])).to.equal(null);
+    expect(await rpc(url, "eth_getBalance", [to, "latest"])).to.equal("0x0");
     expect((await rpc<string>(url, "eth_getCode", [file.contracts.RewardDistributor, "latest"])).length).to.be.greaterThan(2);
     const head = Number(await rpc<string>(url, "eth_blockNumber"));
     firstHead = await waitFor(async () => {

@@ -35,6 +35,15 @@ const word = (name: string): Param<Uint8Array> => ({
 /** EIP-712 typed data (an object, or JSON in a string). */
 const typedData = (name: string): Param<TypedData> => ({ name, parse: parseTypedData });
 
+// Rewinding to the start takes as long as the chain is long: no request time-out.
+const reset = untimed(method([optional(object("options"))], async (ctx, [options]) => {
+  if (options?.forking !== undefined && options.forking !== null) {
+    throw new LuxError("INVALID_PARAMS", "invalid argument options: forking is not supported (the devnet cannot fork another chain); call hardhat_reset without options to go back to the chain as the node started");
+  }
+  await devOf(ctx).reset();
+  return true;
+}));
+
 function devOf(ctx: RpcContext): DevMode {
   // Only registered on dev nodes; this guards a wiring mistake.
   if (!ctx.dev) throw new LuxError("METHOD_NOT_FOUND", "development methods are available on a --dev node or the devnet only");
@@ -161,6 +170,12 @@ export const devMethods: Record<string, MethodSpec> = {
   anvil_revert: revert,
   anvil_increaseTime: increaseTime,
   anvil_setNextBlockTimestamp: setNextTimestamp,
+  evm_setBlockGasLimit: method([quantity("gasLimit")], (ctx, [limit]) => {
+    devOf(ctx).setBlockGasLimit(limit);
+    return true;
+  }),
+  hardhat_reset: reset,
+  anvil_reset: reset,
   eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
   // The signing methods of geth, Hardhat and anvil for the unlocked dev accounts: what ethers' and
   // Hardhat's remote signers (a network with `accounts: "remote"`, the default) call.
