@@ -132,14 +132,17 @@ describe("network: four validator processes, killed and restarted, a late node, 
 
   it("produces one chain from all four: same head hash and state root everywhere, finality advancing", async () => {
     const b = await agree(urls(), 4, 60_000);
-    const proposers = new Set<string>();
-    for (let n = 1; n <= Number(b.number); n++) proposers.add((await block(urls()[0], n)).miner.toLowerCase());
     const f0 = await finalized(urls()[0]);
     for (const u of urls()) await waitFor(async () => (await finalized(u)) >= f0 + 3, 60_000, `finalized to advance three blocks on ${u}`);
     await agree(urls(), Number(b.number) + 4, 60_000);
-    const h = await head(urls()[0]);
-    for (let n = Number(b.number) + 1; n <= h; n++) proposers.add((await block(urls()[0], n)).miner.toLowerCase());
-    expect(proposers.size, "distinct proposers").to.be.at.least(3);
+    // Proposers are drawn at random per slot (a node that started late missed its early slots): wait
+    // until the chain shows at least three of the four, rather than expecting them in a fixed window.
+    const proposers = new Set<string>();
+    let next = 1;
+    await waitFor(async () => {
+      for (const h = await head(urls()[0]); next <= h; next++) proposers.add((await block(urls()[0], next)).miner.toLowerCase());
+      return proposers.size >= 3;
+    }, 60_000, "blocks from at least three distinct proposers");
     for (const u of urls()) expect(await rpc(u, "net_peerCount")).to.equal("0x3");
   });
 
