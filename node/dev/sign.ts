@@ -43,7 +43,7 @@ export function parseTypedData(raw: unknown): TypedData {
     const ok = Array.isArray(fields) && fields.every((f) => isRecord(f) && typeof f.name === "string" && typeof f.type === "string");
     if (!ok) throw new LuxError("INVALID_PARAMS", `invalid argument typedData: types.${name} must be a list of { name, type }`);
   }
-  if (!(primaryType in types)) throw new LuxError("INVALID_PARAMS", `invalid argument typedData: primaryType ${primaryType} is not among the types`);
+  if (!Object.hasOwn(types, primaryType)) throw new LuxError("INVALID_PARAMS", `invalid argument typedData: primaryType ${primaryType} is not among the types`);
   return { types: types as Record<string, TypedDataField[]>, primaryType, domain: domain as TypedDataDomain, message };
 }
 
@@ -73,7 +73,7 @@ export function signTypedData(key: Uint8Array, data: TypedData): string {
 function reachable(types: Record<string, TypedDataField[]>, primary: string): Set<string> {
   const out = new Set<string>();
   const visit = (name: string): void => {
-    if (out.has(name) || name === DOMAIN_TYPE || !(name in types)) return;
+    if (out.has(name) || name === DOMAIN_TYPE || !Object.hasOwn(types, name)) return;
     out.add(name);
     for (const f of types[name]) visit(f.type.replace(/(\[\d*\])+$/, ""));
   };

@@ -424,6 +424,8 @@ describe("node --dev: signing with the unlocked dev accounts (eth_sign, personal
       ["eth_signTypedData_v4", [w0.address, "{not json"], /a string must hold JSON/],
       ["eth_signTypedData_v4", [w0.address, { types, domain, message }], /primaryType/],
       ["eth_signTypedData_v4", [w0.address, { types, primaryType: "Nope", domain, message: {} }], /primaryType Nope is not among the types/],
+      ["eth_signTypedData_v4", [w0.address, { types, primaryType: "constructor", domain, message: {} }], /primaryType constructor is not among the types/],
+      ["eth_signTypedData_v4", [w0.address, { types: { Permit: [{ name: "x", type: "toString" }] }, primaryType: "Permit", domain, message: { x: 1 } }], /invalid argument typedData/],
       ["eth_signTypedData_v4", [w0.address, { types: { Permit: [{ name: "owner" }] }, primaryType: "Permit", domain, message: {} }], /types.Permit must be a list of \{ name, type \}/],
       ["eth_signTypedData_v4", [w0.address, { types, primaryType: "Permit", domain, message: { owner: "not an address" } }], /invalid argument typedData/],
       ["eth_signTransaction", [{ to: a1 }], /needs a from address/],
