@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hexToBytes, privateToAddress, bytesToHex, type Address } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain";
 import type { NewHead } from "../chain/types";
@@ -18,6 +19,9 @@ const MIN_INTERVAL_MS = 10;
 const MIN_BLOCK_GAS_LIMIT = 21_000n;
 const MAX_BLOCK_GAS_LIMIT = 2n ** 63n - 1n;
 
+const INSTANCE_ID_BYTES = 32;
+const randomInstanceId = (): string => `0x${randomBytes(INSTANCE_ID_BYTES).toString("hex")}`;
+
 /**
  * Development mode of a node (`--dev`, the devnet): the Hardhat/anvil methods' state — automine and
  * interval mining, the dev clock, snapshots, impersonation, unlocked dev accounts — built on the chain's
@@ -30,6 +34,8 @@ export class DevMode {
   private readonly impersonated = new Set<string>();
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
+  /** hardhat_metadata's instanceId: new for every run of the node and every reset (tools cache by it). */
+  instanceId = randomInstanceId();
   /** Where hardhat_reset goes back to: the chain as this run started (the devnet: once deployed). */
   private resetPoint: Snapshot;
   private interval?: NodeJS.Timeout;
@@ -148,6 +154,7 @@ export class DevMode {
    * interval mining as the node was started.
    */
   async reset(): Promise<void> {
+    this.instanceId = randomInstanceId();
     this.snapshots.clear();
     this.impersonated.clear();
     this.stop();

@@ -297,6 +297,21 @@ describe("node --dev: evm_setBlockGasLimit and hardhat_reset / anvil_reset", fun
     expect(await balance(url, a1)).to.equal(fresh + 7n);
   });
 
+  it("hardhat_metadata answers as Hardhat's does (hardhat-ethers detects a Hardhat network by it); a reset makes a new instance", async () => {
+    interface Metadata { clientVersion: string; chainId: number; instanceId: string; latestBlockNumber: number; latestBlockHash: string }
+    await rpc(url, "evm_mine");
+    const head = await rpc<{ number: string; hash: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+    const m = await rpc<Metadata>(url, "hardhat_metadata");
+    expect(m).to.deep.equal({
+      clientVersion: await rpc<string>(url, "web3_clientVersion"), chainId: 8898, instanceId: m.instanceId, latestBlockNumber: Number(head.number), latestBlockHash: head.hash,
+    });
+    expect(m.instanceId).to.match(/^0x[0-9a-f]{64}$/);
+    expect((await rpc<Metadata>(url, "hardhat_metadata")).instanceId).to.equal(m.instanceId);
+    await rpc(url, "hardhat_reset");
+    const after = await rpc<Metadata>(url, "hardhat_metadata");
+    expect([after.latestBlockNumber, after.instanceId === m.instanceId]).to.deep.equal([0, false]);
+  });
+
   it("anvil_reset is the same; both refuse to fork another chain", async () => {
     await rpc(url, "evm_mine");
     expect(await rpc(url, "anvil_reset", [])).to.equal(true);
@@ -327,7 +342,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "evm_snapshot", "evm_revert", "evm_mine", "hardhat_mine", "evm_increaseTime", "evm_setNextBlockTimestamp", "evm_setAutomine",
       "evm_setIntervalMining", "hardhat_setBalance", "hardhat_setCode", "hardhat_setStorageAt", "hardhat_setNonce",
       "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
-      "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction", "evm_setBlockGasLimit", "hardhat_reset", "anvil_reset",
+      "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction", "evm_setBlockGasLimit", "hardhat_reset", "anvil_reset", "hardhat_metadata",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

@@ -175,6 +175,14 @@ export const devMethods: Record<string, MethodSpec> = {
     return true;
   }),
   hardhat_reset: reset,
+  // What hardhat-ethers asks to tell a Hardhat network (it then polls for events every 50 ms, not 500).
+  hardhat_metadata: method([], (ctx): Json => ({
+    clientVersion: ctx.clientVersion,
+    chainId: Number(ctx.config.chainId),
+    instanceId: devOf(ctx).instanceId,
+    latestBlockNumber: Number(ctx.chain.head.block.header.number),
+    latestBlockHash: bytesToHex(ctx.chain.head.hash),
+  })),
   anvil_reset: reset,
   eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
   // The signing methods of geth, Hardhat and anvil for the unlocked dev accounts: what ethers' and
