@@ -7,6 +7,7 @@
  */
 import { bytesToHex } from "@ethereumjs/util";
 import type { Logger } from "../chain/types";
+import { LruMap } from "../chain/lru";
 import { errorMessage } from "../errors";
 import { MAX_RANGE_BLOCKS, type PeerStatus } from "../p2p/messages";
 import type { P2PNetwork } from "../p2p/network";
@@ -24,6 +25,8 @@ export interface SyncOptions {
 
 /** How long a node without any peer status waits before it builds blocks alone. */
 const STARTUP_GRACE_MS = 3_000;
+/** Peer heads and final blocks remembered as held by us (a few minutes of statuses from a handful of peers). */
+const KNOWN_BLOCKS = 1024;
 /** Most times one sync run walks back to find where our branch and the peer's meet. */
 const MAX_BACKTRACKS = 16;
 
@@ -82,18 +85,28 @@ export class Syncer {
     return heard || !this.opts.expectPeers || Date.now() - this.startedAt > STARTUP_GRACE_MS;
   }
 
-  // A peer is ahead when it has a later final block, a higher head, or a head of the same height we lack.
+  /**
+   * A peer is ahead when it holds a block we lack: a higher head, a head of the same height on another
+   * branch, or a later final block. A head we already hold is never a reason: we hold its ancestors, and
+   * a final block the peer counted a moment before us (votes reach nodes at different times) needs its
+   * votes, which come by gossip and in the next blocks, not a re-download of blocks we have. Treating
+   * that as "behind" made validators skip their own slots while a sync re-imported known blocks, and
+   * the liveness rule then jailed honest validators.
+   */
   private ahead(peer: string, s: PeerStatus): boolean {
     const ours = this.chain.status();
-    if (this.unreachable.get(peer) === bytesToHex(s.headHash)) return false;
-    if (s.finalizedNumber > ours.finalizedNumber || s.headNumber > ours.headNumber) return true;
-    return s.headNumber === ours.headNumber && bytesToHex(s.headHash) !== bytesToHex(ours.headHash) && this.chain.hasBlock !== undefined && !this.knownSync(s.headHash);
+    const theirHead = bytesToHex(s.headHash);
+    if (this.unreachable.get(peer) === theirHead || theirHead === bytesToHex(ours.headHash) || this.knownSync(s.headHash)) return false;
+    if (s.headNumber > ours.headNumber) return true;
+    // Without hasBlock nothing is ever known: a head of our height on another branch would sync forever.
+    if (s.headNumber === ours.headNumber) return this.chain.hasBlock !== undefined;
+    return s.finalizedNumber > ours.finalizedNumber && !this.knownSync(s.finalizedHash);
   }
 
-  private readonly known = new Set<string>();
-  // hasBlock is async; remember answers so `ahead` stays synchronous (refreshed by every sync run).
+  private readonly known = new LruMap<string, true>(KNOWN_BLOCKS);
+  // hasBlock is async; remember answers so `ahead` stays synchronous (refreshed by every status).
   private knownSync(hash: Uint8Array): boolean {
-    return this.known.has(bytesToHex(hash));
+    return this.known.get(bytesToHex(hash)) !== undefined;
   }
 
   private readonly onStatus = (peer: string, s: PeerStatus): void => {
@@ -103,8 +116,9 @@ export class Syncer {
   };
 
   private async refreshKnown(s: PeerStatus): Promise<void> {
-    if (this.chain.hasBlock && (await this.chain.hasBlock(s.headHash))) this.known.add(bytesToHex(s.headHash));
-    if (this.known.size > 1024) this.known.clear();
+    for (const hash of [s.headHash, s.finalizedHash]) {
+      if (!this.knownSync(hash) && this.chain.hasBlock && (await this.chain.hasBlock(hash))) this.known.set(bytesToHex(hash), true);
+    }
   }
 
   private readonly onBehind = (peer: string): void => {
