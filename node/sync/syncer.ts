@@ -87,7 +87,7 @@ export class Syncer {
 
   /**
    * A peer is ahead when it holds a block we lack: a higher head, a head of the same height on another
-   * branch, or a later final block. A head we already hold is never a reason: we hold its ancestors, and
+   * branch, or a lower head on another branch with a later final block. A head we already hold is never a reason: we hold its ancestors, and
    * a final block the peer counted a moment before us (votes reach nodes at different times) needs its
    * votes, which come by gossip and in the next blocks, not a re-download of blocks we have. Treating
    * that as "behind" made validators skip their own slots while a sync re-imported known blocks, and
@@ -100,7 +100,8 @@ export class Syncer {
     if (s.headNumber > ours.headNumber) return true;
     // Without hasBlock nothing is ever known: a head of our height on another branch would sync forever.
     if (s.headNumber === ours.headNumber) return this.chain.hasBlock !== undefined;
-    return s.finalizedNumber > ours.finalizedNumber && !this.knownSync(s.finalizedHash);
+    // A lower head on a branch we lack, finalized further than we are: that branch may be the one to follow.
+    return s.finalizedNumber > ours.finalizedNumber;
   }
 
   private readonly known = new LruMap<string, true>(KNOWN_BLOCKS);
@@ -116,9 +117,7 @@ export class Syncer {
   };
 
   private async refreshKnown(s: PeerStatus): Promise<void> {
-    for (const hash of [s.headHash, s.finalizedHash]) {
-      if (!this.knownSync(hash) && this.chain.hasBlock && (await this.chain.hasBlock(hash))) this.known.set(bytesToHex(hash), true);
-    }
+    if (!this.knownSync(s.headHash) && this.chain.hasBlock && (await this.chain.hasBlock(s.headHash))) this.known.set(bytesToHex(s.headHash), true);
   }
 
   private readonly onBehind = (peer: string): void => {
