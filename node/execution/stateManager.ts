@@ -1,7 +1,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { CODEHASH_PREFIX, CacheType, Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { Account, bytesToUnprefixedHex, concatBytes, createAccountFromRLP, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
+import { Account, concatBytes, createAccountFromRLP, equalsBytes, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
 import type { Common } from "@ethereumjs/common";
 import { LuxError } from "../errors";
 import { keccak } from "./crypto";
@@ -68,7 +68,6 @@ export class LuxStateManager extends MerkleStateManager {
       const trie = this._getStorageTrie(address, account);
       await trieBatchPut(trie, puts);
       for (const key of dels) await trie.del(key);
-      this._storageTries[bytesToUnprefixedHex(address.bytes)] = trie;
       account.storageRoot = trie.root();
       await this.putAccount(address, account);
     }
@@ -81,6 +80,17 @@ export class LuxStateManager extends MerkleStateManager {
     }
     await trieBatchPut(this._trie, puts);
     for (const key of dels) await this._trie.del(key);
+  }
+
+  /**
+   * The storage trie of an account, at the account's storage root. The stock lookup hands out the trie
+   * object it cached for the address whatever the account says, so an account deleted (its storage with
+   * it) and created again saw its old slots again, in reads and in the next flush.
+   */
+  protected override _getStorageTrie(addressOrHash: Address | Uint8Array, rootAccount?: Account): MerklePatriciaTrie {
+    const trie = super._getStorageTrie(addressOrHash, rootAccount);
+    if (rootAccount !== undefined && !equalsBytes(trie.root(), rootAccount.storageRoot)) trie.root(rootAccount.storageRoot);
+    return trie;
   }
 
   /** The state root as it stands (the trie's root; uncommitted cache changes are not in it). */
