@@ -1,7 +1,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { CODEHASH_PREFIX, CacheType, Caches, MerkleStateManager } from "@ethereumjs/statemanager";
-import { Account, concatBytes, createAccountFromRLP, equalsBytes, createAddressFromString, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
+import { Account, concatBytes, createAccountFromRLP, createAddressFromString, equalsBytes, unpadBytes, unprefixedHexToBytes, type Address, type DB } from "@ethereumjs/util";
 import type { Common } from "@ethereumjs/common";
 import { LuxError } from "../errors";
 import { keccak } from "./crypto";

@@ -114,6 +114,11 @@ export const blockRef = (name: string): Param<BlockRef> => ({
   },
 });
 
+/** A "pending" reference: reads and simulations then see the pending block (see PendingBlock). */
+export function isPending(ref: BlockRef | undefined): boolean {
+  return ref?.kind === "tag" && ref.tag === "pending";
+}
+
 /** Makes a parameter optional. */
 export function optional<T>(p: Param<T>): Param<T | undefined> {
   return { ...p, optional: true };

@@ -25,7 +25,7 @@ export interface SyncOptions {
 
 /** How long a node without any peer status waits before it builds blocks alone. */
 const STARTUP_GRACE_MS = 3_000;
-/** Peer heads and final blocks remembered as held by us (a few minutes of statuses from a handful of peers). */
+/** Peer heads remembered as held by us (a few minutes of statuses from a handful of peers). */
 const KNOWN_BLOCKS = 1024;
 /** Most times one sync run walks back to find where our branch and the peer's meet. */
 const MAX_BACKTRACKS = 16;
@@ -87,11 +87,11 @@ export class Syncer {
 
   /**
    * A peer is ahead when it holds a block we lack: a higher head, a head of the same height on another
-   * branch, or a lower head on another branch with a later final block. A head we already hold is never a reason: we hold its ancestors, and
-   * a final block the peer counted a moment before us (votes reach nodes at different times) needs its
-   * votes, which come by gossip and in the next blocks, not a re-download of blocks we have. Treating
-   * that as "behind" made validators skip their own slots while a sync re-imported known blocks, and
-   * the liveness rule then jailed honest validators.
+   * branch, or a lower head on another branch with a later final block. A head we already hold is never
+   * a reason: we hold its ancestors, and a final block the peer counted a moment before us (votes reach
+   * nodes at different times) needs its votes, which come by gossip and in the next blocks, not a
+   * re-download of blocks we have. Treating that as "behind" made validators skip their own slots while
+   * a sync re-imported known blocks, and the liveness rule then jailed honest validators.
    */
   private ahead(peer: string, s: PeerStatus): boolean {
     const ours = this.chain.status();

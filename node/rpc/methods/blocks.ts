@@ -1,7 +1,7 @@
 import { bytesToHex } from "@ethereumjs/util";
 import type { BlockRecord } from "../../chain/types";
 import { formatBlock, formatPendingBlock, formatReceipt, formatTx, hexQ, type Json } from "../format";
-import { blockRef, bool, hash, object, quantity, type BlockRef } from "../params";
+import { blockRef, bool, hash, isPending, object, quantity, type BlockRef } from "../params";
 import { parseLogCriteria, queryLogs } from "../logs";
 import { pendingBlock, resolveBlock } from "../resolve";
 import { method, type MethodSpec, type RpcContext } from "../types";
@@ -16,8 +16,6 @@ function txAt(rec: BlockRecord | undefined, index: bigint): Json {
 async function byNumberRef(ctx: RpcContext, ref: BlockRef): Promise<BlockRecord | undefined> {
   return resolveBlock(ctx, ref);
 }
-
-const isPending = (ref: BlockRef): boolean => ref.kind === "tag" && ref.tag === "pending";
 
 /** The pending block's transaction at `index`, as the pool shows it (no block yet). */
 async function pendingTxAt(ctx: RpcContext, index: bigint): Promise<Json> {

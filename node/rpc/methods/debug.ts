@@ -6,7 +6,7 @@ import { vmBefore } from "../../execution/replay";
 import { parseTraceOptions, traceRun } from "../../execution/trace";
 import { LuxError } from "../../errors";
 import type { Json } from "../format";
-import { blockRef, hash, object, optional } from "../params";
+import { blockRef, hash, isPending, object, optional } from "../params";
 import { requireBlock, simulationVm } from "../resolve";
 import { applyStateOverrides } from "../../execution/overrides";
 import { stateOverrides } from "./overrideParams";
@@ -34,7 +34,7 @@ export const debugMethods: Record<string, MethodSpec> = {
     const req = callRequest(t);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await simulationVm(ctx, rec, ref?.kind === "tag" && ref.tag === "pending");
+      const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
       if (overrides) await applyStateOverrides(vm.stateManager, overrides);
       const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
       return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard))) as Json;

@@ -4,7 +4,7 @@ import { applyStateOverrides, type AccountOverride } from "../../execution/overr
 import { ExecutionGuard } from "../../execution/guard";
 import { LuxError } from "../../errors";
 import { hexQ, type Json } from "../format";
-import { address, blockRef, data, member, object, optional, quantity, type BlockRef } from "../params";
+import { address, blockRef, data, isPending, member, object, optional, quantity, type BlockRef } from "../params";
 import type { VM } from "@ethereumjs/vm";
 import type { StateManagerInterface } from "@ethereumjs/common";
 import type { BlockRecord } from "../../chain/types";
@@ -16,11 +16,6 @@ import { method, type MethodSpec, type RequestScope, type RpcContext } from "../
 const STORAGE_SLOT_BYTES = 32;
 
 type StateReader = Pick<StateManagerInterface, "getAccount" | "getCode" | "getStorage">;
-
-/** A "pending" reference: reads and simulations then see the pending block (see PendingBlock). */
-function isPending(ref: BlockRef | undefined): boolean {
-  return ref?.kind === "tag" && ref.tag === "pending";
-}
 
 const ADDRESS_HEX = /^0x[0-9a-fA-F]{40}$/;
 const WORD_HEX = /^0x[0-9a-fA-F]{64}$/;
@@ -115,7 +110,7 @@ export const stateMethods: Record<string, MethodSpec> = {
     async (ctx, [addr, ref]) => {
       const sm = await stateAt(ctx, await requireBlock(ctx, ref));
       const nonce = (await sm.getAccount(addr))?.nonce ?? 0n;
-      if (ref?.kind === "tag" && ref.tag === "pending") return hexQ(ctx.pool.pendingNonce(addr.toString(), nonce));
+      if (isPending(ref)) return hexQ(ctx.pool.pendingNonce(addr.toString(), nonce));
       return hexQ(nonce);
     },
   ),
