@@ -190,6 +190,8 @@ describe("node: the pending block (head + executable pool transactions)", functi
     const first = await rpc<{ hash: string; blockHash: unknown }>(node.url, "eth_getTransactionByBlockNumberAndIndex", ["pending", "0x0"]);
     expect([first.hash, first.blockHash]).to.deep.equal([block.transactions[0], null]);
     expect(await rpc(node.url, "eth_getTransactionByBlockNumberAndIndex", ["pending", `0x${hashes.length.toString(16)}`])).to.equal(null);
+    // Not mined, so no receipts yet (the head's would be wrong).
+    expect(await rpc(node.url, "eth_getBlockReceipts", ["pending"])).to.equal(null);
     // ethers reads it as a block without a hash, its transactions in full.
     const viaEthers = (await provider.getBlock("pending", true))!;
     expect([viaEthers.number, viaEthers.hash, viaEthers.prefetchedTransactions.length]).to.deep.equal([Number(head.number) + 1, null, hashes.length]);

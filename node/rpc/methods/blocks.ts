@@ -72,6 +72,9 @@ export const blockMethods: Record<string, MethodSpec> = {
     return formatReceipt(receipts[loc.index], loc.blockHash, header.number, loc.index, firstLog);
   }),
   eth_getBlockReceipts: method([blockRef("block")], async (ctx, [ref]) => {
+    // Receipts belong to a mined block (they carry its hash): the pending block has none yet, as a
+    // pending transaction has no receipt.
+    if (isPending(ref)) return null;
     const rec = await resolveBlock(ctx, ref);
     if (!rec) return null;
     const receipts = (await ctx.chain.getReceipts(rec.hash)) ?? [];
