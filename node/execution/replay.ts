@@ -41,6 +41,28 @@ export async function vmBefore(chain: Chain, rec: BlockRecord, index: number): P
   return { vm, env, tx: withSender(txs[index], rec.senders[index], vm), gasUsed };
 }
 
+/**
+ * Re-executes every transaction of a mined block on its pre-state, in order, handing each run to
+ * `each` (a tracer wraps it) and collecting what it returns; the state carries from one to the next.
+ */
+export async function replayBlock<T>(chain: Chain, rec: BlockRecord, each: (vm: VM, tx: TypedTransaction, run: () => Promise<RunTxResult>) => Promise<T>): Promise<T[]> {
+  const vm = await chain.createVm(await chain.stateBefore(rec));
+  const block = envBlock(vm.common, blockEnvOf(rec));
+  const out: T[] = [];
+  let gasUsed = 0n;
+  for (let i = 0; i < rec.block.transactions.length; i++) {
+    const tx = withSender(rec.block.transactions[i], rec.senders[i], vm);
+    out.push(
+      await each(vm, tx, async () => {
+        const r = await runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
+        gasUsed += r.totalGasSpent;
+        return r;
+      }),
+    );
+  }
+  return out;
+}
+
 /** Re-executes transaction `index` of a mined block exactly as it ran (for its revert data and for tracing). */
 export async function replayTx(chain: Chain, rec: BlockRecord, index: number): Promise<RunTxResult> {
   const { vm, env, tx, gasUsed } = await vmBefore(chain, rec, index);

@@ -343,6 +343,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "evm_setIntervalMining", "hardhat_setBalance", "hardhat_setCode", "hardhat_setStorageAt", "hardhat_setNonce",
       "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
       "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction", "evm_setBlockGasLimit", "hardhat_reset", "anvil_reset", "hardhat_metadata",
+      "debug_traceTransaction", "debug_traceCall", "debug_traceBlockByNumber", "debug_traceBlockByHash",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

@@ -109,6 +109,35 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect(only.calls).to.equal(undefined);
   });
 
+  it("debug_traceBlockByNumber / ByHash trace each transaction of a block on the state the ones before it left", async () => {
+    await rpc(url, "evm_setAutomine", [false]);
+    const nonce = BigInt(await rpc<string>(url, "eth_getTransactionCount", [from, "latest"]));
+    const hashes: string[] = [];
+    try {
+      // The second reads what the first wrote: Callee.x goes 11 → 12, and each SSTORE sees its predecessor.
+      for (const v of [11n, 12n]) hashes.push(await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [v]), nonce: `0x${(nonce + BigInt(hashes.length)).toString(16)}` }]));
+      await rpc(url, "evm_mine");
+    } finally {
+      await rpc(url, "evm_setAutomine", [true]);
+    }
+    const block = await rpc<{ number: string; hash: string; transactions: string[] }>(url, "eth_getBlockByNumber", ["latest", false]);
+    expect(block.transactions).to.deep.equal(hashes);
+    const byNumber = await rpc<{ txHash: string; result: Frame }[]>(url, "debug_traceBlockByNumber", [block.number, { tracer: "callTracer" }]);
+    expect(byNumber.map((t) => t.txHash)).to.deep.equal(hashes);
+    for (const [i, t] of byNumber.entries()) expect(t.result).to.deep.equal(await rpc(url, "debug_traceTransaction", [hashes[i], { tracer: "callTracer" }]));
+    expect(BigInt(byNumber[1].result.calls?.[0].output ?? "0x")).to.equal(24n);
+    const byHash = await rpc<{ txHash: string; result: { gas: number; structLogs: StructLog[] } }[]>(url, "debug_traceBlockByHash", [block.hash, { disableMemory: true }]);
+    expect(byHash).to.have.length(2);
+    for (const [i, t] of byHash.entries()) {
+      const receipt = await rpc<{ gasUsed: string }>(url, "eth_getTransactionReceipt", [hashes[i]]);
+      expect(t.result.gas).to.equal(Number(receipt.gasUsed));
+      expect(t.result.structLogs).to.deep.equal((await rpc<{ structLogs: StructLog[] }>(url, "debug_traceTransaction", [hashes[i], { disableMemory: true }])).structLogs);
+    }
+    // A block without transactions traces to an empty list.
+    await rpc(url, "evm_mine");
+    expect(await rpc(url, "debug_traceBlockByNumber", ["latest"])).to.deep.equal([]);
+  });
+
   it("debug_traceCall traces a call that reverts deep inside, with the reason", async () => {
     const top = await rpc<Frame>(url, "debug_traceCall", [{ from, to: caller, data: callerAbi.encodeFunctionData("fail") }, "latest", { tracer: "callTracer" }]);
     expect(top.error).to.equal("execution reverted");
@@ -137,5 +166,11 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`, { tracer: "prestateTracer" }])).code).to.equal(-32602);
     expect((await bad("debug_traceTransaction", ["0x1234"])).code).to.equal(-32602);
     expect((await bad("debug_traceCall", [{ to: caller }, "latest", { disableStack: "yes" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceBlockByNumber", ["pending"])).message).to.match(/not mined/);
+    expect((await bad("debug_traceBlockByNumber", ["0xffffff"])).message).to.match(/not found/);
+    expect((await bad("debug_traceBlockByNumber", ["earliest"])).message).to.equal("genesis is not traceable");
+    expect((await bad("debug_traceBlockByNumber", ["latest", { tracer: "4byteTracer" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceBlockByHash", [`0x${"22".repeat(32)}`])).message).to.match(/not found/);
+    expect((await bad("debug_traceBlockByHash", ["0x22"])).code).to.equal(-32602);
   });
 });

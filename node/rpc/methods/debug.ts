@@ -1,21 +1,33 @@
+import { bytesToHex } from "@ethereumjs/util";
 import { runTx } from "@ethereumjs/vm";
 import { cappedGas, simulate } from "../../execution/call";
 import { envBlock } from "../../execution/executor";
 import { ExecutionGuard } from "../../execution/guard";
-import { vmBefore } from "../../execution/replay";
+import { replayBlock, vmBefore } from "../../execution/replay";
 import { parseTraceOptions, traceRun } from "../../execution/trace";
 import { LuxError } from "../../errors";
+import type { BlockRecord } from "../../chain/types";
 import type { Json } from "../format";
 import { blockRef, hash, isPending, object, optional } from "../params";
 import { requireBlock, simulationVm } from "../resolve";
+import type { TraceOptions } from "../../execution/trace";
 import { applyStateOverrides } from "../../execution/overrides";
 import { stateOverrides } from "./overrideParams";
 import { callRequest } from "./state";
-import { method, type MethodSpec } from "../types";
+import { method, type MethodSpec, type RpcContext } from "../types";
+
+/** geth's debug_traceBlock* answer: one `{ txHash, result }` per transaction, in block order. */
+async function traceBlock(ctx: RpcContext, rec: BlockRecord, opts: TraceOptions): Promise<Json> {
+  // Genesis has no pre-state to replay on (geth refuses it the same way).
+  if (rec.block.header.number === 0n) throw new LuxError("INVALID_PARAMS", "genesis is not traceable");
+  const traces = await replayBlock(ctx.chain, rec, async (vm, tx, run) => ({ txHash: bytesToHex(tx.hash()), result: await traceRun(vm, opts, run, tx) }));
+  return traces as Json;
+}
 
 /**
  * geth's tracing methods on dev nodes: a mined transaction is replayed on its block's pre-state (after
- * the transactions before it), a call is run like eth_call; both with struct logs or the callTracer.
+ * the transactions before it), a whole block transaction by transaction, a call is run like eth_call;
+ * all with struct logs or the callTracer.
  */
 export const debugMethods: Record<string, MethodSpec> = {
   debug_traceTransaction: method([hash("txHash"), optional(object("options"))], async (ctx, [h, o]) => {
@@ -26,6 +38,17 @@ export const debugMethods: Record<string, MethodSpec> = {
     const { vm, env, tx, gasUsed } = await vmBefore(ctx.chain, rec, loc.index);
     const block = envBlock(vm.common, env);
     return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx)) as Json;
+  }),
+  debug_traceBlockByNumber: method([blockRef("block"), optional(object("options"))], async (ctx, [ref, o]) => {
+    const opts = parseTraceOptions(o);
+    if (isPending(ref)) throw new LuxError("INVALID_PARAMS", "the pending block is not mined: trace a mined block, or its transactions with debug_traceCall");
+    return traceBlock(ctx, await requireBlock(ctx, ref), opts);
+  }),
+  debug_traceBlockByHash: method([hash("blockHash"), optional(object("options"))], async (ctx, [h, o]) => {
+    const opts = parseTraceOptions(o);
+    const rec = await ctx.chain.getBlockByHash(h);
+    if (!rec) throw new LuxError("RESOURCE_NOT_FOUND", `block ${bytesToHex(h)} not found`);
+    return traceBlock(ctx, rec, opts);
   }),
   debug_traceCall: method([object("transaction"), optional(blockRef("block")), optional(object("options"))], async (ctx, [t, ref, o], _conn, scope) => {
     const opts = parseTraceOptions(o);
