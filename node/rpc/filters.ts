@@ -6,7 +6,7 @@ import type { PoolTx } from "../txpool/types";
 import { LuxError, errorMessage } from "../errors";
 import type { Json } from "./format";
 import { removedLogs, type LogCriteria, type RemovedBlock } from "./logs";
-import { SubscriptionHub, newId } from "./subscriptions";
+import { SubscriptionHub, newId, type SubscriptionOptions } from "./subscriptions";
 import type { Connection } from "./types";
 
 /** Filters idle this long are removed (as in geth). */
@@ -213,8 +213,8 @@ export class FilterManager {
   }
 
   /** Starts a push subscription on a connection; removed when it closes. */
-  subscribe(conn: Connection, kind: "newHeads" | "logs" | "newPendingTransactions", criteria?: LogCriteria): string {
-    return this.hub.subscribe(conn, kind, criteria);
+  subscribe(conn: Connection, kind: "newHeads" | "logs" | "newPendingTransactions", options?: SubscriptionOptions): string {
+    return this.hub.subscribe(conn, kind, options);
   }
 
   /** Ends a subscription of that connection. */

@@ -3,7 +3,7 @@ import type { Chain } from "../chain/chain";
 import type { NewHead } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
-import { formatBlock, type Json } from "./format";
+import { formatBlock, formatTx, type Json } from "./format";
 import { blockLogs, removedLogs, type LogCriteria, type RemovedBlock } from "./logs";
 import type { Connection } from "./types";
 
@@ -12,6 +12,14 @@ interface Subscription {
   kind: SubKind;
   conn: Connection;
   criteria?: LogCriteria;
+  /** newPendingTransactions: whole transactions instead of hashes (geth's `true` option). */
+  fullTx?: boolean;
+}
+
+/** What a subscription is for beyond its kind: log criteria, or full pending transactions. */
+export interface SubscriptionOptions {
+  criteria?: LogCriteria;
+  fullTx?: boolean;
 }
 
 /** A random 16-byte hex id (filters and subscriptions). */
@@ -65,7 +73,12 @@ export class SubscriptionHub {
   }
 
   private readonly onTx = (t: PoolTx): void => {
-    for (const [id, s] of this.subs) if (s.kind === "newPendingTransactions") this.notify(id, s, t.hash);
+    let full: Json | undefined;
+    for (const [id, s] of this.subs) {
+      if (s.kind !== "newPendingTransactions") continue;
+      if (s.fullTx) full ??= formatTx(t.tx, t.from);
+      this.notify(id, s, s.fullTx ? (full as Json) : t.hash);
+    }
   };
 
   private notify(id: string, s: Subscription, result: Json): void {
@@ -73,9 +86,9 @@ export class SubscriptionHub {
   }
 
   /** Starts a push subscription on a connection; removed when it closes. */
-  subscribe(conn: Connection, kind: SubKind, criteria?: LogCriteria): string {
+  subscribe(conn: Connection, kind: SubKind, options: SubscriptionOptions = {}): string {
     const id = newId();
-    this.subs.set(id, { kind, conn, criteria });
+    this.subs.set(id, { kind, conn, criteria: options.criteria, fullTx: options.fullTx });
     conn.subscriptions++;
     conn.onClose(() => this.subs.delete(id));
     return id;

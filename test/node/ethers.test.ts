@@ -151,8 +151,10 @@ describe("node: ethers v6 against a spawned node", function () {
     send(1, "eth_subscribe", ["newHeads"]);
     send(2, "eth_subscribe", ["logs", { address: boxAddress }]);
     send(3, "eth_subscribe", ["newPendingTransactions"]);
+    // geth's option: whole transactions instead of hashes.
+    send(4, "eth_subscribe", ["newPendingTransactions", true]);
     const ids = await waitFor(async () => {
-      const r = [1, 2, 3].map((id) => messages.find((m) => m.id === id)?.result);
+      const r = [1, 2, 3, 4].map((id) => messages.find((m) => m.id === id)?.result);
       return r.every(Boolean) ? (r as string[]) : undefined;
     }, 10_000, "subscription ids");
     const tx = await box.store(99);
@@ -160,6 +162,19 @@ describe("node: ethers v6 against a spawned node", function () {
     await waitFor(async () => messages.some((m) => m.params?.subscription === ids[0]), 10_000, "newHeads");
     await waitFor(async () => messages.some((m) => m.params?.subscription === ids[1] && (m.params.result as { transactionHash: string }).transactionHash === tx.hash), 10_000, "logs");
     await waitFor(async () => messages.some((m) => m.params?.subscription === ids[2] && m.params.result === tx.hash), 10_000, "pending tx");
+    const full = await waitFor(async () => messages.find((m) => m.params?.subscription === ids[3])?.params?.result as Record<string, unknown> | undefined, 10_000, "full pending tx");
+    const sent = (await provider.getTransaction(tx.hash))!;
+    expect(full).to.include({ hash: tx.hash, from: sent.from.toLowerCase(), to: boxAddress.toLowerCase(), input: sent.data, nonce: ethers.toQuantity(sent.nonce) });
+    // Wrong options for a kind are refused, the connection stays usable.
+    send(5, "eth_subscribe", ["newPendingTransactions", { address: boxAddress }]);
+    send(6, "eth_subscribe", ["logs", true]);
+    send(7, "eth_subscribe", ["newHeads", { fromBlock: "0x0" }]);
+    const errors = await waitFor(async () => {
+      const r = [5, 6, 7].map((id) => (messages.find((m) => m.id === id) as { error?: { code: number; message: string } } | undefined)?.error);
+      return r.every(Boolean) ? (r as { code: number; message: string }[]) : undefined;
+    }, 10_000, "option errors");
+    expect(errors.map((e) => e.code)).to.deep.equal([-32602, -32602, -32602]);
+    expect(errors[0].message).to.match(/true \(whole transactions\) or false/);
     ws.close();
     // ethers' own WebSocket provider sees blocks too.
     const wsp = new WebSocketProvider(node.wsUrl);

@@ -2,7 +2,8 @@ import { bytesToHex } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
 import type { Json } from "../format";
 import { WorkSlicer, parseLogCriteria, queryLogs } from "../logs";
-import { object, optional, str } from "../params";
+import { object, optional, str, type Param } from "../params";
+import type { SubscriptionOptions } from "../subscriptions";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const SUB_KINDS = new Set(["newHeads", "logs", "newPendingTransactions"]);
@@ -31,6 +32,25 @@ async function filterChanges(ctx: RpcContext, id: string, scope: RequestScope): 
   return out;
 }
 
+/** eth_subscribe's second parameter: a log filter (logs) or geth's full-transactions flag (newPendingTransactions). */
+const subscriptionOption: Param<Record<string, unknown> | boolean> = {
+  name: "options",
+  parse: (v) => (typeof v === "boolean" ? v : object("options").parse(v)),
+};
+
+function subscriptionOptions(ctx: RpcContext, kind: string, opt: Record<string, unknown> | boolean | undefined): SubscriptionOptions {
+  if (kind === "logs") {
+    if (typeof opt === "boolean") throw new LuxError("INVALID_PARAMS", "invalid argument options: a logs subscription takes a filter object");
+    return { criteria: parseLogCriteria(opt ?? {}, ctx.limits) };
+  }
+  if (kind === "newPendingTransactions") {
+    if (opt !== undefined && typeof opt !== "boolean") throw new LuxError("INVALID_PARAMS", "invalid argument options: newPendingTransactions takes true (whole transactions) or false (hashes)");
+    return { fullTx: opt === true };
+  }
+  if (opt !== undefined) throw new LuxError("INVALID_PARAMS", `invalid argument options: ${kind} takes no options`);
+  return {};
+}
+
 /** Polling filters and WebSocket subscriptions. */
 export const filterMethods: Record<string, MethodSpec> = {
   eth_newFilter: method([object("filter")], (ctx, [f]) => ctx.filters.install("logs", f)),
@@ -39,14 +59,14 @@ export const filterMethods: Record<string, MethodSpec> = {
   eth_getFilterChanges: method([str("filterId")], (ctx, [id], _conn, scope) => filterChanges(ctx, id, scope)),
   eth_getFilterLogs: method([str("filterId")], async (ctx, [id], _conn, scope) => queryLogs(ctx, ctx.filters.criteria(id), scope)),
   eth_uninstallFilter: method([str("filterId")], (ctx, [id]) => ctx.filters.uninstall(id)),
-  eth_subscribe: method([str("kind"), optional(object("filter"))], (ctx, [kind, f], conn) => {
+  eth_subscribe: method([str("kind"), optional(subscriptionOption)], (ctx, [kind, opt], conn) => {
     if (!conn) throw new LuxError("METHOD_NOT_FOUND", "notifications not supported over HTTP: use a WebSocket");
     if (!SUB_KINDS.has(kind)) throw new LuxError("INVALID_PARAMS", `invalid argument kind: unsupported subscription ${kind}`);
-    const criteria = kind === "logs" ? parseLogCriteria(f ?? {}, ctx.limits) : undefined;
+    const options = subscriptionOptions(ctx, kind, opt);
     if (conn.subscriptions >= ctx.limits.wsMaxSubscriptions) {
       throw new LuxError("LIMIT_EXCEEDED", `too many subscriptions on this connection: limit ${ctx.limits.wsMaxSubscriptions} (--ws-max-subscriptions)`);
     }
-    return ctx.filters.subscribe(conn, kind as "logs", criteria);
+    return ctx.filters.subscribe(conn, kind as "logs", options);
   }),
   eth_unsubscribe: method([str("subscriptionId")], (ctx, [id], conn) => {
     if (!conn) throw new LuxError("METHOD_NOT_FOUND", "notifications not supported over HTTP: use a WebSocket");
