@@ -72,6 +72,16 @@ export function formatBlock(rec: BlockRecord, fullTxs: boolean): Json {
   return blockJson(rec.block, bytesToHex(rec.hash), rec.slot, txs);
 }
 
+/** A block's header in geth's eth_getHeaderBy* and newHeads form: the block without its body. */
+export function formatHeader(rec: BlockRecord): Json {
+  const full = formatBlock(rec, false) as Record<string, Json>;
+  delete full.transactions;
+  delete full.uncles;
+  delete full.withdrawals;
+  delete full.size;
+  return full;
+}
+
 /**
  * The pending block, as geth shows it: no hash, nonce or miner (it is not sealed, and its proposer is
  * not known yet); its transactions as pool transactions, without a block.

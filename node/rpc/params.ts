@@ -100,10 +100,14 @@ export function parseBlockTag(name: string, v: unknown): BlockRef {
   return fail(name, "expected a block number or tag");
 }
 
-/** A block tag, number, or EIP-1898 object `{ blockHash }` / `{ blockNumber }`. */
+/**
+ * A block tag, number, hash, or EIP-1898 object `{ blockHash }` / `{ blockNumber }`. A bare 32-byte
+ * hex string is a hash, as geth's BlockNumberOrHash reads it (a block number never has 64 digits).
+ */
 export const blockRef = (name: string): Param<BlockRef> => ({
   name,
   parse: (v) => {
+    if (typeof v === "string" && HASH.test(v)) return { kind: "hash", hash: hexToBytes(v as `0x${string}`) };
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (o.blockHash !== undefined) return { kind: "hash", hash: hash(name).parse(o.blockHash) };

@@ -3,7 +3,7 @@ import type { Chain } from "../chain/chain";
 import type { NewHead } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
-import { formatBlock, formatTx, type Json } from "./format";
+import { formatHeader, formatTx, type Json } from "./format";
 import { blockLogs, removedLogs, type LogCriteria, type RemovedBlock } from "./logs";
 import type { Connection } from "./types";
 
@@ -50,13 +50,7 @@ export class SubscriptionHub {
     let header: Json | undefined;
     for (const [id, s] of this.subs) {
       if (s.kind === "newHeads") {
-        if (!header) {
-          const full = formatBlock(h.record, false) as Record<string, Json>;
-          delete full.transactions;
-          delete full.uncles;
-          delete full.withdrawals;
-          header = full;
-        }
+        header ??= formatHeader(h.record);
         this.notify(id, s, header);
       } else if (s.kind === "logs" && s.criteria) {
         for (const l of blockLogs(h.receipts, hash, number, s.criteria)) this.notify(id, s, l);

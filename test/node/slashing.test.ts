@@ -7,6 +7,7 @@ import { devAccounts, devChainConfig } from "../../node/config";
 import { encodeEvidence } from "../../node/consensus/messages";
 import { signDigest, signingRoot } from "../../node/consensus/signing";
 import { systemReceiptHash } from "../../node/chain/system";
+import { orderedTrieRoot } from "../../node/execution/orderedTrieRoot";
 import type { BlockRecord, NewHead } from "../../node/chain/types";
 import { ROOT, rpc, runNpx, tempDataDir, waitFor } from "./helpers";
 import { silent } from "./chainHarness";
@@ -140,6 +141,10 @@ describe("node: a double-signing validator is slashed and jailed by the chain it
     // It is a receipt, not a transaction: no transaction has its hash, and the header's roots are untouched.
     expect(await rpc(node.rpcUrl, "eth_getTransactionByHash", [systemHash])).to.equal(null);
     expect(blockReceipts).to.have.length(including.block.transactions.length + 1);
+    // The consensus receipts are the transactions' only: they rebuild the header's receipts root.
+    const raw = await rpc<string[]>(node.rpcUrl, "debug_getRawReceipts", [ethers.toQuantity(n)]);
+    expect(raw).to.have.length(including.block.transactions.length);
+    expect(ethers.hexlify(orderedTrieRoot(raw.map((r) => ethers.getBytes(r))))).to.equal(ethers.hexlify(including.block.header.receiptTrie));
 
     // The same evidence is never applied twice.
     expect((await node.network.importEvidence(encodeEvidence(evidence))).status).to.equal("known");

@@ -6,11 +6,12 @@ import { txMethods } from "./fees";
 import { filterMethods } from "./filters";
 import { luxMethods } from "./lux";
 import { proofMethods } from "./proof";
+import { rawMethods } from "./raw";
 import { stateMethods } from "./state";
 import { txpoolMethods } from "./txpool";
 
 /** Every RPC method, registered as namespace_method; `dev` adds the development methods (a --dev node, the devnet). */
 export function allMethods(opts: { dev?: boolean } = {}): Map<string, MethodSpec> {
   const dev = opts.dev ? { ...devMethods, ...debugMethods } : {};
-  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...proofMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
+  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...proofMethods, ...rawMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
 }
