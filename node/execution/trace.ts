@@ -1,16 +1,19 @@
 import type { InterpreterStep, Message, EVMResult } from "@ethereumjs/evm";
-import { bigIntToHex, bytesToHex, bytesToUnprefixedHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
-import type { RunTxResult, VM } from "@ethereumjs/vm";
 import type { TypedTransaction } from "@ethereumjs/tx";
+import { bigIntToBytes, bigIntToHex, bytesToHex, bytesToUnprefixedHex, setLengthLeft, type Address } from "@ethereumjs/util";
+import type { RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
 import { revertReason } from "./call";
+import { PrestateTracer, type PrestateConfig } from "./prestateTracer";
 
 /** Tracer options of debug_traceTransaction / debug_traceCall (geth's names, plus Hardhat's disable* flags). */
 export interface TraceOptions {
-  /** "callTracer" for the call tree; absent for struct logs. */
+  /** "callTracer" for the call tree, "prestateTracer" for the touched state; absent for struct logs. */
   tracer?: string;
   /** callTracer: only the top call. */
   onlyTopCall?: boolean;
+  /** prestateTracer's tracerConfig. */
+  prestate?: PrestateConfig;
   /** Struct logs without the stack. */
   disableStack?: boolean;
   /** Struct logs without memory. */
@@ -25,6 +28,7 @@ export interface TraceOptions {
 export const MAX_STRUCT_LOGS = 100_000;
 const WORD = 32;
 const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"]);
+const TRACERS = new Set(["callTracer", "prestateTracer"]);
 
 type JsonObject = Record<string, unknown>;
 const hex32 = (v: bigint): string => bytesToUnprefixedHex(setLengthLeft(bigIntToBytes(v), WORD));
@@ -33,18 +37,34 @@ const hex32 = (v: bigint): string => bytesToUnprefixedHex(setLengthLeft(bigIntTo
 export function parseTraceOptions(o: Record<string, unknown> | undefined): TraceOptions {
   if (!o) return {};
   const tracer = o.tracer;
-  if (tracer !== undefined && tracer !== "callTracer") {
-    throw new LuxError("INVALID_PARAMS", `invalid argument tracer: ${String(tracer)} is not supported (struct logs by default, or "callTracer")`);
+  if (tracer !== undefined && (typeof tracer !== "string" || !TRACERS.has(tracer))) {
+    throw new LuxError("INVALID_PARAMS", `invalid argument tracer: ${String(tracer)} is not supported (struct logs by default, "callTracer" or "prestateTracer")`);
   }
-  const cfg = (o.tracerConfig ?? {}) as Record<string, unknown>;
+  const rawCfg = o.tracerConfig;
+  if (rawCfg !== undefined && rawCfg !== null && (typeof rawCfg !== "object" || Array.isArray(rawCfg))) {
+    throw new LuxError("INVALID_PARAMS", "invalid argument tracerConfig: expected an object");
+  }
+  const cfg = (rawCfg ?? {}) as Record<string, unknown>;
   const flag = (v: unknown, name: string): boolean | undefined => {
     if (v === undefined) return undefined;
     if (typeof v !== "boolean") throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: expected a boolean`);
     return v;
   };
+  let prestate: PrestateConfig | undefined;
+  if (tracer === "prestateTracer") {
+    prestate = {
+      diffMode: flag(cfg.diffMode, "tracerConfig.diffMode") ?? false,
+      disableCode: flag(cfg.disableCode, "tracerConfig.disableCode") ?? false,
+      disableStorage: flag(cfg.disableStorage, "tracerConfig.disableStorage") ?? false,
+      includeEmpty: flag(cfg.includeEmpty, "tracerConfig.includeEmpty") ?? false,
+    };
+    // geth: diff mode's creation/deletion rules need the empty accounts pruned.
+    if (prestate.diffMode && prestate.includeEmpty) throw new LuxError("INVALID_PARAMS", "invalid argument tracerConfig: cannot use diffMode with includeEmpty");
+  }
   return {
     tracer: tracer as string | undefined,
-    onlyTopCall: flag(cfg.onlyTopCall, "tracerConfig.onlyTopCall"),
+    onlyTopCall: tracer === "callTracer" ? flag(cfg.onlyTopCall, "tracerConfig.onlyTopCall") : undefined,
+    prestate,
     disableStack: flag(o.disableStack, "disableStack"),
     disableMemory: flag(o.disableMemory, "disableMemory"),
     enableMemory: flag(o.enableMemory, "enableMemory"),
@@ -54,13 +74,15 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
 
 /**
  * Runs `run` with a tracer on the VM's EVM events and returns geth's output: struct logs (one entry per
- * opcode: pc, op, gas, gasCost, depth, stack, memory, storage of the current contract) or, with
- * "callTracer", the tree of calls with value, gas, input, output and revert reason.
+ * opcode: pc, op, gas, gasCost, depth, stack, memory, storage of the current contract), with
+ * "callTracer" the tree of calls with value, gas, input, output and revert reason, with
+ * "prestateTracer" the state the transaction touched (see PrestateTracer).
  */
-export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction): Promise<JsonObject> {
+export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction, coinbase?: Address): Promise<JsonObject> {
   const events = vm.evm.events;
   if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
   if (opts.tracer === "callTracer") return callTrace(vm, opts, run, tx);
+  if (opts.prestate) return new PrestateTracer(vm, opts.prestate, coinbase).trace(run);
   const logs: JsonObject[] = [];
   const storage = new Map<string, Map<string, string>>();
   let pendingLoad: { address: string; key: string; depth: number } | undefined;

@@ -163,7 +163,7 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
       return (json as { error: { code: number; message: string } }).error;
     };
     expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`])).message).to.match(/not found/);
-    expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`, { tracer: "prestateTracer" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceTransaction", [`0x${"11".repeat(32)}`, { tracer: "noSuchTracer" }])).code).to.equal(-32602);
     expect((await bad("debug_traceTransaction", ["0x1234"])).code).to.equal(-32602);
     expect((await bad("debug_traceCall", [{ to: caller }, "latest", { disableStack: "yes" }])).code).to.equal(-32602);
     expect((await bad("debug_traceBlockByNumber", ["pending"])).message).to.match(/not mined/);

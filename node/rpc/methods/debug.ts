@@ -20,7 +20,8 @@ import { method, type MethodSpec, type RpcContext } from "../types";
 async function traceBlock(ctx: RpcContext, rec: BlockRecord, opts: TraceOptions): Promise<Json> {
   // Genesis has no pre-state to replay on (geth refuses it the same way).
   if (rec.block.header.number === 0n) throw new LuxError("INVALID_PARAMS", "genesis is not traceable");
-  const traces = await replayBlock(ctx.chain, rec, async (vm, tx, run) => ({ txHash: bytesToHex(tx.hash()), result: await traceRun(vm, opts, run, tx) }));
+  const coinbase = rec.block.header.coinbase;
+  const traces = await replayBlock(ctx.chain, rec, async (vm, tx, run) => ({ txHash: bytesToHex(tx.hash()), result: await traceRun(vm, opts, run, tx, coinbase) }));
   return traces as Json;
 }
 
@@ -37,7 +38,7 @@ export const debugMethods: Record<string, MethodSpec> = {
     if (!loc || !rec) throw new LuxError("RESOURCE_NOT_FOUND", "transaction not found (or not mined yet)");
     const { vm, env, tx, gasUsed } = await vmBefore(ctx.chain, rec, loc.index);
     const block = envBlock(vm.common, env);
-    return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx)) as Json;
+    return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx, env.coinbase)) as Json;
   }),
   debug_traceBlockByNumber: method([blockRef("block"), optional(object("options"))], async (ctx, [ref, o]) => {
     const opts = parseTraceOptions(o);
@@ -60,7 +61,7 @@ export const debugMethods: Record<string, MethodSpec> = {
       const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
       if (overrides) await applyStateOverrides(vm.stateManager, overrides);
       const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
-      return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard))) as Json;
+      return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard), undefined, env.coinbase)) as Json;
     });
   }),
 };
