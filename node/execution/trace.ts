@@ -126,7 +126,7 @@ interface Frame {
   type: string;
   from: string;
   to?: string;
-  value: string;
+  value?: string;
   gas: string;
   gasUsed?: string;
   input: string;
@@ -147,8 +147,13 @@ async function callTrace(vm: VM, opts: TraceOptions, run: () => Promise<RunTxRes
   };
   const onBefore = (m: Message): void => {
     const type = m.depth === 0 ? (m.to ? "CALL" : m.salt ? "CREATE2" : "CREATE") : m.to === undefined ? (m.salt ? "CREATE2" : "CREATE") : lastOp;
+    // geth's frames: DELEGATECALL and CALLCODE go from the contract running them to the code they borrow
+    // (ethereumjs' message keeps the original caller and the storage context instead); STATICCALL has no value.
+    const borrowsCode = type === "DELEGATECALL" || type === "CALLCODE";
+    const from = type === "DELEGATECALL" && m.to ? m.to : m.caller;
+    const to = borrowsCode ? m.codeAddress : m.to;
     const frame: Frame = {
-      type, from: m.caller.toString(), to: m.to?.toString(), value: bigIntToHex(m.value), gas: bigIntToHex(m.gasLimit), input: bytesToHex(m.data),
+      type, from: from.toString(), to: to?.toString(), value: type === "STATICCALL" ? undefined : bigIntToHex(m.value), gas: bigIntToHex(m.gasLimit), input: bytesToHex(m.data),
     };
     const parent = stack[stack.length - 1];
     if (parent && !opts.onlyTopCall) (parent.calls ??= []).push(frame);

@@ -21,6 +21,15 @@ contract Caller {
   constructor(Callee c_) { c = c_; }
   function go(uint256 v) external returns (uint256) { return c.set(v); }
   function fail() external view { c.boom(); }
+  function viaLib(address lib, uint256 v) external payable returns (uint256) {
+    (bool ok, bytes memory r) = lib.delegatecall(abi.encodeWithSignature("twice(uint256)", v));
+    require(ok);
+    return abi.decode(r, (uint256));
+  }
+}
+contract Lib {
+  // Payable: a DELEGATECALL carries the caller's msg.value.
+  function twice(uint256 v) external payable returns (uint256) { return v * 2; }
 }`;
 const CONSOLE = "0x000000000000000000636f6e736f6c652e6c6f67";
 
@@ -136,6 +145,18 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     // A block without transactions traces to an empty list.
     await rpc(url, "evm_mine");
     expect(await rpc(url, "debug_traceBlockByNumber", ["latest"])).to.deep.equal([]);
+  });
+
+  it("callTracer shows a DELEGATECALL as geth does: from the contract running it to the library, with the inherited value", async () => {
+    const lib = await deploy(out.Lib.bytecode);
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, value: "0x7", data: callerAbi.encodeFunctionData("viaLib", [lib, 21n]) }]);
+    const top = await rpc<Frame & { value: string }>(url, "debug_traceTransaction", [hash, { tracer: "callTracer" }]);
+    const inner = top.calls?.[0] as Frame & { value?: string };
+    expect(inner).to.include({ type: "DELEGATECALL", from: caller.toLowerCase(), to: lib.toLowerCase(), value: "0x7" });
+    expect(BigInt(inner.output ?? "0x")).to.equal(42n);
+    // A STATICCALL frame carries no value (the console.log call of \`set\`).
+    const set = await rpc<Frame>(url, "debug_traceTransaction", [await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [3n]) }]), { tracer: "callTracer" }]);
+    expect(set.calls?.[0].calls?.[0]).to.include({ type: "STATICCALL" }).and.not.have.property("value");
   });
 
   it("debug_traceCall traces a call that reverts deep inside, with the reason", async () => {
