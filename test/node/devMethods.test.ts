@@ -344,6 +344,9 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "hardhat_setNextBlockBaseFeePerGas", "hardhat_impersonateAccount", "anvil_setBalance", "anvil_impersonateAccount", "eth_sendTransaction",
       "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_signTransaction", "evm_setBlockGasLimit", "hardhat_reset", "anvil_reset", "hardhat_metadata",
       "debug_traceTransaction", "debug_traceCall", "debug_traceBlockByNumber", "debug_traceBlockByHash",
+      "ots_getApiLevel", "ots_hasCode", "ots_getInternalOperations", "ots_getTransactionError", "ots_traceTransaction", "ots_getBlockDetails",
+      "ots_getBlockDetailsByHash", "ots_getBlockTransactions", "ots_searchTransactionsBefore", "ots_searchTransactionsAfter",
+      "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "erigon_getHeaderByNumber",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

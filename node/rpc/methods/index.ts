@@ -5,6 +5,7 @@ import { devMethods } from "./dev";
 import { txMethods } from "./fees";
 import { filterMethods } from "./filters";
 import { luxMethods } from "./lux";
+import { otsMethods } from "./ots";
 import { proofMethods } from "./proof";
 import { rawMethods } from "./raw";
 import { stateMethods } from "./state";
@@ -12,6 +13,6 @@ import { txpoolMethods } from "./txpool";
 
 /** Every RPC method, registered as namespace_method; `dev` adds the development methods (a --dev node, the devnet). */
 export function allMethods(opts: { dev?: boolean } = {}): Map<string, MethodSpec> {
-  const dev = opts.dev ? { ...devMethods, ...debugMethods } : {};
+  const dev = opts.dev ? { ...devMethods, ...debugMethods, ...otsMethods } : {};
   return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...proofMethods, ...rawMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
 }
