@@ -24,6 +24,17 @@ export type LuxErrorCode =
   | "EXECUTION_REVERTED"
   | "EXECUTION_FAILED"
   | "EXECUTION_TIMEOUT"
+  // eth_simulateV1: a simulated transaction or block the rules refuse (geth's -380xx codes)
+  | "SIM_NONCE_TOO_LOW"
+  | "SIM_NONCE_TOO_HIGH"
+  | "SIM_BASE_FEE_TOO_LOW"
+  | "SIM_INTRINSIC_GAS"
+  | "SIM_INSUFFICIENT_FUNDS"
+  | "SIM_BLOCK_GAS_LIMIT"
+  | "SIM_BLOCK_NUMBER_ORDER"
+  | "SIM_BLOCK_TIMESTAMP_ORDER"
+  | "SIM_INIT_CODE_TOO_LARGE"
+  | "SIM_CLIENT_LIMIT"
   // consensus / import
   | "INVALID_BLOCK"
   | "UNKNOWN_PARENT"

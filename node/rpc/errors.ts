@@ -17,7 +17,23 @@ export const RpcCode = {
   LIMIT_EXCEEDED: -32005,
   /** Execution reverted; `data` carries the revert data. */
   EXECUTION_REVERTED: 3,
+  /** eth_simulateV1's per-call EVM failure other than a revert (geth: errCodeVMError). */
+  VM_ERROR: -32015,
 } as const;
+
+/** eth_simulateV1's codes for a request the transaction or block rules refuse (execution-apis, geth). */
+const SIMULATE_CODES: Partial<Record<LuxErrorCode, number>> = {
+  SIM_NONCE_TOO_LOW: -38010,
+  SIM_NONCE_TOO_HIGH: -38011,
+  SIM_BASE_FEE_TOO_LOW: -38012,
+  SIM_INTRINSIC_GAS: -38013,
+  SIM_INSUFFICIENT_FUNDS: -38014,
+  SIM_BLOCK_GAS_LIMIT: -38015,
+  SIM_BLOCK_NUMBER_ORDER: -38020,
+  SIM_BLOCK_TIMESTAMP_ORDER: -38021,
+  SIM_INIT_CODE_TOO_LARGE: -38025,
+  SIM_CLIENT_LIMIT: -38026,
+};
 
 /** A JSON-RPC error object. */
 export interface RpcErrorObject {
@@ -41,6 +57,7 @@ const CODE_OF: Partial<Record<LuxErrorCode, number>> = {
   CANCELLED: RpcCode.TIMEOUT,
   RESPONSE_TOO_LARGE: RpcCode.RESPONSE_TOO_LARGE,
   STORAGE_CORRUPT: RpcCode.INTERNAL_ERROR,
+  ...SIMULATE_CODES,
 };
 
 /**

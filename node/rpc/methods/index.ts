@@ -8,11 +8,12 @@ import { luxMethods } from "./lux";
 import { otsMethods } from "./ots";
 import { proofMethods } from "./proof";
 import { rawMethods } from "./raw";
+import { simulateMethods } from "./simulate";
 import { stateMethods } from "./state";
 import { txpoolMethods } from "./txpool";
 
 /** Every RPC method, registered as namespace_method; `dev` adds the development methods (a --dev node, the devnet). */
 export function allMethods(opts: { dev?: boolean } = {}): Map<string, MethodSpec> {
   const dev = opts.dev ? { ...devMethods, ...debugMethods, ...otsMethods } : {};
-  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...proofMethods, ...rawMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
+  return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...simulateMethods, ...proofMethods, ...rawMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
 }
