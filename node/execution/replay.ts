@@ -5,6 +5,7 @@ import type { Chain } from "../chain/chain";
 import type { BlockRecord } from "../chain/types";
 import { LuxError } from "../errors";
 import { envBlock } from "./executor";
+import { isolateWrites } from "./overlayTrieDb";
 import type { BlockEnv } from "./types";
 
 /** The environment a mined block's transactions ran in, read back from its header. */
@@ -25,12 +26,21 @@ function withSender(tx: TypedTransaction, sender: Uint8Array, vm: VM): TypedTran
   return copy;
 }
 
+/**
+ * A VM on a block's pre-state for re-execution. runTx flushes to the trie after each transaction at
+ * checkpoint depth 0; those writes stay in memory instead of joining the chain's next database batch.
+ */
+async function replayVm(chain: Chain, rec: BlockRecord): Promise<VM> {
+  const sm = await chain.stateBefore(rec);
+  isolateWrites(sm);
+  return chain.createVm(sm);
+}
+
 /** A VM positioned right before transaction `index` of a mined block: its pre-state plus the transactions before it. */
 export async function vmBefore(chain: Chain, rec: BlockRecord, index: number): Promise<{ vm: VM; env: BlockEnv; tx: TypedTransaction; gasUsed: bigint }> {
   const txs = rec.block.transactions;
   if (index < 0 || index >= txs.length) throw new LuxError("RESOURCE_NOT_FOUND", `block ${rec.block.header.number} has no transaction ${index}`);
-  const sm = await chain.stateBefore(rec);
-  const vm = await chain.createVm(sm);
+  const vm = await replayVm(chain, rec);
   const env = blockEnvOf(rec);
   const block = envBlock(vm.common, env);
   let gasUsed = 0n;
@@ -46,7 +56,7 @@ export async function vmBefore(chain: Chain, rec: BlockRecord, index: number): P
  * `each` (a tracer wraps it) and collecting what it returns; the state carries from one to the next.
  */
 export async function replayBlock<T>(chain: Chain, rec: BlockRecord, each: (vm: VM, tx: TypedTransaction, run: () => Promise<RunTxResult>) => Promise<T>): Promise<T[]> {
-  const vm = await chain.createVm(await chain.stateBefore(rec));
+  const vm = await replayVm(chain, rec);
   const block = envBlock(vm.common, blockEnvOf(rec));
   const out: T[] = [];
   let gasUsed = 0n;

@@ -6,6 +6,7 @@ import type { BlockRecord } from "../chain/types";
 import { LuxError, errorMessage } from "../errors";
 import { BuildSlices, TX_BASE_GAS, assembleBlock, envBlock } from "../execution/executor";
 import { orderedTrieRoot } from "../execution/orderedTrieRoot";
+import { isolateWrites } from "../execution/overlayTrieDb";
 import type { BlockEnv } from "../execution/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
@@ -174,8 +175,11 @@ export class PendingBlock {
   private async build(head: BlockRecord, root: Uint8Array, ts: bigint): Promise<Built> {
     this.stats.builds++;
     const rev = this.pool.revision;
-    // stateAt(head) reads the head's root as of now (dev edits move it), the one `root` names.
-    const vm = await this.chain.createVm(await this.chain.stateAt(head));
+    // stateAt(head) reads the head's root as of now (dev edits move it), the one `root` names. Its trie
+    // writes (view() flushes; storage tries hold no checkpoint) stay in memory, out of the chain's database.
+    const sm = await this.chain.stateAt(head);
+    isolateWrites(sm);
+    const vm = await this.chain.createVm(sm);
     // The coinbase of simulations (zero): the proposer of the next slot is not known to every node.
     const env: BlockEnv = { ...this.chain.childEnv(head, head.slot + 1n, createZeroAddress(), ts), baseFeePerGas: this.chain.nextBaseFee(head) };
     await vm.stateManager.checkpoint();

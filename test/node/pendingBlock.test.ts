@@ -12,6 +12,7 @@ import { createAddressFromString } from "@ethereumjs/util";
 import { createNode, type LuxNode } from "../../node/node";
 import { devAccounts, devChainConfig } from "../../node/config";
 import { PendingBlock } from "../../node/rpc/pendingBlock";
+import { BufferedTrieDb } from "../../node/storage/bufferedTrieDb";
 import type { Logger } from "../../node/chain/types";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
@@ -286,5 +287,17 @@ describe("node: the pending block is extended, and rebuilt only when a transacti
     await send(w1, 0, 20n, 2_000_000_000n);
     expect(await targetBalance()).to.equal(25n);
     expect(pending.stats.builds).to.equal(2);
+  });
+
+  it("its state writes stay in memory: showing it (a state root, storage written) adds nothing to the chain's trie database", async () => {
+    const trieDb = node.chain.store.trieDb();
+    if (!(trieDb instanceof BufferedTrieDb)) throw new Error("expected the LevelDB store's buffered trie database");
+    const before = trieDb.size;
+    // A creation whose init code stores a slot (PUSH1 1 PUSH1 0 SSTORE): a storage trie is flushed.
+    const raw = await w2.signTransaction({ type: 2, chainId: 8898n, nonce: 0, data: "0x600160005500", gasLimit: 100_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n });
+    await node.pool.add(getBytes(raw));
+    const view = await pending.view();
+    expect(view.block.transactions).to.have.length(4);
+    expect(trieDb.size, "pending trie nodes written into the chain's database buffer").to.equal(before);
   });
 });
