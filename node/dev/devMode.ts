@@ -32,6 +32,8 @@ export class DevMode {
   readonly clock = new DevClock();
   private readonly keys = new Map<string, Uint8Array>();
   private readonly impersonated = new Set<string>();
+  /** anvil_autoImpersonateAccount: every account may send without its key. */
+  private autoImpersonate = false;
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
   /** hardhat_metadata's instanceId: new for every run of the node and every reset (tools cache by it). */
@@ -157,6 +159,7 @@ export class DevMode {
     this.instanceId = randomInstanceId();
     this.snapshots.clear();
     this.impersonated.clear();
+    this.autoImpersonate = false;
     this.stop();
     this.intervalMs = 0;
     this.automine = this.opts.automine;
@@ -206,6 +209,15 @@ export class DevMode {
     this.impersonated.add(addr.toString().toLowerCase());
   }
 
+  /** anvil_autoImpersonateAccount: with it on, eth_sendTransaction takes any sender, as if impersonated. */
+  setAutoImpersonate(on: boolean): void {
+    this.autoImpersonate = on;
+  }
+
+  private isImpersonated(from: string): boolean {
+    return this.autoImpersonate || this.impersonated.has(from);
+  }
+
   /** hardhat_stopImpersonatingAccount: true when the account was impersonated. */
   stopImpersonating(addr: Address): boolean {
     return this.impersonated.delete(addr.toString().toLowerCase());
@@ -218,7 +230,7 @@ export class DevMode {
   signingKey(addr: Address): Uint8Array {
     const key = this.keys.get(addr.toString().toLowerCase());
     if (key) return key;
-    const why = this.impersonated.has(addr.toString().toLowerCase()) ? "impersonated accounts can send (eth_sendTransaction) but not sign" : "not an unlocked dev account";
+    const why = this.isImpersonated(addr.toString().toLowerCase()) ? "impersonated accounts can send (eth_sendTransaction) but not sign" : "not an unlocked dev account";
     throw new LuxError("INVALID_PARAMS", `unknown account ${addr.toString()}: ${why}`);
   }
 
@@ -232,8 +244,8 @@ export class DevMode {
   async send(req: SendRequest, estimate: SendDeps["estimate"]): Promise<PoolTx> {
     const from = req.from.toString().toLowerCase();
     const key = this.keys.get(from);
-    if (!key && !this.impersonated.has(from)) {
-      throw new LuxError("INVALID_PARAMS", `unknown account ${req.from.toString()}: not an unlocked dev account and not impersonated (hardhat_impersonateAccount)`);
+    if (!key && !this.isImpersonated(from)) {
+      throw new LuxError("INVALID_PARAMS", `unknown account ${req.from.toString()}: not an unlocked dev account and not impersonated (hardhat_impersonateAccount, or anvil_autoImpersonateAccount for every account)`);
     }
     return sendTransaction({ chain: this.chain, pool: this.pool, estimate }, req, key);
   }

@@ -222,6 +222,48 @@ describe("node --dev: Hardhat and anvil development methods", function () {
     expect((await rpcError(url, "eth_sendTransaction", [{ from: whale, to: a1, value: "0x1" }])).message).to.match(/unknown account/);
     expect((await rpcError(url, "hardhat_impersonateAccount", ["0xnope"])).code).to.equal(-32602);
   });
+
+  it("anvil_autoImpersonateAccount lets every address send until turned off; such a sender still cannot sign", async () => {
+    const [x, y] = [Wallet.createRandom().address, Wallet.createRandom().address];
+    await rpc(url, "anvil_setBalance", [x, "0xde0b6b3a7640000"]);
+    expect(await rpc(url, "anvil_autoImpersonateAccount", [true])).to.equal(null);
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: x, to: y, value: "0x9" }]);
+    expect((await rpc<{ status: string; from: string }>(url, "eth_getTransactionReceipt", [hash])).from).to.equal(x.toLowerCase());
+    expect(await balance(url, y)).to.equal(9n);
+    expect((await rpcError(url, "personal_sign", ["0x68656c6c6f", x])).message).to.match(/can send \(eth_sendTransaction\) but not sign/);
+    await rpc(url, "anvil_autoImpersonateAccount", [false]);
+    expect((await rpcError(url, "eth_sendTransaction", [{ from: x, to: y, value: "0x1" }])).message).to.match(/unknown account.*anvil_autoImpersonateAccount/);
+    expect((await rpcError(url, "anvil_autoImpersonateAccount", ["yes"])).code).to.equal(-32602);
+  });
+
+  it("anvil_removePoolTransactions drops one sender's pooled transactions, anvil_dropAllTransactions every one", async () => {
+    await rpc(url, "evm_setAutomine", [false]);
+    try {
+      const sent = async (from: string, n: number): Promise<string[]> => {
+        const out: string[] = [];
+        for (let i = 0; i < n; i++) out.push(await rpc<string>(url, "eth_sendTransaction", [{ from, to: a1, value: "0x1" }]));
+        return out;
+      };
+      const fromA0 = await sent(a0, 2);
+      const other = new Wallet(devKeys(3)[2]).address;
+      const fromOther = await sent(other, 2);
+      expect(await rpc(url, "anvil_removePoolTransactions", [a0])).to.equal(null);
+      for (const h of fromA0) expect(await rpc(url, "eth_getTransactionByHash", [h]), h).to.equal(null);
+      for (const h of fromOther) expect(await rpc(url, "eth_getTransactionByHash", [h]), h).to.not.equal(null);
+      expect(await rpc(url, "anvil_dropAllTransactions")).to.equal(null);
+      expect(await rpc(url, "txpool_status")).to.deep.equal({ pending: "0x0", queued: "0x0" });
+      // Nothing dropped is mined; the senders' next transactions take the nonces the dropped ones had.
+      const n0 = await blockNumber(url);
+      await rpc(url, "evm_mine");
+      expect((await latest(url)).transactions).to.deep.equal([]);
+      expect(await blockNumber(url)).to.equal(n0 + 1);
+      expect((await rpcError(url, "anvil_removePoolTransactions", ["0x12"])).code).to.equal(-32602);
+    } finally {
+      await rpc(url, "evm_setAutomine", [true]);
+    }
+    const after = await rpc<string>(url, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x1" }]);
+    expect((await rpc<{ status: string }>(url, "eth_getTransactionReceipt", [after])).status).to.equal("0x1");
+  });
 });
 
 describe("node --dev: evm_setBlockGasLimit and hardhat_reset / anvil_reset", function () {
@@ -347,6 +389,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "ots_getApiLevel", "ots_hasCode", "ots_getInternalOperations", "ots_getTransactionError", "ots_traceTransaction", "ots_getBlockDetails",
       "ots_getBlockDetailsByHash", "ots_getBlockTransactions", "ots_searchTransactionsBefore", "ots_searchTransactionsAfter",
       "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "erigon_getHeaderByNumber",
+      "anvil_autoImpersonateAccount", "anvil_dropAllTransactions", "anvil_removePoolTransactions",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

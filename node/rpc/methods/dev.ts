@@ -6,6 +6,7 @@ import { LuxError } from "../../errors";
 import type { LuxStateManager } from "../../execution/stateManager";
 import type { Json } from "../format";
 import { address, bool, data, hash, object, optional, quantity, str, type Param } from "../params";
+import type { PoolTx } from "../../txpool/types";
 import { method, untimed, type MethodSpec, type RpcContext } from "../types";
 import { estimate } from "./state";
 
@@ -128,6 +129,12 @@ const dropTransaction = method([hash("txHash")], (ctx, [h]) => {
   return true;
 });
 
+/** Drops pooled transactions (anvil's pool methods): never mined, their senders' later nonces wait behind the gap. */
+function dropAll(ctx: RpcContext, which: (t: PoolTx) => boolean, by: string): null {
+  for (const t of ctx.pool.all()) if (which(t)) ctx.pool.drop(t.hash, by);
+  return null;
+}
+
 /**
  * Hardhat's and anvil's development methods, registered on dev nodes only (the `--dev` node and the
  * devnet). On a validator of a real network none of them exists: the dispatcher answers
@@ -166,6 +173,15 @@ export const devMethods: Record<string, MethodSpec> = {
   anvil_impersonateAccount: impersonate,
   anvil_stopImpersonatingAccount: stopImpersonating,
   anvil_dropTransaction: dropTransaction,
+  anvil_dropAllTransactions: method([], (ctx) => dropAll(ctx, () => true, "anvil_dropAllTransactions")),
+  anvil_removePoolTransactions: method([address("address")], (ctx, [addr]) => {
+    const from = addr.toString().toLowerCase();
+    return dropAll(ctx, (t) => t.from === from, "anvil_removePoolTransactions");
+  }),
+  anvil_autoImpersonateAccount: method([bool("enabled")], (ctx, [on]) => {
+    devOf(ctx).setAutoImpersonate(on);
+    return null;
+  }),
   anvil_snapshot: snapshot,
   anvil_revert: revert,
   anvil_increaseTime: increaseTime,
