@@ -201,13 +201,15 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     const replay = await pool.restore();
     if (replay.restored + replay.dropped > 0) log.info(`txpool: restored ${replay.restored} pending transactions from the journal (${replay.dropped} no longer valid)`);
     metrics.headNumber.set(Number(chain.head.block.header.number));
+    // A dev node's block lines follow hardhat_setLoggingEnabled (DevMode exists only further down).
+    let devLogging = (): boolean => true;
     chain.on("head", (h: NewHead) => {
       const txs = h.record.block.transactions.map((tx, i) => ({ tx, sender: new Address(h.record.senders[i]) }));
       pool.onBlockIncluded(txs);
       metrics.headNumber.set(Number(h.record.block.header.number));
       metrics.txpoolSize.set(pool.size);
       metrics.observeBlock(txs.length, h.elapsedMs / 1000);
-      if (opts.logBlocks !== false) log.info(blockLine(h));
+      if (opts.logBlocks !== false && devLogging()) log.info(blockLine(h));
     });
     pool.on("tx", (t) => {
       metrics.txpoolSize.set(pool.size);
@@ -224,6 +226,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
       fallbackProposer: fallbackProposer && { ...fallbackProposer },
     });
     const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, log) : undefined;
+    if (dev) devLogging = () => dev.loggingEnabled;
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),

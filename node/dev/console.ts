@@ -43,11 +43,11 @@ export function formatConsoleLog(data: Uint8Array, table: Map<string, string[]>)
   return values.map(show).join(" ");
 }
 
-/** A beforeMessage listener printing contracts' console.log calls to the node's log (dev mode). */
-export function consoleLogger(log: Logger): (m: Message) => void {
+/** A beforeMessage listener printing contracts' console.log calls to the node's log (dev mode) while `enabled`. */
+export function consoleLogger(log: Logger, enabled: () => boolean = () => true): (m: Message) => void {
   let table: Map<string, string[]> | undefined;
   return (m) => {
-    if (m.to?.toString() !== CONSOLE_ADDRESS) return;
+    if (m.to?.toString() !== CONSOLE_ADDRESS || !enabled()) return;
     try {
       table ??= loadConsoleSignatures();
       log.info(`console.log: ${formatConsoleLog(m.data, table)}`);

@@ -36,6 +36,8 @@ export class DevMode {
   private autoImpersonate = false;
   private readonly snapshots = new Map<number, Snapshot>();
   private nextSnapshot = 1;
+  /** hardhat_setLoggingEnabled / anvil_setLoggingEnabled: the node's block lines and contracts' console.log. */
+  loggingEnabled = true;
   /** hardhat_metadata's instanceId: new for every run of the node and every reset (tools cache by it). */
   instanceId = randomInstanceId();
   /** Where hardhat_reset goes back to: the chain as this run started (the devnet: once deployed). */
@@ -58,7 +60,7 @@ export class DevMode {
       this.keys.set(bytesToHex(privateToAddress(bytes)).toLowerCase(), bytes);
     }
     chain.devHooks = this.clock;
-    chain.observeMessages(consoleLogger(log));
+    chain.observeMessages(consoleLogger(log, () => this.loggingEnabled));
     producer.setProduceOnTx(opts.automine);
     producer.setSlotTimer(opts.slotBlocks);
     this.resetPoint = { ...this.capture(), pool: [] };

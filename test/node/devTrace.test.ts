@@ -103,6 +103,26 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect(lean.structLogs[5].memory).to.equal(undefined);
   });
 
+  it("hardhat_setLoggingEnabled / anvil_setLoggingEnabled turn the node's block lines and console.log off and on", async () => {
+    const goTx = async (v: bigint): Promise<string> => {
+      const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [v]) }]);
+      return (await rpc<{ blockNumber: string }>(url, "eth_getTransactionReceipt", [hash])).blockNumber;
+    };
+    // A block's own line ("12:00:00.000 block #n …"), not the chain's "finalized block #n".
+    const blockLine = (n: bigint): RegExp => new RegExp(`^[0-9:.]+ block #${n} `, "m");
+    expect(await rpc(url, "hardhat_setLoggingEnabled", [false])).to.equal(true);
+    const silentBlock = BigInt(await goTx(91n));
+    expect(await rpc(url, "anvil_setLoggingEnabled", [true])).to.equal(null);
+    const loudBlock = BigInt(await goTx(92n));
+    // The log is written in order: once the second transaction's lines are there, the first's would be too.
+    await waitFor(async () => node.output().includes("console.log: set to 92"), 20_000, "console.log of the second transaction");
+    await waitFor(async () => blockLine(loudBlock).test(node.output()), 20_000, "the second block's line");
+    expect(node.output()).to.not.include("console.log: set to 91");
+    expect(node.output()).to.not.match(blockLine(silentBlock));
+    const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method: "hardhat_setLoggingEnabled", params: ["no"] });
+    expect((json as { error: { code: number } }).error.code).to.equal(-32602);
+  });
+
   it("callTracer gives the call tree: CALL → CALL → STATICCALL to the console address", async () => {
     const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [7n]) }]);
     const top = await rpc<Frame>(url, "debug_traceTransaction", [hash, { tracer: "callTracer" }]);

@@ -178,6 +178,14 @@ export const devMethods: Record<string, MethodSpec> = {
     const from = addr.toString().toLowerCase();
     return dropAll(ctx, (t) => t.from === from, "anvil_removePoolTransactions");
   }),
+  hardhat_setLoggingEnabled: method([bool("enabled")], (ctx, [on]) => {
+    devOf(ctx).loggingEnabled = on;
+    return true;
+  }),
+  anvil_setLoggingEnabled: method([bool("enabled")], (ctx, [on]) => {
+    devOf(ctx).loggingEnabled = on;
+    return null;
+  }),
   anvil_autoImpersonateAccount: method([bool("enabled")], (ctx, [on]) => {
     devOf(ctx).setAutoImpersonate(on);
     return null;
