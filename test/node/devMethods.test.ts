@@ -389,6 +389,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "ots_getApiLevel", "ots_hasCode", "ots_getInternalOperations", "ots_getTransactionError", "ots_traceTransaction", "ots_getBlockDetails",
       "ots_getBlockDetailsByHash", "ots_getBlockTransactions", "ots_searchTransactionsBefore", "ots_searchTransactionsAfter",
       "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "erigon_getHeaderByNumber",
+      "trace_transaction", "trace_get", "trace_block", "trace_replayTransaction", "trace_replayBlockTransactions", "trace_call", "trace_filter",
       "anvil_autoImpersonateAccount", "anvil_dropAllTransactions", "anvil_removePoolTransactions", "hardhat_setLoggingEnabled", "anvil_setLoggingEnabled",
     ];
     for (const m of methods) {

@@ -6,6 +6,7 @@ import { txMethods } from "./fees";
 import { filterMethods } from "./filters";
 import { luxMethods } from "./lux";
 import { otsMethods } from "./ots";
+import { parityTraceMethods } from "./parityTrace";
 import { proofMethods } from "./proof";
 import { rawMethods } from "./raw";
 import { simulateMethods } from "./simulate";
@@ -14,6 +15,6 @@ import { txpoolMethods } from "./txpool";
 
 /** Every RPC method, registered as namespace_method; `dev` adds the development methods (a --dev node, the devnet). */
 export function allMethods(opts: { dev?: boolean } = {}): Map<string, MethodSpec> {
-  const dev = opts.dev ? { ...devMethods, ...debugMethods, ...otsMethods } : {};
+  const dev = opts.dev ? { ...devMethods, ...debugMethods, ...otsMethods, ...parityTraceMethods } : {};
   return new Map(Object.entries({ ...blockMethods, ...stateMethods, ...simulateMethods, ...proofMethods, ...rawMethods, ...txpoolMethods, ...txMethods, ...filterMethods, ...luxMethods, ...dev }));
 }
