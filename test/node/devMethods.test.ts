@@ -44,6 +44,9 @@ describe("node --dev: Hardhat and anvil development methods", function () {
   });
 
   it("says it is Hardhat-compatible and still names itself Luxtensor; lists the 20 unlocked dev accounts", async () => {
+    expect(Object.keys(await rpc<Record<string, string>>(url, "rpc_modules"))).to.deep.equal(
+      ["anvil", "debug", "erigon", "eth", "evm", "hardhat", "lux", "net", "ots", "personal", "rpc", "trace", "txpool", "web3"],
+    );
     const v = await rpc<string>(url, "web3_clientVersion");
     expect(v.toLowerCase().startsWith("hardhatnetwork")).to.equal(true);
     expect(v).to.contain("Luxtensor/");
@@ -398,6 +401,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       expect(err.message, m).to.match(/does not exist\/is not available/);
     }
     expect(await rpc(node.url, "eth_accounts")).to.deep.equal([]);
+    expect(Object.keys(await rpc<Record<string, string>>(node.url, "rpc_modules"))).to.deep.equal(["debug", "eth", "lux", "net", "rpc", "txpool", "web3"]);
     expect(await rpc<string>(node.url, "web3_clientVersion")).to.match(/^Luxtensor\//);
     // The attacker's move: take the dev keys' money through the node. The validator signs nothing.
     const a0 = new Wallet(devKeys(1)[0]).address;

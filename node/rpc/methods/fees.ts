@@ -102,5 +102,4 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_hashrate: method([], () => "0x0"),
   eth_coinbase: method([], (ctx) => ctx.chain.head.block.header.coinbase.toString()),
   eth_protocolVersion: method([], () => "0x44"),
-  rpc_modules: method([], () => ({ eth: "1.0", net: "1.0", web3: "1.0", txpool: "1.0", lux: "1.0" })),
 };
