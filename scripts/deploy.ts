@@ -21,6 +21,8 @@ import { deploySuite, suiteAddresses } from "./lib/deploySuite";
 import { writeDeployment } from "./lib/deployments";
 
 const DEV_VALIDATOR_STAKE = parseEther("1000");
+/** Gas limit over the estimate for calls whose cost depends on the epoch they land in (forge's default multiplier). */
+const GAS_HEADROOM_PERCENT = 130n;
 
 async function main(): Promise<void> {
   const signers = await ethers.getSigners();
@@ -37,7 +39,11 @@ async function main(): Promise<void> {
     const count = Math.min(Number(process.env.DEPLOY_VALIDATORS ?? "1"), signers.length);
     for (const validator of signers.slice(0, count)) {
       await (await suite.token.connect(validator).approve(contracts.StakingManager, DEV_VALIDATOR_STAKE)).wait();
-      await (await suite.staking.connect(validator).registerValidator(validator.address, DEV_VALIDATOR_STAKE)).wait();
+      // Estimated in the next block's environment, it may run blocks later, in another epoch of the
+      // staking clock (a devnet's slots can be 100 ms): headroom as forge scripts give (130%).
+      const staking = suite.staking.connect(validator);
+      const gas = await staking.registerValidator.estimateGas(validator.address, DEV_VALIDATOR_STAKE);
+      await (await staking.registerValidator(validator.address, DEV_VALIDATOR_STAKE, { gasLimit: (gas * GAS_HEADROOM_PERCENT) / 100n })).wait();
     }
   }
 
