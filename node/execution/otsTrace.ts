@@ -3,6 +3,7 @@ import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, bigIntToHex, bytesToHex, createContractAddress, equalsBytes } from "@ethereumjs/util";
 import type { RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
+import { FrameKinds, frameParties, stackWordAddress } from "./evmFrame";
 
 /**
  * Otterscan's tracers (the `ots_` namespace of Erigon and anvil), on ethereumjs's EVM events: the flat
@@ -47,17 +48,11 @@ export interface OtsTrace {
   result: RunTxResult;
 }
 
-const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"]);
 /** Call types that move no value: Erigon reports their value as null. */
 const VALUELESS = new Set(["STATICCALL", "DELEGATECALL"]);
-const ADDRESS_MASK = (1n << 160n) - 1n;
 const ADDRESS_HEX_DIGITS = 40;
 const ZERO_ADDRESS = `0x${"0".repeat(ADDRESS_HEX_DIGITS)}`;
 
-/** The 20-byte address in a stack word (SELFDESTRUCT's beneficiary), as lowercase hex. */
-function wordAddress(word: bigint): string {
-  return `0x${(word & ADDRESS_MASK).toString(16).padStart(ADDRESS_HEX_DIGITS, "0")}`;
-}
 
 interface Frame {
   message: Message;
@@ -81,17 +76,16 @@ export async function otsTraceRun(vm: VM, run: () => Promise<RunTxResult>, opts:
   const operations: InternalOperation[] = [];
   const creations: Creation[] = [];
   const stack: Frame[] = [];
-  // The opcode that opened the next message: ethereumjs's Message does not say CALL from STATICCALL.
-  let lastOp = "CALL";
+  const kinds = new FrameKinds();
   const isPrecompile = (a: Address): boolean => vm.evm.getPrecompile?.(a) !== undefined;
 
   const onStep = (s: InterpreterStep): void => {
     const op = s.opcode.name;
-    if (CALL_OPS.has(op)) lastOp = op;
+    kinds.step(op);
     if (op !== "SELFDESTRUCT" || s.stack.length === 0) return;
     // No message runs for SELFDESTRUCT: it is recorded as it executes, one level below its contract.
     const from = s.address.toString();
-    const to = wordAddress(s.stack[s.stack.length - 1]);
+    const to = stackWordAddress(s.stack[s.stack.length - 1]).toString();
     const value = bigIntToHex(s.account.balance);
     entries.push({ type: "SELFDESTRUCT", depth: s.depth + 1, from, to, value, input: "0x", output: "0x" });
     operations.push({ type: OP_SELF_DESTRUCT, from, to, value });
@@ -100,10 +94,11 @@ export async function otsTraceRun(vm: VM, run: () => Promise<RunTxResult>, opts:
   const onBefore = (m: Message): void => {
     const create = m.to === undefined;
     const top = m.depth === 0;
-    const type = create ? (m.salt && !top ? "CREATE2" : "CREATE") : top ? "CALL" : lastOp;
-    // DELEGATECALL keeps the caller's msg.sender in the message: the call is made by the running contract.
-    const from = (m.delegatecall && m.to ? m.to : m.caller).toString();
-    const to = create ? ZERO_ADDRESS : m.codeAddress.toString();
+    const type = kinds.of(m);
+    const parties = frameParties(m, type);
+    const from = parties.from.toString();
+    // A creation's address is filled in after the frame (onAfter).
+    const to = parties.to?.toString() ?? ZERO_ADDRESS;
     const frame: Frame = { message: m, create, created: [] };
     if (opts.calls) {
       if (create || !isPrecompile(m.codeAddress)) {

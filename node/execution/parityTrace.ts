@@ -2,6 +2,7 @@ import type { EVMResult, InterpreterStep, Message } from "@ethereumjs/evm";
 import { bigIntToHex, bytesToHex, createZeroAddress, type Address } from "@ethereumjs/util";
 import type { RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
+import { FrameKinds, frameParties, stackWordAddress } from "./evmFrame";
 
 /**
  * The Parity / OpenEthereum flat trace (the `trace_*` namespace of Erigon, Nethermind, Reth and anvil), on
@@ -106,15 +107,7 @@ const PARITY_ERRORS: Record<string, string> = {
   "stack overflow": "Out of stack",
   "static state change": "Mutable Call In Static Context",
 };
-/** The opcode that opens a message, by name: ethereumjs's Message does not say CALL from STATICCALL. */
-const CALL_TYPES: Record<string, CallType> = { CALL: "call", CALLCODE: "callcode", DELEGATECALL: "delegatecall", STATICCALL: "staticcall" };
-const ADDRESS_MASK = (1n << 160n) - 1n;
-const ADDRESS_HEX_DIGITS = 40;
 
-/** The 20-byte address in a stack word (SELFDESTRUCT's beneficiary), as lowercase hex. */
-function wordAddress(word: bigint): string {
-  return `0x${(word & ADDRESS_MASK).toString(16).padStart(ADDRESS_HEX_DIGITS, "0")}`;
-}
 
 /** The error an entry reports for ethereumjs's exception message. */
 export function parityError(evmError: string): string {
@@ -144,18 +137,18 @@ export async function parityTraceRun(vm: VM, run: () => Promise<RunTxResult>): P
   if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
   const traces: ParityTrace[] = [];
   const stack: Frame[] = [];
-  let lastOp = "CALL";
+  const kinds = new FrameKinds();
   let output = "0x";
   const isPrecompile = (a: Address): boolean => vm.evm.getPrecompile?.(a) !== undefined;
 
   const onStep = (s: InterpreterStep): void => {
     const op = s.opcode.name;
-    if (op in CALL_TYPES) lastOp = op;
-    else if (op === "SELFDESTRUCT" && s.stack.length > 0) {
+    kinds.step(op);
+    if (op === "SELFDESTRUCT" && s.stack.length > 0) {
       const frame = stack[stack.length - 1];
       // Recorded when it runs (the balance the EVM moves is the frame's own account's); entered only if
       // the frame then completes: a SELFDESTRUCT that fails its gas or static check never happened.
-      if (frame) frame.suicide = { address: s.address.toString(), refundAddress: wordAddress(s.stack[s.stack.length - 1]), balance: bigIntToHex(s.account.balance) };
+      if (frame) frame.suicide = { address: s.address.toString(), refundAddress: stackWordAddress(s.stack[s.stack.length - 1]).toString(), balance: bigIntToHex(s.account.balance) };
     }
   };
 
@@ -164,16 +157,13 @@ export async function parityTraceRun(vm: VM, run: () => Promise<RunTxResult>): P
     const deep = m.depth > 0;
     const frame: Frame = { message: m };
     stack.push(frame);
-    if (m.to === undefined) {
-      const action: CreateAction = { from: m.caller.toString(), gas: bigIntToHex(m.gasLimit), init: bytesToHex(m.data), value: bigIntToHex(m.value), creationMethod: m.salt && deep ? "create2" : "create" };
+    const kind = kinds.of(m);
+    const { from, to } = frameParties(m, kind);
+    if (to === undefined) {
+      const action: CreateAction = { from: from.toString(), gas: bigIntToHex(m.gasLimit), init: bytesToHex(m.data), value: bigIntToHex(m.value), creationMethod: kind === "CREATE2" ? "create2" : "create" };
       frame.entry = { action, result: null, subtraces: 0, traceAddress: parent ? childAddress(parent) : [], type: "create" };
     } else {
-      const callType = deep ? (CALL_TYPES[lastOp] ?? "call") : "call";
-      // ethereumjs keeps a DELEGATECALL's original caller and storage address in the message; Parity's
-      // entry goes from the contract running it (the storage address) to the code it borrows.
-      const borrowsCode = callType === "delegatecall" || callType === "callcode";
-      const from = callType === "delegatecall" ? m.to : m.caller;
-      const to = borrowsCode ? m.codeAddress : m.to;
+      const callType = kind.toLowerCase() as CallType;
       const value = callType === "staticcall" ? 0n : m.value;
       if (deep && value === 0n && isPrecompile(to)) return;
       const action: CallAction = { from: from.toString(), callType, gas: bigIntToHex(m.gasLimit), input: bytesToHex(m.data), to: to.toString(), value: bigIntToHex(value) };

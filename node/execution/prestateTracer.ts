@@ -6,6 +6,7 @@ import {
 } from "@ethereumjs/util";
 import type { AfterTxEvent, RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
+import { stackWordAddress } from "./evmFrame";
 
 /** prestateTracer's tracerConfig (geth's names). */
 export interface PrestateConfig {
@@ -44,12 +45,10 @@ interface PrestateAccount {
   storage?: Record<string, string>;
 }
 
-const ADDRESS_MASK = (1n << 160n) - 1n;
 const ZERO_WORD = bytesToHex(new Uint8Array(WORD));
 /** How far past the end of memory geth zero-pads CREATE2's init code before giving up on the address. */
 const MAX_MEMORY_PAD = 1024n * 1024n;
 const word = (v: bigint): Uint8Array => setLengthLeft(bigIntToBytes(v), WORD);
-const stackAddress = (v: bigint): Address => new Address(setLengthLeft(bigIntToBytes(v & ADDRESS_MASK), 20));
 const sorted = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** The target of an EIP-7702 delegation designator (0xef0100 ‖ address), when `code` is one. */
@@ -176,7 +175,7 @@ export class PrestateTracer {
       case "BALANCE":
       case "SELFDESTRUCT":
         if (n < 1) return;
-        await this.lookupAccount(stackAddress(st[n - 1]));
+        await this.lookupAccount(stackWordAddress(st[n - 1]));
         // EIP-6780: SELFDESTRUCT deletes the account only when it was created in this transaction.
         if (op === "SELFDESTRUCT" && (!this.vm.common.isActivatedEIP(6780) || this.created.has(self.toString()))) this.deleted.add(self.toString());
         return;
@@ -185,8 +184,8 @@ export class PrestateTracer {
       case "DELEGATECALL":
       case "STATICCALL":
         if (n < 5) return;
-        await this.lookupAccount(stackAddress(st[n - 2]));
-        await this.lookupDelegation(stackAddress(st[n - 2]));
+        await this.lookupAccount(stackWordAddress(st[n - 2]));
+        await this.lookupDelegation(stackWordAddress(st[n - 2]));
         return;
       case "CREATE": {
         const address = createContractAddress(self, (await this.vm.stateManager.getAccount(self))?.nonce ?? 0n);

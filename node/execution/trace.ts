@@ -4,6 +4,7 @@ import { bigIntToBytes, bigIntToHex, bytesToHex, bytesToUnprefixedHex, setLength
 import type { RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
 import { revertReason } from "./call";
+import { FrameKinds, frameParties } from "./evmFrame";
 import { PrestateTracer, type PrestateConfig } from "./prestateTracer";
 
 /** Tracer options of debug_traceTransaction / debug_traceCall (geth's names, plus Hardhat's disable* flags). */
@@ -27,7 +28,6 @@ export interface TraceOptions {
 /** Upper bound of struct logs kept, so a loop cannot exhaust memory. */
 export const MAX_STRUCT_LOGS = 100_000;
 const WORD = 32;
-const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"]);
 const TRACERS = new Set(["callTracer", "prestateTracer"]);
 
 type JsonObject = Record<string, unknown>;
@@ -141,17 +141,12 @@ async function callTrace(vm: VM, opts: TraceOptions, run: () => Promise<RunTxRes
   if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
   const stack: Frame[] = [];
   let root: Frame | undefined;
-  let lastOp = "CALL";
-  const onStep = (s: InterpreterStep): void => {
-    if (CALL_OPS.has(s.opcode.name)) lastOp = s.opcode.name;
-  };
+  const kinds = new FrameKinds();
+  const onStep = (s: InterpreterStep): void => kinds.step(s.opcode.name);
   const onBefore = (m: Message): void => {
-    const type = m.depth === 0 ? (m.to ? "CALL" : m.salt ? "CREATE2" : "CREATE") : m.to === undefined ? (m.salt ? "CREATE2" : "CREATE") : lastOp;
-    // geth's frames: DELEGATECALL and CALLCODE go from the contract running them to the code they borrow
-    // (ethereumjs' message keeps the original caller and the storage context instead); STATICCALL has no value.
-    const borrowsCode = type === "DELEGATECALL" || type === "CALLCODE";
-    const from = type === "DELEGATECALL" && m.to ? m.to : m.caller;
-    const to = borrowsCode ? m.codeAddress : m.to;
+    const type = kinds.of(m);
+    const { from, to } = frameParties(m, type);
+    // A STATICCALL moves no value: geth's frame has none.
     const frame: Frame = {
       type, from: from.toString(), to: to?.toString(), value: type === "STATICCALL" ? undefined : bigIntToHex(m.value), gas: bigIntToHex(m.gasLimit), input: bytesToHex(m.data),
     };
