@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import { createNode } from "../node";
+import { SenderRecovery } from "../txpool/senderRecovery";
 import { bannerText, devnetInfo, metamaskText } from "./banner";
 import { ensureDeployed, npx, run } from "./deploy";
 import { installCrashGuard } from "./crashGuard";
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     stopping = true;
     if (!flags.json && !flags.quiet) process.stdout.write("\nStopping…\n");
     await node.stop();
+    await SenderRecovery.closeShared();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import { createNode } from "../node";
+import { SenderRecovery } from "../txpool/senderRecovery";
 import { installCrashGuard } from "./crashGuard";
 import { cliLogger } from "./logger";
 import { buildCommand, nodeOptions, readFlags } from "./options";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await node.stop();
+    await SenderRecovery.closeShared();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

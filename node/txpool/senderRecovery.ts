@@ -4,7 +4,10 @@ import { Address, SECP256K1_ORDER_DIV_2, bigIntToBytes, setLengthLeft } from "@e
 import { LuxError } from "../errors";
 import { recoverAddress, recoveryId } from "../execution/crypto";
 import { siblingModule, startModuleWorker } from "../workerThread";
-import { REQUEST_BYTES, RESULT_BYTES, WORD, type RecoveryJob, type RecoveryResult } from "./senderWorker";
+import { REQUEST_BYTES, RESULT_BYTES, STOP, WORD, type RecoveryJob, type RecoveryResult } from "./senderWorker";
+
+/** How long `close` waits for the worker to answer what it holds and exit before recovering it in place. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /** What recovering a transaction's sender needs, taken from the transaction on the main thread. */
 export interface SignatureParts {
@@ -63,6 +66,7 @@ function settleInPlace(p: Pending): void {
 export class SenderRecovery {
   private worker: Worker | null = null;
   private ready = false;
+  private closing?: Promise<void>;
   private queue: Pending[] = [];
   private readonly inFlight = new Map<number, Pending[]>();
   private nextId = 1;
@@ -80,6 +84,11 @@ export class SenderRecovery {
   static shared(): SenderRecovery {
     SenderRecovery.process ??= new SenderRecovery();
     return SenderRecovery.process;
+  }
+
+  /** Stops the process's shared worker, if one started (a CLI before it exits: see `close`). */
+  static async closeShared(): Promise<void> {
+    await SenderRecovery.process?.close();
   }
 
   /** Starts a worker; `useWorker: false` (or LUX_SENDER_WORKER=0) recovers everything in place. */
@@ -129,11 +138,37 @@ export class SenderRecovery {
     });
   }
 
-  /** Stops the worker; whatever it still held is recovered in place. */
-  async close(): Promise<void> {
+  /**
+   * Stops the worker. Requests not yet sent are recovered in place at once; the worker answers the
+   * batches it holds and then exits by itself. It is never terminated: a worker cut off inside the
+   * native secp256k1 call can abort the whole process. Should it not exit in time, whatever it still
+   * held is recovered in place and it is left to exit unreferenced.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     const w = this.worker;
+    if (!w) return;
+    this.ready = false;
+    for (const p of this.queue.splice(0)) {
+      this.stats.inPlace++;
+      settleInPlace(p);
+    }
+    const exited = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      w.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    w.postMessage(STOP);
+    w.ref();
+    await exited;
+    w.unref();
     this.fail();
-    if (w) await w.terminate();
   }
 
   private flush(): void {
@@ -163,14 +198,14 @@ export class SenderRecovery {
    * to do neither exits before its senders come back nor stays up for an idle worker.
    */
   private holdOpen(): void {
-    if (!this.worker) return;
+    if (!this.worker || this.closing) return;
     if (this.inFlight.size > 0 || this.readyWaiters.length > 0) this.worker.ref();
     else this.worker.unref();
   }
 
   private onMessage(m: RecoveryResult | "ready"): void {
     if (m === "ready") {
-      this.ready = true;
+      this.ready = this.closing === undefined;
       for (const resolve of this.readyWaiters.splice(0)) resolve();
       this.holdOpen();
       return;

@@ -13,6 +13,8 @@ export interface RecoveryJob {
   id: number;
   requests: Uint8Array;
 }
+/** Posted after the last job: the worker answers what it holds, then exits by itself. */
+export const STOP = "stop";
 /** The worker's answer to a batch, in request order. */
 export interface RecoveryResult {
   id: number;
@@ -46,7 +48,13 @@ function recoverAll(requests: Uint8Array): Uint8Array {
 
 if (parentPort) {
   const port = parentPort;
-  port.on("message", (job: RecoveryJob) => {
+  port.on("message", (job: RecoveryJob | typeof STOP) => {
+    // Closing the port empties the worker's event loop: it ends between native calls, never inside one
+    // (a terminate() mid-call can make the native add-on abort the whole process).
+    if (job === STOP) {
+      port.close();
+      return;
+    }
     const results = recoverAll(job.requests);
     const reply: RecoveryResult = { id: job.id, results };
     port.postMessage(reply, [results.buffer as ArrayBuffer]);
