@@ -4,14 +4,14 @@ import type { Logger } from "../chain/types";
 import type { TxPool } from "../txpool/pool";
 import type { PoolTx } from "../txpool/types";
 import { LuxError, errorMessage } from "../errors";
-import type { Json } from "./format";
+import { formatTx, type Json } from "./format";
 import { removedLogs, type LogCriteria, type RemovedBlock } from "./logs";
 import { SubscriptionHub, newId, type SubscriptionOptions } from "./subscriptions";
 import type { Connection } from "./types";
 
 /** Filters idle this long are removed (as in geth). */
 export const FILTER_TIMEOUT_MS = 5 * 60_000;
-/** Pending-transaction hashes a filter keeps between polls; older ones are dropped. */
+/** Pending transactions a filter keeps between polls; older ones are dropped. */
 const FILTER_QUEUE_LIMIT = 10_000;
 /** Polling filters installed at once (each is a few hundred bytes of persisted state). */
 export const MAX_FILTERS = 10_000;
@@ -23,7 +23,7 @@ type FilterKind = "block" | "pendingTx" | "logs";
 
 /** What a poll of a filter covers: new pending hashes, or the block range since the last poll. */
 export type FilterPoll =
-  | { kind: "pendingTx"; hashes: Json[] }
+  | { kind: "pendingTx"; txs: Json[] }
   | { kind: "block"; from: bigint; to: bigint }
   | { kind: "logs"; from: bigint; to: bigint; criteria: LogCriteria; removed: Json[] };
 
@@ -34,8 +34,12 @@ interface Filter {
   criteria?: LogCriteria;
   /** Last block number whose changes were delivered. */
   cursor: bigint;
-  /** Pending-transaction hashes, or logs of blocks a reorg removed, since the last poll (not persisted). */
+  /** Logs of blocks a reorg removed since the last poll (not persisted). */
   queue: Json[];
+  /** Pool arrivals since the last poll (pending-transaction filters; not persisted). */
+  arrivals: PoolTx[];
+  /** Pending-transaction filters: polls answer whole transactions, not hashes (geth's `true`). */
+  fullTx?: boolean;
   lastPoll: number;
 }
 
@@ -44,6 +48,7 @@ interface PersistedFilter {
   kind: FilterKind;
   raw?: Record<string, unknown>;
   cursor: string;
+  fullTx?: boolean;
 }
 
 /**
@@ -94,7 +99,7 @@ export class FilterManager {
     for (const p of list) {
       try {
         const criteria = p.kind === "logs" && p.raw ? this.parse(p.raw) : undefined;
-        this.filters.set(p.id, { kind: p.kind, raw: p.raw, criteria, cursor: BigInt(p.cursor), queue: [], lastPoll: now });
+        this.filters.set(p.id, { kind: p.kind, raw: p.raw, criteria, cursor: BigInt(p.cursor), queue: [], arrivals: [], fullTx: p.fullTx, lastPoll: now });
       } catch (err) {
         this.log.warn(`rpc filters: dropped stored filter ${p.id}: ${errorMessage(err)}`);
       }
@@ -123,7 +128,7 @@ export class FilterManager {
   }
 
   private persistNow(): Promise<void> {
-    const list: PersistedFilter[] = [...this.filters].map(([id, f]) => ({ id, kind: f.kind, raw: f.raw, cursor: f.cursor.toString() }));
+    const list: PersistedFilter[] = [...this.filters].map(([id, f]) => ({ id, kind: f.kind, raw: f.raw, cursor: f.cursor.toString(), fullTx: f.fullTx }));
     const write = this.persisting.then(() => this.chain.store.putMeta(META_KEY, utf8ToBytes(JSON.stringify(list))));
     this.persisting = write.catch((err) => this.log.warn(`rpc filters: could not persist: ${errorMessage(err)}`));
     return this.persisting;
@@ -132,8 +137,8 @@ export class FilterManager {
   private readonly onTx = (t: PoolTx): void => {
     for (const f of this.filters.values()) {
       if (f.kind !== "pendingTx") continue;
-      f.queue.push(t.hash);
-      if (f.queue.length > FILTER_QUEUE_LIMIT) f.queue.splice(0, f.queue.length - FILTER_QUEUE_LIMIT);
+      f.arrivals.push(t);
+      if (f.arrivals.length > FILTER_QUEUE_LIMIT) f.arrivals.splice(0, f.arrivals.length - FILTER_QUEUE_LIMIT);
     }
   };
 
@@ -146,14 +151,17 @@ export class FilterManager {
     if (removed) this.schedulePersist();
   }
 
-  /** Installs a polling filter; log filters keep the client's filter object for the persisted table. */
-  install(kind: FilterKind, raw?: Record<string, unknown>): string {
+  /**
+   * Installs a polling filter; log filters keep the client's filter object for the persisted table, and
+   * a pending-transaction filter with `fullTx` answers whole transactions.
+   */
+  install(kind: FilterKind, raw?: Record<string, unknown>, fullTx?: boolean): string {
     if (this.filters.size >= MAX_FILTERS) {
       throw new LuxError("LIMIT_EXCEEDED", `too many filters installed: limit ${MAX_FILTERS}; uninstall some (eth_uninstallFilter) or let idle ones expire`);
     }
     const criteria = kind === "logs" && raw ? this.parse(raw) : undefined;
     const id = newId();
-    this.filters.set(id, { kind, raw, criteria, cursor: this.chain.head.block.header.number, queue: [], lastPoll: Date.now() });
+    this.filters.set(id, { kind, raw, criteria, cursor: this.chain.head.block.header.number, queue: [], arrivals: [], fullTx, lastPoll: Date.now() });
     this.schedulePersist();
     return id;
   }
@@ -175,7 +183,10 @@ export class FilterManager {
   /** What changed since the last poll; moves the filter's cursor to the head. */
   poll(id: string): FilterPoll {
     const f = this.get(id);
-    if (f.kind === "pendingTx") return { kind: "pendingTx", hashes: f.queue.splice(0, f.queue.length) };
+    if (f.kind === "pendingTx") {
+      const arrivals = f.arrivals.splice(0, f.arrivals.length);
+      return { kind: "pendingTx", txs: arrivals.map((t) => (f.fullTx ? formatTx(t.tx, t.from) : t.hash)) };
+    }
     const head = this.chain.head.block.header.number;
     const from = f.cursor + 1n;
     if (head > f.cursor) {

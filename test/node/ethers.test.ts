@@ -139,6 +139,28 @@ describe("node: ethers v6 against a spawned node", function () {
     expect((gone.json as { error: { message: string } }).error.message).to.equal("filter not found");
   });
 
+  it("polls pending transactions as hashes or, with geth's true, as whole transactions", async () => {
+    const hashes = await rpc<string>(node.url, "eth_newPendingTransactionFilter");
+    const explicit = await rpc<string>(node.url, "eth_newPendingTransactionFilter", [false]);
+    const full = await rpc<string>(node.url, "eth_newPendingTransactionFilter", [true]);
+    const tx = await box.store(41);
+    await tx.wait(1, 30_000);
+    const sent = (await provider.getTransaction(tx.hash))!;
+    expect(await rpc(node.url, "eth_getFilterChanges", [hashes])).to.deep.equal([tx.hash]);
+    expect(await rpc(node.url, "eth_getFilterChanges", [explicit])).to.deep.equal([tx.hash]);
+    const txs = await rpc<Array<Record<string, unknown>>>(node.url, "eth_getFilterChanges", [full]);
+    expect(txs).to.have.length(1);
+    expect(txs[0]).to.include({ hash: tx.hash, from: sent.from.toLowerCase(), to: boxAddress.toLowerCase(), input: sent.data, nonce: ethers.toQuantity(sent.nonce) });
+    // Drained by the poll.
+    expect(await rpc(node.url, "eth_getFilterChanges", [full])).to.deep.equal([]);
+    // A flag that is not a boolean, or an extra parameter, is refused and installs nothing.
+    for (const params of [["yes"], [1], [true, true]]) {
+      const bad = await rawRpc(node.url, { jsonrpc: "2.0", id: 1, method: "eth_newPendingTransactionFilter", params });
+      expect((bad.json as { error: { code: number } }).error.code, JSON.stringify(params)).to.equal(-32602);
+    }
+    for (const id of [hashes, explicit, full]) expect(await rpc(node.url, "eth_uninstallFilter", [id])).to.equal(true);
+  });
+
   it("pushes newHeads, logs and newPendingTransactions over WebSocket", async () => {
     const ws = new WebSocket(node.wsUrl);
     await new Promise((resolve, reject) => {

@@ -81,13 +81,20 @@ describe("node: a devnet that has run for a day (log index, persisted filters)",
     const url = node!.url;
     const logFilter = await rpc<string>(url, "eth_newFilter", [{ address }]);
     const blockFilter = await rpc<string>(url, "eth_newBlockFilter");
+    const hashFilter = await rpc<string>(url, "eth_newPendingTransactionFilter");
+    const fullFilter = await rpc<string>(url, "eth_newPendingTransactionFilter", [true]);
     const before = BigInt(await rpc<string>(url, "eth_blockNumber"));
     await node!.stop();
     node = await startNode({ dataDir, args: ["--quiet"] });
     const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
     try {
       const pinger = new Contract(address, abi, wallet.connect(provider));
-      const receipt = await (await pinger.getFunction("ping")(3n)).wait();
+      const sent = await pinger.getFunction("ping")(3n);
+      const receipt = await sent.wait();
+      // Pending-transaction filters report arrivals since the restart, each in its own form.
+      expect(await rpc(node.url, "eth_getFilterChanges", [hashFilter])).to.deep.equal([sent.hash]);
+      const full = await rpc<Array<{ hash: string; from: string }>>(node.url, "eth_getFilterChanges", [fullFilter]);
+      expect(full.map((t) => [t.hash, t.from])).to.deep.equal([[sent.hash, wallet.address.toLowerCase()]]);
       const logs = await rpc<LogJson[]>(node.url, "eth_getFilterChanges", [logFilter]);
       expect(logs.map((l) => BigInt(l.topics[2]))).to.deep.equal([3n]);
       expect(BigInt(logs[0].blockNumber)).to.equal(BigInt(receipt!.blockNumber));

@@ -2,7 +2,7 @@ import { bytesToHex } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
 import type { Json } from "../format";
 import { WorkSlicer, parseLogCriteria, queryLogs } from "../logs";
-import { object, optional, str, type Param } from "../params";
+import { bool, object, optional, str, type Param } from "../params";
 import type { SubscriptionOptions } from "../subscriptions";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
@@ -12,7 +12,7 @@ const MAX_BLOCK_HASHES = 10_000n;
 
 async function filterChanges(ctx: RpcContext, id: string, scope: RequestScope): Promise<Json> {
   const p = ctx.filters.poll(id);
-  if (p.kind === "pendingTx") return p.hashes;
+  if (p.kind === "pendingTx") return p.txs;
   if (p.kind === "logs") {
     // New blocks only, within the filter's own numeric range when it has one.
     const c = p.criteria;
@@ -55,7 +55,8 @@ function subscriptionOptions(ctx: RpcContext, kind: string, opt: Record<string, 
 export const filterMethods: Record<string, MethodSpec> = {
   eth_newFilter: method([object("filter")], (ctx, [f]) => ctx.filters.install("logs", f)),
   eth_newBlockFilter: method([], (ctx) => ctx.filters.install("block")),
-  eth_newPendingTransactionFilter: method([], (ctx) => ctx.filters.install("pendingTx")),
+  // geth's optional flag: true answers whole transactions (as the WebSocket subscription's `true`).
+  eth_newPendingTransactionFilter: method([optional(bool("fullTx"))], (ctx, [fullTx]) => ctx.filters.install("pendingTx", undefined, fullTx === true)),
   eth_getFilterChanges: method([str("filterId")], (ctx, [id], _conn, scope) => filterChanges(ctx, id, scope)),
   eth_getFilterLogs: method([str("filterId")], async (ctx, [id], _conn, scope) => queryLogs(ctx, ctx.filters.criteria(id), scope)),
   eth_uninstallFilter: method([str("filterId")], (ctx, [id]) => ctx.filters.uninstall(id)),
