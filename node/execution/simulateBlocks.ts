@@ -124,15 +124,19 @@ function installBaseFee(vm: VM): { baseFee: bigint } {
   return view;
 }
 
-/** BLOCKHASH of a simulated block (geth links them); earlier numbers read the chain as before. */
-function installBlockHashes(vm: VM, baseNumber: bigint): Map<bigint, Uint8Array> {
-  const hashes = new Map<bigint, Uint8Array>();
+/**
+ * BLOCKHASH of a simulated block (geth links them) and of the base (which may be the pending block, not
+ * in the chain); earlier numbers read the chain as before.
+ */
+function installBlockHashes(vm: VM, base: SimBase): Map<bigint, Uint8Array> {
+  const baseNumber = base.header.number;
+  const hashes = new Map<bigint, Uint8Array>([[baseNumber, base.hash]]);
   const evm = vm.evm as EVM;
   const chain = evm.blockchain;
   const linked: EVMMockBlockchainInterface = {
     getBlock: async (n: number) => {
       const number = BigInt(n);
-      if (number <= baseNumber) return chain.getBlock(n);
+      if (number < baseNumber) return chain.getBlock(n);
       const hash = hashes.get(number) ?? new Uint8Array(32);
       return { hash: () => hash };
     },
@@ -153,7 +157,7 @@ export async function simulateBlocks(vm: VM, base: SimBase, specs: SimBlockSpec[
   const plan = planBlocks(base.header, specs, opts.blockTime);
   guard?.attach(vm);
   const baseFee = installBaseFee(vm);
-  const hashes = installBlockHashes(vm, base.header.number);
+  const hashes = installBlockHashes(vm, base);
   const tracer = opts.traceTransfers ? new TransferTracer(vm) : undefined;
   const budget = { left: opts.gasCap };
   const slices = new BuildSlices();

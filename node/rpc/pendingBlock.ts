@@ -117,17 +117,7 @@ export class PendingBlock {
   async view(): Promise<PendingView> {
     const unlock = await this.lock();
     try {
-      const b = await this.current();
-      const txs = [...b.applied.values()];
-      const block = assembleBlock(b.vm.common, b.env, {
-        txs,
-        stateRoot: await b.vm.stateManager.getStateRoot(),
-        transactionsTrie: orderedTrieRoot(txs.map((t) => t.raw ?? t.tx.serialize())),
-        receiptTrie: orderedTrieRoot(b.receipts),
-        logsBloom: b.bloom.bitvector,
-        gasUsed: b.gasUsed,
-      });
-      return { block, senders: txs.map((t) => t.sender.bytes), slot: b.slot };
+      return await assemble(await this.current());
     } finally {
       unlock();
     }
@@ -137,6 +127,15 @@ export class PendingBlock {
   async fresh(): Promise<{ vm: VM; env: BlockEnv }> {
     const b = await this.build(...this.target());
     return { vm: b.vm, env: b.env };
+  }
+
+  /**
+   * A private VM on the pending state together with the pending block it holds (one build, so the block's
+   * state root is the VM's state): eth_simulateV1 at "pending" builds its blocks on top of it, as geth's.
+   */
+  async freshView(): Promise<{ vm: VM; view: PendingView }> {
+    const b = await this.build(...this.target());
+    return { vm: b.vm, view: await assemble(b) };
   }
 
   /** Waits for the shared VM; the returned function hands it on. */
@@ -218,6 +217,20 @@ export class PendingBlock {
     }
     b.added = rev.added;
   }
+}
+
+/** The block `b` holds, its header complete (see `view`). */
+async function assemble(b: Built): Promise<PendingView> {
+  const txs = [...b.applied.values()];
+  const block = assembleBlock(b.vm.common, b.env, {
+    txs,
+    stateRoot: await b.vm.stateManager.getStateRoot(),
+    transactionsTrie: orderedTrieRoot(txs.map((t) => t.raw ?? t.tx.serialize())),
+    receiptTrie: orderedTrieRoot(b.receipts),
+    logsBloom: b.bloom.bitvector,
+    gasUsed: b.gasUsed,
+  });
+  return { block, senders: txs.map((t) => t.sender.bytes), slot: b.slot };
 }
 
 function keyOf(head: BlockRecord, root: Uint8Array, ts: bigint): string {

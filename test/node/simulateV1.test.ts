@@ -438,6 +438,61 @@ describe("node: eth_simulateV1", function () {
     }), { numRuns: 300 });
   });
 
+  it("at \"pending\" builds on the pending block, as geth: the pool's transactions count and the first block follows it", async () => {
+    const carol = "0x00000000000000000000000000000000000ca201";
+    // A dev node of its own: the transfer waits in the pool while automine is off.
+    const dev = await startNode({ args: ["--quiet", "--dev"] });
+    const url = dev.url;
+    const sim = (payload: unknown, block: string): Promise<SimBlock[]> => rpc<SimBlock[]>(url, "eth_simulateV1", [payload, block]);
+    const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+    const sender = new Wallet(devKeys(7)[6], provider);
+    await rpc(url, "evm_setAutomine", [false]);
+    try {
+      const tx = await sender.sendTransaction({ to: carol, value: 5n });
+      const head = await rpc<RpcBlock>(url, "eth_getBlockByNumber", ["latest", false]);
+      const pending = await rpc<RpcBlock>(url, "eth_getBlockByNumber", ["pending", false]);
+      const nonce = BigInt(tx.nonce);
+      const payload = (validationNonce: bigint): unknown => ({
+        validation: true,
+        blockStateCalls: [{
+          stateOverrides: { [ENV]: { code: code.Env } },
+          calls: [
+            { from: sender.address, to: ENV, input: env.encodeFunctionData("balanceOf", [carol]), nonce: hex(validationNonce), maxFeePerGas: hex(10n ** 11n) },
+            { from: sender.address, to: ENV, input: env.encodeFunctionData("hashOf", [BigInt(head.number) + 1n]), nonce: hex(validationNonce + 1n), maxFeePerGas: hex(10n ** 11n) },
+          ],
+        }],
+      });
+      // The pool's transfer is in the pending state: the sender's next nonce and Carol's 5 wei.
+      const [onPending] = await sim(payload(nonce + 1n), "pending");
+      expect(onPending.calls.map((c) => c.status)).to.deep.equal(["0x1", "0x1"]);
+      expect(BigInt(onPending.calls[0].returnData)).to.equal(5n);
+      expect(BigInt(onPending.number)).to.equal(BigInt(head.number) + 2n);
+      expect(BigInt(onPending.timestamp) > BigInt(pending.timestamp)).to.equal(true);
+      // Its parent is the pending block, whose hash BLOCKHASH gives.
+      expect(onPending.calls[1].returnData).to.equal(onPending.parentHash);
+      expect(onPending.parentHash).to.not.equal(head.hash);
+      expect(onPending.parentHash).to.not.equal(word(0));
+      // The pool's nonce is taken: the transfer's own nonce is too low there, and right at "latest".
+      expect((await errorOf([payload(nonce), "pending"], url)).code).to.equal(-38010);
+      const [onLatest] = await sim(payload(nonce), "latest");
+      expect(BigInt(onLatest.number)).to.equal(BigInt(head.number) + 1n);
+      expect(onLatest.parentHash).to.equal(head.hash);
+      expect(BigInt(onLatest.calls[0].returnData)).to.equal(0n);
+      // Nothing was mined or taken from the pool by simulating.
+      expect(await rpc(url, "eth_getBlockByNumber", ["latest", false]).then((b) => (b as RpcBlock).hash)).to.equal(head.hash);
+      expect(await rpc<{ pending: Record<string, unknown> }>(url, "txpool_content").then((c) => Object.keys(c.pending))).to.deep.equal([sender.address]);
+      await rpc(url, "evm_mine");
+      expect(await provider.getBalance(carol)).to.equal(5n);
+      // With nothing pending, "pending" is still the head's child: the first simulated block is two ahead.
+      const mined = await rpc<RpcBlock>(url, "eth_getBlockByNumber", ["latest", false]);
+      const [empty] = await sim({ blockStateCalls: [{ calls: [] }] }, "pending");
+      expect(BigInt(empty.number)).to.equal(BigInt(mined.number) + 2n);
+    } finally {
+      provider.destroy();
+      await dev.stop();
+    }
+  });
+
   it("never touches the chain: the base block, the head's state of every address used, and blocks mined afterwards", async () => {
     expect(await snapshot()).to.deep.equal(initial);
     const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });

@@ -1,14 +1,15 @@
 import { bytesToHex } from "@ethereumjs/util";
+import type { VM } from "@ethereumjs/vm";
 import type { BlockRecord } from "../../chain/types";
 import { LuxError } from "../../errors";
 import { ExecutionGuard } from "../../execution/guard";
 import { isolateWrites } from "../../execution/overlayTrieDb";
-import { simulateBlocks, type SimBlockResult } from "../../execution/simulateBlocks";
+import { simulateBlocks, type SimBase, type SimBlockResult } from "../../execution/simulateBlocks";
 import type { SimCallResult } from "../../execution/simulateCall";
 import { RpcCode } from "../errors";
 import { formatBlock, formatLog, hexQ, type Json } from "../format";
-import { blockRef, optional } from "../params";
-import { requireBlock } from "../resolve";
+import { blockRef, isPending, optional } from "../params";
+import { pendingBlock, requireBlock } from "../resolve";
 import { method, type MethodSpec, type RpcContext } from "../types";
 import { simulatePayload, type SimulatePayload } from "./simulateParams";
 
@@ -43,10 +44,32 @@ function callJson(c: SimCallResult, i: number, b: SimBlockResult, nextLogIndex: 
   return out;
 }
 
+/** Where the simulated blocks start: a mined block, or the pending block (not in the chain). */
+interface Base {
+  vm: VM;
+  sim: SimBase;
+  slot: bigint;
+}
+
+/**
+ * A private VM on the state of `rec`, isolated from the chain's database. At "pending" it is the pending
+ * block's, and the simulated blocks follow it (geth's pending state and header): the pool's executable
+ * transactions count, and the first simulated block is the one after the pending block.
+ */
+async function simulationBase(ctx: RpcContext, rec: BlockRecord, pending: boolean): Promise<Base> {
+  if (pending && rec === ctx.chain.head) {
+    const { vm, view } = await pendingBlock(ctx).freshView();
+    return { vm, sim: { header: view.block.header, hash: view.block.hash() }, slot: view.slot };
+  }
+  const sm = await ctx.chain.stateAt(rec);
+  isolateWrites(sm);
+  return { vm: await ctx.chain.createVm(sm), sim: { header: rec.block.header, hash: rec.hash }, slot: rec.slot };
+}
+
 /** A simulated block as eth_getBlockByNumber shows a block (`slot` counted on from the base), plus `calls`. */
-function blockJson(b: SimBlockResult, base: BlockRecord, fullTxs: boolean): Json {
+function blockJson(b: SimBlockResult, base: Base, fullTxs: boolean): Json {
   const rec: BlockRecord = {
-    block: b.block, hash: b.hash, slot: base.slot + (b.block.header.number - base.block.header.number),
+    block: b.block, hash: b.hash, slot: base.slot + (b.block.header.number - base.sim.header.number),
     signature: new Uint8Array(0), reveal: new Uint8Array(0), votes: [], evidence: [], senders: b.calls.map((c) => c.from.bytes),
   };
   let logIndex = 0;
@@ -62,15 +85,12 @@ function blockJson(b: SimBlockResult, base: BlockRecord, fullTxs: boolean): Json
 export const simulateMethods: Record<string, MethodSpec> = {
   eth_simulateV1: method([simulatePayload("payload"), optional(blockRef("block"))], async (ctx, [payload, ref], _conn, scope) => {
     checkChainIds(ctx, payload);
-    const base = await requireBlock(ctx, ref);
+    const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      // A private copy of the block's state ("pending" is the head: the pool's transactions are not replayed).
-      const sm = await ctx.chain.stateAt(base);
-      isolateWrites(sm);
-      const vm = await ctx.chain.createVm(sm);
+      const base = await simulationBase(ctx, rec, isPending(ref));
       const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
       const opts = { validation: payload.validation, traceTransfers: payload.traceTransfers, gasCap: ctx.limits.gasCap, blockTime: blockTime(ctx) };
-      const blocks = await simulateBlocks(vm, { header: base.block.header, hash: base.hash }, payload.blocks, opts, guard);
+      const blocks = await simulateBlocks(base.vm, base.sim, payload.blocks, opts, guard);
       return blocks.map((b) => blockJson(b, base, payload.returnFullTransactions));
     });
   }),
