@@ -7,7 +7,8 @@ const MS_PER_SECOND = 1000;
 /**
  * The dev-mode block clock. A block's timestamp is the wall clock plus the offset that
  * evm_increaseTime adds to, or exactly the one evm_setNextBlockTimestamp set; either way strictly
- * after the parent's (blocks mined faster than one per second take parent + 1, as Hardhat does).
+ * after the parent's (blocks mined faster than one per second take parent + 1, as Hardhat does). With
+ * anvil's block timestamp interval set, a block is its parent's timestamp plus the interval instead.
  * A block mined ahead of the clock moves the offset so time keeps running from there.
  */
 export class DevClock implements DevBlockHooks {
@@ -49,6 +50,30 @@ export class DevClock implements DevBlockHooks {
     this.state.next = timestamp;
   }
 
+  /**
+   * anvil_setTime / evm_setTime: the dev clock reads `timestamp` now and runs on from there; returns the
+   * seconds it moved forward (0 when back). Blocks still follow their parent: an earlier time only
+   * holds the next ones at parent + 1 until it catches up.
+   */
+  setTime(timestamp: bigint): bigint {
+    const before = this.current();
+    this.state.offset = timestamp - this.nowSec();
+    this.state.next = undefined;
+    return timestamp > before ? timestamp - before : 0n;
+  }
+
+  /** anvil_setBlockTimestampInterval: every next block is its parent's timestamp + `seconds`. */
+  setInterval(seconds: bigint): void {
+    this.state.interval = seconds;
+  }
+
+  /** anvil_removeBlockTimestampInterval: back to the wall clock; false when no interval was set. */
+  removeInterval(): boolean {
+    const had = this.state.interval !== undefined;
+    this.state.interval = undefined;
+    return had;
+  }
+
   /** Seconds of the dev clock now (wall clock + offset). */
   current(): bigint {
     return this.nowSec() + this.state.offset;
@@ -56,7 +81,8 @@ export class DevClock implements DevBlockHooks {
 
   timestamp(parent: BlockRecord, nowMs: number): bigint {
     const parentTs = parent.block.header.timestamp;
-    const want = this.state.next ?? this.nowSec(nowMs) + this.state.offset;
+    const interval = this.state.interval;
+    const want = this.state.next ?? (interval !== undefined ? parentTs + interval : this.nowSec(nowMs) + this.state.offset);
     return want > parentTs ? want : parentTs + 1n;
   }
 

@@ -169,6 +169,32 @@ export class DevMode {
     await this.restore(this.resetPoint, "hardhat_reset");
   }
 
+  /**
+   * anvil_rollback: the head goes back `depth` blocks, to that block's state; the pool and the dev clock
+   * stay (a pooled transaction the rewound state makes unexecutable waits, as in the pool). Snapshots
+   * taken above the new head are forgotten: their blocks are gone. It stops at the block hardhat_reset
+   * returns to (genesis on a fresh --dev node; the devnet's deployment), which must stay on the chain.
+   */
+  async rollback(depth: bigint): Promise<void> {
+    const height = this.chain.head.block.header.number;
+    if (depth > height) {
+      throw new LuxError("INVALID_PARAMS", `Rollback depth must not exceed current chain height: current height ${height}, depth ${depth}`);
+    }
+    const number = height - depth;
+    const floor = (await this.chain.blockMeta(this.resetPoint.head))?.number ?? 0n;
+    if (number < floor) {
+      throw new LuxError("INVALID_PARAMS", `invalid argument depth: ${depth} goes below block ${floor}, where this run of the node started (hardhat_reset returns there); at most ${height - floor}`);
+    }
+    const hash = await this.chain.store.getCanonicalHash(number);
+    const target = hash && (await this.chain.loadBlock(hash));
+    if (!hash || !target) throw new LuxError("RESOURCE_NOT_FOUND", `block ${number} is not stored`);
+    for (const [id, snap] of [...this.snapshots]) {
+      const at = await this.chain.blockMeta(snap.head);
+      if (!at || at.number > number) this.snapshots.delete(id);
+    }
+    await this.restore({ ...this.capture(), head: hash, stateRoot: target.block.header.stateRoot }, "anvil_rollback");
+  }
+
   /** Rewinds the head to `snap`'s block and state and puts back its pool and dev clock. */
   private async restore(snap: Snapshot, by: string): Promise<void> {
     // Stop the producer from building on the head being dropped: wait for its build, keep it from starting one.
@@ -250,5 +276,10 @@ export class DevMode {
       throw new LuxError("INVALID_PARAMS", `unknown account ${req.from.toString()}: not an unlocked dev account and not impersonated (hardhat_impersonateAccount, or anvil_autoImpersonateAccount for every account)`);
     }
     return sendTransaction({ chain: this.chain, pool: this.pool, estimate }, req, key);
+  }
+
+  /** anvil's eth_sendUnsignedTransaction: from any address, unsigned, as if impersonated for this one transaction. */
+  async sendUnsigned(req: SendRequest, estimate: SendDeps["estimate"]): Promise<PoolTx> {
+    return sendTransaction({ chain: this.chain, pool: this.pool, estimate }, req, undefined);
   }
 }

@@ -55,4 +55,6 @@ export interface TimeState {
   offset: bigint;
   /** Exact timestamp of the next block (evm_setNextBlockTimestamp). */
   next?: bigint;
+  /** Seconds from each block to the next, whatever the wall clock (anvil_setBlockTimestampInterval). */
+  interval?: bigint;
 }

@@ -394,6 +394,9 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "ots_getTransactionBySenderAndNonce", "ots_getContractCreator", "erigon_getHeaderByNumber",
       "trace_transaction", "trace_get", "trace_block", "trace_replayTransaction", "trace_replayBlockTransactions", "trace_call", "trace_filter",
       "anvil_autoImpersonateAccount", "anvil_dropAllTransactions", "anvil_removePoolTransactions", "hardhat_setLoggingEnabled", "anvil_setLoggingEnabled",
+      "evm_setTime", "anvil_setTime", "evm_mine_detailed", "anvil_mine_detailed", "anvil_setBlockTimestampInterval", "anvil_removeBlockTimestampInterval",
+      "anvil_rollback", "eth_sendUnsignedTransaction", "anvil_dealERC20", "anvil_setERC20Allowance", "anvil_setCoinbase", "anvil_setMinGasPrice",
+      "anvil_metadata", "anvil_nodeInfo",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

@@ -4,10 +4,14 @@ import { parseSendRequest } from "../../dev/send";
 import { parseTypedData, signPersonalMessage, signTypedData, type TypedData } from "../../dev/sign";
 import { LuxError } from "../../errors";
 import type { LuxStateManager } from "../../execution/stateManager";
-import type { Json } from "../format";
+import { formatBlock, hexQ, type Json } from "../format";
 import { address, bool, data, hash, object, optional, quantity, str, type Param } from "../params";
 import type { PoolTx } from "../../txpool/types";
-import { method, untimed, type MethodSpec, type RpcContext } from "../types";
+import { method, untimed, type MethodSpec, type RequestScope, type RpcContext } from "../types";
+import { simulationVm } from "../resolve";
+import { ExecutionGuard } from "../../execution/guard";
+import { allowanceCall, balanceOfCall, findTokenSlot, uintWord } from "../../dev/erc20Slot";
+import { SUGGESTED_TIP } from "./fees";
 import { estimate } from "./state";
 
 const STORAGE_WORD_BYTES = 32;
@@ -21,6 +25,12 @@ export const numberish = (name: string): Param<bigint> => ({
     if (typeof v === "string" && /^0x[0-9a-fA-F]{1,16}$/.test(v)) return BigInt(v);
     throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: expected a non-negative integer (number or hex quantity below 2^64)`);
   },
+});
+
+/** A uint256 as a hex quantity or a JSON number (anvil's token methods take both). */
+const amount = (name: string): Param<bigint> => ({
+  name,
+  parse: (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : quantity(name).parse(v)),
 });
 
 /** A full 32-byte storage word. */
@@ -122,6 +132,88 @@ const setNextTimestamp = method([numberish("timestamp")], (ctx, [ts]) => {
   devOf(ctx).clock.setNext(ts, ctx.chain.head);
   return ts.toString();
 });
+/** anvil's MineOptions: a timestamp (number or hex), or `{ timestamp?, blocks? }`. */
+interface MineOptions {
+  timestamp?: bigint;
+  blocks?: bigint;
+}
+const MINE_OPTION_KEYS = new Set(["timestamp", "blocks"]);
+const mineOptions = (name: string): Param<MineOptions> => ({
+  name,
+  parse: (v) => {
+    if (v === null) return {};
+    if (typeof v !== "object" || Array.isArray(v)) return { timestamp: numberish(name).parse(v) };
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (!MINE_OPTION_KEYS.has(k)) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: unknown field ${k} (expected timestamp and/or blocks)`);
+    }
+    return {
+      timestamp: o.timestamp === undefined || o.timestamp === null ? undefined : numberish(`${name}.timestamp`).parse(o.timestamp),
+      blocks: o.blocks === undefined || o.blocks === null ? undefined : numberish(`${name}.blocks`).parse(o.blocks),
+    };
+  },
+});
+
+/** Mines as anvil's evm_mine with options; returns the blocks it appended, lowest first. */
+async function mineWith(ctx: RpcContext, o: MineOptions): Promise<bigint[]> {
+  const before = ctx.chain.head.block.header.number;
+  await devOf(ctx).mine(o.blocks ?? 1n, 1n, o.timestamp);
+  const after = ctx.chain.head.block.header.number;
+  const out: bigint[] = [];
+  for (let n = before + 1n; n <= after; n++) out.push(n);
+  return out;
+}
+
+const mineDetailed = untimed(method([optional(mineOptions("options"))], async (ctx, [o]) => {
+  const out: Json[] = [];
+  for (const n of await mineWith(ctx, o ?? {})) {
+    const h = await ctx.chain.store.getCanonicalHash(n);
+    const rec = h && (await ctx.chain.loadBlock(h));
+    if (rec) out.push(formatBlock(rec, true));
+  }
+  return out;
+}));
+
+const setTime = method([numberish("timestamp")], (ctx, [ts]) => Number(devOf(ctx).clock.setTime(ts)));
+
+// The header's coinbase is the block's proposer: consensus (proposer checks, liveness) reads it.
+const setCoinbase = method([address("address")], () => {
+  throw new LuxError("INVALID_PARAMS", "the coinbase of a Luxtensor block is its proposer (the validator whose slot it is) and cannot be set; fees and tips go to it");
+});
+// Every block has an EIP-1559 base fee: a minimum gas price does not apply (anvil's and Hardhat's answer too).
+const setMinGasPrice = (name: string): MethodSpec => method([quantity("gasPrice")], () => {
+  throw new LuxError("INVALID_PARAMS", `${name} is not supported when EIP-1559 is active`);
+});
+
+/**
+ * anvil_dealERC20 / anvil_setERC20Allowance: writes `value` into the token's slot that `data` (a
+ * balanceOf or allowance call) reads, found by probing (see findTokenSlot) at the head.
+ */
+async function setTokenWord(ctx: RpcContext, scope: RequestScope, token: Address, data: Uint8Array, value: bigint, what: string): Promise<null> {
+  const dev = devOf(ctx);
+  const slot = await ctx.simulations.run(scope.signal, async () => {
+    const { vm, env } = await simulationVm(ctx, ctx.chain.head);
+    return findTokenSlot(vm, env, token, data, ctx.limits.gasCap, new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal }));
+  });
+  if (!slot) {
+    throw new LuxError("INVALID_PARAMS", `Unable to set ERC20 ${what}, no slot found: ${token.toString()} has no storage slot its ${what === "balance" ? "balanceOf" : "allowance"} returns (not an ERC-20, or a computed amount)`);
+  }
+  await dev.edit(async (sm) => sm.putStorage(token, slot, uintWord(value)));
+  return null;
+}
+
+const dealErc20 = method([address("address"), address("token"), amount("balance")], (ctx, [owner, token, value], _conn, scope) =>
+  setTokenWord(ctx, scope, token, balanceOfCall(owner), value, "balance"));
+
+// What hardhat-ethers asks to tell a Hardhat network (it then polls for events every 50 ms, not 500).
+const metadata = method([], (ctx): Json => ({
+  clientVersion: ctx.clientVersion,
+  chainId: Number(ctx.config.chainId),
+  instanceId: devOf(ctx).instanceId,
+  latestBlockNumber: Number(ctx.chain.head.block.header.number),
+  latestBlockHash: bytesToHex(ctx.chain.head.hash),
+}));
+
 const dropTransaction = method([hash("txHash")], (ctx, [h]) => {
   const key = bytesToHex(h);
   if (!ctx.pool.get(key)) return false;
@@ -143,11 +235,35 @@ function dropAll(ctx: RpcContext, which: (t: PoolTx) => boolean, by: string): nu
 export const devMethods: Record<string, MethodSpec> = {
   evm_snapshot: snapshot,
   evm_revert: revert,
-  evm_mine: method([optional(numberish("timestamp"))], async (ctx, [ts]) => {
-    await devOf(ctx).mine(1n, 1n, ts);
+  // Hardhat's timestamp, or anvil's `{ timestamp, blocks }`.
+  evm_mine: untimed(method([optional(mineOptions("options"))], async (ctx, [o]) => {
+    await mineWith(ctx, o ?? {});
     return "0x0";
-  }),
+  })),
   evm_increaseTime: increaseTime,
+  evm_setTime: setTime,
+  anvil_setTime: setTime,
+  evm_mine_detailed: mineDetailed,
+  anvil_mine_detailed: mineDetailed,
+  anvil_setBlockTimestampInterval: method([numberish("seconds")], (ctx, [seconds]) => {
+    devOf(ctx).clock.setInterval(seconds);
+    return null;
+  }),
+  anvil_removeBlockTimestampInterval: method([], (ctx) => devOf(ctx).clock.removeInterval()),
+  // Rewinding over many blocks takes as long as they are many: no request time-out.
+  anvil_rollback: untimed(method([optional(numberish("depth"))], async (ctx, [depth]) => {
+    await devOf(ctx).rollback(depth ?? 1n);
+    return null;
+  })),
+  anvil_dealERC20: dealErc20,
+  anvil_setERC20Balance: dealErc20,
+  hardhat_dealERC20: dealErc20,
+  anvil_setERC20Allowance: method([address("owner"), address("spender"), address("token"), amount("amount")], (ctx, [owner, spender, token, value], _conn, scope) =>
+    setTokenWord(ctx, scope, token, allowanceCall(owner, spender), value, "allowance")),
+  anvil_setCoinbase: setCoinbase,
+  hardhat_setCoinbase: setCoinbase,
+  anvil_setMinGasPrice: setMinGasPrice("anvil_setMinGasPrice"),
+  hardhat_setMinGasPrice: setMinGasPrice("hardhat_setMinGasPrice"),
   evm_setNextBlockTimestamp: setNextTimestamp,
   evm_setAutomine: setAutomine,
   evm_setIntervalMining: setIntervalMining,
@@ -199,14 +315,20 @@ export const devMethods: Record<string, MethodSpec> = {
     return true;
   }),
   hardhat_reset: reset,
-  // What hardhat-ethers asks to tell a Hardhat network (it then polls for events every 50 ms, not 500).
-  hardhat_metadata: method([], (ctx): Json => ({
-    clientVersion: ctx.clientVersion,
-    chainId: Number(ctx.config.chainId),
-    instanceId: devOf(ctx).instanceId,
-    latestBlockNumber: Number(ctx.chain.head.block.header.number),
-    latestBlockHash: bytesToHex(ctx.chain.head.hash),
-  })),
+  hardhat_metadata: metadata,
+  anvil_metadata: metadata,
+  anvil_nodeInfo: method([], (ctx): Json => {
+    const h = ctx.chain.head.block.header;
+    return {
+      currentBlockNumber: hexQ(h.number),
+      currentBlockTimestamp: Number(h.timestamp),
+      currentBlockHash: bytesToHex(ctx.chain.head.hash),
+      hardFork: ctx.chain.common.hardfork(),
+      transactionOrder: "fees",
+      environment: { baseFee: Number(ctx.chain.nextBaseFee()), chainId: Number(ctx.config.chainId), gasLimit: Number(h.gasLimit), gasPrice: Number(ctx.chain.nextBaseFee() + SUGGESTED_TIP) },
+      forkConfig: {},
+    };
+  }),
   anvil_reset: reset,
   eth_accounts: method([], (ctx): Json => devOf(ctx).accounts()),
   // The signing methods of geth, Hardhat and anvil for the unlocked dev accounts: what ethers' and
@@ -219,6 +341,12 @@ export const devMethods: Record<string, MethodSpec> = {
   eth_signTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
     const raw = await devOf(ctx).signTransaction(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
     return bytesToHex(raw);
+  }),
+  // anvil's: any `from`, no key and no impersonation needed, for this one transaction.
+  eth_sendUnsignedTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
+    const t = await devOf(ctx).sendUnsigned(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    await ctx.awaitMined?.(t);
+    return t.hash;
   }),
   eth_sendTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
     // A missing gas limit is estimated as eth_estimateGas without a block would: on the pending block.

@@ -1,4 +1,4 @@
-import { bytesToHex, setLengthLeft, bigIntToBytes } from "@ethereumjs/util";
+import { KECCAK256_NULL_S, KECCAK256_RLP_S, bytesToHex, setLengthLeft, bigIntToBytes, type Account } from "@ethereumjs/util";
 import { call, createAccessList, estimateGas, type CallRequest } from "../../execution/call";
 import { applyStateOverrides, type AccountOverride } from "../../execution/overrides";
 import { ExecutionGuard } from "../../execution/guard";
@@ -76,6 +76,15 @@ async function withSimulationVm<T>(ctx: RpcContext, rec: BlockRecord, pending: b
   }
 }
 
+function trieAccountJson(a: Account | undefined): Json {
+  return {
+    balance: hexQ(a?.balance ?? 0n),
+    nonce: hexQ(a?.nonce ?? 0n),
+    codeHash: a ? bytesToHex(a.codeHash) : KECCAK256_NULL_S,
+    storageRoot: a ? bytesToHex(a.storageRoot) : KECCAK256_RLP_S,
+  };
+}
+
 /** The state a read names; at "pending", the pending block's (head + executable pool transactions). */
 async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (sm: StateReader) => Promise<T>): Promise<T> {
   const rec = await requireBlock(ctx, ref);
@@ -114,6 +123,26 @@ export const stateMethods: Record<string, MethodSpec> = {
       return hexQ(nonce);
     },
   ),
+  // The account as the state trie holds it (reth, anvil); an absent one reads as empty.
+  eth_getAccount: method([address("address"), optional(blockRef("block"))], async (ctx, [addr, ref]) => {
+    const rec = await requireBlock(ctx, ref);
+    const pb = pendingOn(ctx, rec, isPending(ref));
+    if (!pb) return trieAccountJson(await (await stateAt(ctx, rec)).getAccount(addr));
+    const lent = await pb.acquire();
+    try {
+      // The pending transactions' storage writes reach the account's storage root when flushed (in memory).
+      await lent.vm.stateManager.getStateRoot();
+      return trieAccountJson(await lent.vm.stateManager.getAccount(addr));
+    } finally {
+      lent.release();
+    }
+  }),
+  // anvil's: balance, nonce and code in one request.
+  eth_getAccountInfo: method([address("address"), optional(blockRef("block"))], (ctx, [addr, ref]) =>
+    readState(ctx, ref, async (sm) => {
+      const a = await sm.getAccount(addr);
+      return { balance: hexQ(a?.balance ?? 0n), nonce: hexQ(a?.nonce ?? 0n), code: bytesToHex(await sm.getCode(addr)) };
+    })),
   eth_getCode: method([address("address"), optional(blockRef("block"))], (ctx, [addr, ref]) =>
     readState(ctx, ref, async (sm) => bytesToHex(await sm.getCode(addr)))),
   eth_getStorageAt: method([address("address"), quantity("slot"), optional(blockRef("block"))], (ctx, [addr, slot, ref]) =>
