@@ -59,6 +59,7 @@ export type LuxErrorCode =
   | "CANCELLED"
   | "RESPONSE_TOO_LARGE"
   | "UNPROTECTED_TX"
+  | "TX_SYNC_TIMEOUT"
   // storage
   | "STORAGE_CORRUPT"
   // peer-to-peer

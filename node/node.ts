@@ -110,9 +110,7 @@ const AUTOMINE_MIN_WAIT_MS = 10_000;
 
 // Waits for a transaction that can run now; one behind a nonce gap cannot be mined yet and returns at once.
 /** Waits for a pooled transaction to be mined; resolves with its receipt when it saw it land. */
-function automine(chain: Chain, pool: TxPool, slotTimeMs: number): (tx: PoolTx) => Promise<StoredReceipt | undefined> {
-  const waiter = new InclusionWaiter(chain);
-  pool.on("drop", (t: PoolTx) => waiter.cancel(t.hash));
+function automine(chain: Chain, pool: TxPool, waiter: InclusionWaiter, slotTimeMs: number): (tx: PoolTx) => Promise<StoredReceipt | undefined> {
   const timeoutMs = Math.max(AUTOMINE_MIN_WAIT_MS, AUTOMINE_WAIT_SLOTS * slotTimeMs);
   return async (tx) => {
     if (pool.get(tx.hash) === undefined) return undefined; // already mined (or dropped)
@@ -227,14 +225,18 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
     });
     const dev = opts.dev ? new DevMode(chain, pool, producer, opts.dev, log) : undefined;
     if (dev) devLogging = () => dev.loggingEnabled;
+    // A transaction that leaves the pool unmined (replaced, evicted, dropped) ends every wait for it.
+    const inclusion = new InclusionWaiter(chain);
+    pool.on("drop", (t: PoolTx) => inclusion.cancel(t.hash));
     const ctx: RpcContext = {
       config, chain, pool, filters, metrics, clientVersion: dev ? DEV_CLIENT_VERSION : CLIENT_VERSION, limits, log,
       simulations: new Semaphore(limits.maxConcurrentCalls),
       totalBurned: () => chain.totalBurned, dev,
       allowImportBlock: opts.allowImportBlock ?? false,
+      inclusion,
     };
     if (opts.automine || dev) {
-      const waitMined = automine(chain, pool, config.slotTimeMs);
+      const waitMined = automine(chain, pool, inclusion, config.slotTimeMs);
       ctx.awaitMined = dev
         ? async (tx) => {
             if (!dev.automine) return;

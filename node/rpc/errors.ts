@@ -19,6 +19,8 @@ export const RpcCode = {
   EXECUTION_REVERTED: 3,
   /** eth_simulateV1's per-call EVM failure other than a revert (geth: errCodeVMError). */
   VM_ERROR: -32015,
+  /** EIP-7966: a synchronous send's transaction was pooled but not mined in time; `data` is its hash. */
+  TX_SYNC_TIMEOUT: 4,
 } as const;
 
 /** eth_simulateV1's codes for a request the transaction or block rules refuse (execution-apis, geth). */
@@ -56,6 +58,7 @@ const CODE_OF: Partial<Record<LuxErrorCode, number>> = {
   TIMEOUT: RpcCode.TIMEOUT,
   CANCELLED: RpcCode.TIMEOUT,
   RESPONSE_TOO_LARGE: RpcCode.RESPONSE_TOO_LARGE,
+  TX_SYNC_TIMEOUT: RpcCode.TX_SYNC_TIMEOUT,
   STORAGE_CORRUPT: RpcCode.INTERNAL_ERROR,
   ...SIMULATE_CODES,
 };

@@ -3,6 +3,7 @@ import type { PoolTx } from "../txpool/types";
 import type { DevMode } from "../dev/devMode";
 import type { Chain } from "../chain/chain";
 import type { Logger } from "../chain/types";
+import type { InclusionWaiter } from "../chain/inclusion";
 import type { ChainConfig } from "../config/types";
 import type { NodeMetrics } from "../metrics";
 import type { TxPool } from "../txpool/pool";
@@ -54,6 +55,8 @@ export interface RpcContext {
   network?: () => { listening: boolean; peerId?: string; addresses: string[]; peers: PeerInfo[] };
   /** Automine: resolves once an accepted transaction is mined (absent when the node does not automine). */
   awaitMined?: (tx: PoolTx) => Promise<void>;
+  /** Waits for transactions to land in a block (EIP-7966's synchronous sends; absent in some tests). */
+  inclusion?: InclusionWaiter;
 }
 
 /** One request in flight: long-running handlers watch its signal and stop when it fires. */

@@ -229,7 +229,7 @@ describe("node: RPC that no request can take down (fuzz)", function () {
       "eth_unsubscribe", "eth_getTransactionReceipt", "lux_getBlockEnvelope", "lux_importBlock", "web3_sha3", "eth_getCode",
       "eth_getProof", "eth_createAccessList", "txpool_status", "txpool_content", "txpool_contentFrom", "txpool_inspect",
       "eth_getHeaderByNumber", "eth_getHeaderByHash", "eth_getUncleByBlockHashAndIndex", "debug_getRawBlock", "debug_getRawReceipts", "debug_getRawTransaction", "eth_simulateV1",
-      "eth_getAccount", "eth_getAccountInfo", "eth_newPendingTransactionFilter",
+      "eth_getAccount", "eth_getAccountInfo", "eth_newPendingTransactionFilter", "eth_sendRawTransactionSync",
     ];
     const hex = fc.string({ unit: fc.constantFrom(..."0123456789abcdefX"), maxLength: 70 }).map((s) => `0x${s}`);
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hex, fc.constantFrom("latest", "pending", "earliest", MAX_U64, "0x10000000000000001"),

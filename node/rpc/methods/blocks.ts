@@ -17,6 +17,18 @@ async function byNumberRef(ctx: RpcContext, ref: BlockRef): Promise<BlockRecord 
   return resolveBlock(ctx, ref);
 }
 
+/** A mined transaction's receipt as eth_getTransactionReceipt answers it; null when not mined. */
+export async function receiptByHash(ctx: RpcContext, h: Uint8Array): Promise<Json> {
+  const loc = await ctx.chain.locateTx(h);
+  if (!loc) return null;
+  const receipts = await ctx.chain.getReceipts(loc.blockHash);
+  const header = await ctx.chain.getHeader(loc.blockHash);
+  if (!receipts || !header || !receipts[loc.index]) return null;
+  let firstLog = 0;
+  for (let i = 0; i < loc.index; i++) firstLog += receipts[i].logs.length;
+  return formatReceipt(receipts[loc.index], loc.blockHash, header.number, loc.index, firstLog);
+}
+
 /** The pending block's transaction at `index`, as the pool shows it (no block yet). */
 async function pendingTxAt(ctx: RpcContext, index: bigint): Promise<Json> {
   const { block, senders } = await pendingBlock(ctx).view();
@@ -61,16 +73,7 @@ export const blockMethods: Record<string, MethodSpec> = {
     if (!loc) return null;
     return txAt(await ctx.chain.getBlockByHash(loc.blockHash), BigInt(loc.index));
   }),
-  eth_getTransactionReceipt: method([hash("txHash")], async (ctx, [h]) => {
-    const loc = await ctx.chain.locateTx(h);
-    if (!loc) return null;
-    const receipts = await ctx.chain.getReceipts(loc.blockHash);
-    const header = await ctx.chain.getHeader(loc.blockHash);
-    if (!receipts || !header || !receipts[loc.index]) return null;
-    let firstLog = 0;
-    for (let i = 0; i < loc.index; i++) firstLog += receipts[i].logs.length;
-    return formatReceipt(receipts[loc.index], loc.blockHash, header.number, loc.index, firstLog);
-  }),
+  eth_getTransactionReceipt: method([hash("txHash")], (ctx, [h]) => receiptByHash(ctx, h)),
   eth_getBlockReceipts: method([blockRef("block")], async (ctx, [ref]) => {
     // Receipts belong to a mined block (they carry its hash): the pending block has none yet, as a
     // pending transaction has no receipt.

@@ -9,6 +9,7 @@ import { address, bool, data, hash, object, optional, quantity, str, type Param 
 import type { PoolTx } from "../../txpool/types";
 import { method, untimed, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 import { simulationVm } from "../resolve";
+import { receiptWhenMined, syncTimeout, syncWaitMs } from "../txSync";
 import { ExecutionGuard } from "../../execution/guard";
 import { allowanceCall, balanceOfCall, findTokenSlot, uintWord } from "../../dev/erc20Slot";
 import { SUGGESTED_TIP } from "./fees";
@@ -348,6 +349,11 @@ export const devMethods: Record<string, MethodSpec> = {
     await ctx.awaitMined?.(t);
     return t.hash;
   }),
+  // anvil's synchronous form (EIP-7966's shape): the receipt once mined.
+  eth_sendTransactionSync: untimed(method([object("transaction"), optional(syncTimeout("timeout"))], async (ctx, [o, ms], _conn, scope) => {
+    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    return receiptWhenMined(ctx, t, syncWaitMs(ms), scope);
+  })),
   eth_sendTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
     // A missing gas limit is estimated as eth_estimateGas without a block would: on the pending block.
     const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));

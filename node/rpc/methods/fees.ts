@@ -5,7 +5,18 @@ import { keccak } from "../../execution/crypto";
 import { hexQ, type Json } from "../format";
 import { blockRef, data, hexOrDecimal64, optional } from "../params";
 import { resolveBlock } from "../resolve";
-import { method, type MethodSpec } from "../types";
+import { method, untimed, type MethodSpec, type RpcContext } from "../types";
+import { receiptWhenMined, syncTimeout, syncWaitMs } from "../txSync";
+import type { PoolTx } from "../../txpool/types";
+
+/** Admits a raw transaction to the pool as eth_sendRawTransaction does. */
+async function submitRaw(ctx: RpcContext, raw: Uint8Array): Promise<PoolTx> {
+  // geth refuses these over RPC by default: the same signature is valid on every chain.
+  if (!ctx.limits.allowUnprotectedTxs && isUnprotected(raw)) {
+    throw new LuxError("UNPROTECTED_TX", "only replay-protected (EIP-155) transactions allowed over RPC (start the node with --allow-unprotected-txs to accept them)");
+  }
+  return ctx.pool.add(raw);
+}
 
 /** Tip suggested to wallets (1 gwei, like Hardhat and geth's default). */
 export const SUGGESTED_TIP = 1_000_000_000n;
@@ -32,14 +43,13 @@ export const txMethods: Record<string, MethodSpec> = {
   eth_maxPriorityFeePerGas: method([], () => hexQ(SUGGESTED_TIP)),
   eth_blobBaseFee: method([], () => "0x1"),
   eth_sendRawTransaction: method([data("transaction")], async (ctx, [raw]) => {
-    // geth refuses these over RPC by default: the same signature is valid on every chain.
-    if (!ctx.limits.allowUnprotectedTxs && isUnprotected(raw)) {
-      throw new LuxError("UNPROTECTED_TX", "only replay-protected (EIP-155) transactions allowed over RPC (start the node with --allow-unprotected-txs to accept them)");
-    }
-    const t = await ctx.pool.add(raw);
+    const t = await submitRaw(ctx, raw);
     await ctx.awaitMined?.(t);
     return t.hash;
   }),
+  // EIP-7966: sends and answers the receipt once mined (its own wait bounds it: no request time-out).
+  eth_sendRawTransactionSync: untimed(method([data("transaction"), optional(syncTimeout("timeout"))], async (ctx, [raw, ms], _conn, scope) =>
+    receiptWhenMined(ctx, await submitRaw(ctx, raw), syncWaitMs(ms), scope))),
   eth_feeHistory: method(
     [hexOrDecimal64("blockCount"), blockRef("newestBlock"), optional<unknown[]>({ name: "rewardPercentiles", parse: (v) => (Array.isArray(v) ? v : (() => { throw new LuxError("INVALID_PARAMS", "invalid argument rewardPercentiles: expected an array"); })()) })],
     async (ctx, [countRaw, ref, pctRaw]) => {
