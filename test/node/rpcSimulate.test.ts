@@ -18,6 +18,12 @@ contract Store {
   function spawn() external returns (address) { return address(new Child()); }
   function fail() external pure { revert("nope"); }
 }
+contract Clock {
+  function env() external view returns (uint256 number, uint256 time, address coinbase, uint256 randao, uint256 gasLimit) {
+    return (block.number, block.timestamp, block.coinbase, block.prevrandao, block.gaslimit);
+  }
+  function afterTime(uint256 t) external view returns (uint256) { require(block.timestamp > t, "too early"); return block.timestamp; }
+}
 contract Reader {
   uint256 public last;
   function read(Store s) external returns (uint256) { return s.a() + s.b(); }
@@ -231,6 +237,72 @@ describe("node: eth_createAccessList, state overrides and eth_feeHistory's block
       expect(await errorOf(dev.url, "debug_traceCall", [tx, "latest", { stateOverrides: { [STRANGER]: { state: {}, stateDiff: {} } } }])).to.deep.equal({
         code: -32602, message: `invalid argument stateOverrides: account ${STRANGER} has both 'state' and 'stateDiff'`,
       });
+    });
+  });
+
+  describe("block overrides (eth_call / eth_estimateGas fourth parameter, debug_traceCall's blockOverrides)", () => {
+    const future = 4_000_000_000n;
+    const randao = zeroPadValue("0x1234", 32);
+    const over = { number: "0x10000", time: toBeHex(future), feeRecipient: STRANGER, prevRandao: randao, gasLimit: "0x1c9c380" };
+
+    it("the call sees the overridden block; nothing else changes", async () => {
+      const clock = await deploy("Clock");
+      const address = await clock.getAddress();
+      const data = clock.interface.encodeFunctionData("env");
+      const seen = clock.interface.decodeFunctionResult("env", await rpc<string>(node.url, "eth_call", [{ to: address, data }, "latest", null, over]));
+      expect(seen.map((v: unknown) => String(v).toLowerCase())).to.deep.equal(["65536", String(future), STRANGER, String(0x1234n), "30000000"]);
+      // Without overrides: the block's own values.
+      const head = await rpc<{ number: string; timestamp: string }>(node.url, "eth_getBlockByNumber", ["latest", false]);
+      const plain = clock.interface.decodeFunctionResult("env", await rpc<string>(node.url, "eth_call", [{ to: address, data }, "latest"]));
+      expect([String(plain[0]), String(plain[1])]).to.deep.equal([String(BigInt(head.number)), String(BigInt(head.timestamp))]);
+      // With state overrides too (both apply).
+      const code = await provider.getCode(address);
+      const both = clock.interface.decodeFunctionResult("env", await rpc<string>(node.url, "eth_call", [{ to: STRANGER, data }, "latest", { [STRANGER]: { code } }, { time: "0x64" }]));
+      expect(String(both[1])).to.equal("100");
+    });
+
+    it("eth_estimateGas and debug_traceCall run in the overridden block: a time lock opens", async () => {
+      const clock = await deploy("Clock");
+      const address = await clock.getAddress();
+      const tx = { to: address, data: clock.interface.encodeFunctionData("afterTime", [future - 1n]) };
+      expect((await errorOf(node.url, "eth_estimateGas", [tx, "latest"])).message).to.match(/too early/);
+      expect(BigInt(await rpc<string>(node.url, "eth_estimateGas", [tx, "latest", null, { time: toBeHex(future) }]))).to.be.greaterThan(21_000n);
+      const dev = await startNode({ args: ["--quiet", "--dev"] });
+      try {
+        const devWallet = new Wallet(devKeys(1)[0], new JsonRpcProvider(dev.url, undefined, { staticNetwork: true, cacheTimeout: -1 }));
+        const c = await new ContractFactory(compiled.Clock.abi as InterfaceAbi, compiled.Clock.bytecode, devWallet).deploy();
+        await c.waitForDeployment();
+        const devTx = { ...tx, to: await c.getAddress() };
+        const trace = (await rpc(dev.url, "debug_traceCall", [devTx, "latest", { tracer: "callTracer", blockOverrides: { time: toBeHex(future) } }])) as { output: string; error?: string };
+        expect(trace.error).to.equal(undefined);
+        expect(BigInt(trace.output)).to.equal(future);
+        const early = (await rpc(dev.url, "debug_traceCall", [devTx, "latest", { tracer: "callTracer" }])) as { error?: string };
+        expect(early.error).to.equal("execution reverted");
+        expect((await errorOf(dev.url, "debug_traceCall", [devTx, "latest", { blockOverrides: { time: "soon" } }])).code).to.equal(-32602);
+        (devWallet.provider as JsonRpcProvider).destroy();
+      } finally {
+        await dev.stop();
+      }
+    });
+
+    it("refuses malformed overrides and what a call here cannot honour, by name", async () => {
+      const tx = { to: storeAddress, data: store.interface.encodeFunctionData("sum") };
+      const cases: Array<[unknown, RegExp]> = [
+        [{ time: "soon" }, /blockOverrides/],
+        [{ number: "0x1".padEnd(70, "0") }, /blockOverrides/],
+        [{ timestamp: "0x1" }, /unknown field timestamp/],
+        [{ baseFeePerGas: "0x7" }, /baseFeePerGas: not supported here/],
+        [{ difficulty: "0x1" }, /difficulty: not supported/],
+        [{ blobBaseFee: "0x1" }, /blobBaseFee: not supported/],
+        [[], /expected an object/],
+      ];
+      for (const [o, message] of cases) {
+        for (const m of ["eth_call", "eth_estimateGas"]) {
+          const err = await errorOf(node.url, m, [tx, "latest", null, o]);
+          expect(err.code, `${m} ${JSON.stringify(o)}`).to.equal(-32602);
+          expect(err.message, `${m} ${JSON.stringify(o)}`).to.match(message);
+        }
+      }
     });
   });
 

@@ -12,7 +12,7 @@ import { blockRef, hash, isPending, object, optional } from "../params";
 import { requireBlock, simulationVm } from "../resolve";
 import type { TraceOptions } from "../../execution/trace";
 import { applyStateOverrides } from "../../execution/overrides";
-import { stateOverrides } from "./overrideParams";
+import { callBlockOverrides, stateOverrides, withBlockOverrides } from "./overrideParams";
 import { callRequest } from "./state";
 import { method, type MethodSpec, type RpcContext } from "../types";
 
@@ -53,12 +53,15 @@ export const debugMethods: Record<string, MethodSpec> = {
   }),
   debug_traceCall: method([object("transaction"), optional(blockRef("block")), optional(object("options"))], async (ctx, [t, ref, o], _conn, scope) => {
     const opts = parseTraceOptions(o);
-    // geth's TraceCallConfig: the trace options plus the state overrides of eth_call.
+    // geth's TraceCallConfig: the trace options plus the state and block overrides of eth_call.
     const overrides = o?.stateOverrides === undefined || o.stateOverrides === null ? undefined : stateOverrides("stateOverrides").parse(o.stateOverrides);
+    const block = o?.blockOverrides === undefined || o.blockOverrides === null ? undefined : callBlockOverrides("blockOverrides").parse(o.blockOverrides);
     const req = callRequest(t);
     const rec = await requireBlock(ctx, ref);
     return ctx.simulations.run(scope.signal, async () => {
-      const { vm, env } = await simulationVm(ctx, rec, isPending(ref));
+      const sim = await simulationVm(ctx, rec, isPending(ref));
+      const { vm } = sim;
+      const env = withBlockOverrides(sim.env, block);
       if (overrides) await applyStateOverrides(vm.stateManager, overrides);
       const guard = new ExecutionGuard({ timeoutMs: ctx.limits.evmTimeoutMs, signal: scope.signal });
       return (await traceRun(vm, opts, () => simulate(vm, env, req, cappedGas(req, ctx.limits.gasCap), guard), undefined, env.coinbase)) as Json;

@@ -1,4 +1,7 @@
 import type { AccountOverride, StorageEntry } from "../../execution/overrides";
+import type { SimBlockOverrides } from "../../execution/simulateBlocks";
+import type { BlockEnv } from "../../execution/types";
+import { blockOverrides } from "./blockOverrideParams";
 import { LuxError } from "../../errors";
 import { address, data, quantity, type Param } from "../params";
 
@@ -71,3 +74,33 @@ export const stateOverrides = (name: string): Param<AccountOverride[]> => ({
     });
   },
 });
+
+/**
+ * geth's fourth eth_call parameter (and eth_estimateGas's, debug_traceCall's `blockOverrides`): the
+ * block the call sees — number, time, gasLimit, feeRecipient, prevRandao. A call here pays no fee, so
+ * its BASEFEE reads 0 as geth's does for a call without fees: a base fee override is refused rather
+ * than ignored (eth_simulateV1 takes one).
+ */
+export const callBlockOverrides = (name: string): Param<SimBlockOverrides> => ({
+  name,
+  parse: (v) => {
+    const o = blockOverrides(name, v);
+    if (o.baseFeePerGas !== undefined) {
+      throw new LuxError("INVALID_PARAMS", `invalid argument ${name}.baseFeePerGas: not supported here (a call pays no fee, so BASEFEE reads 0); eth_simulateV1 takes a base fee override`);
+    }
+    return o;
+  },
+});
+
+/** The block environment with the overrides applied. */
+export function withBlockOverrides(env: BlockEnv, o: SimBlockOverrides | undefined): BlockEnv {
+  if (!o) return env;
+  return {
+    ...env,
+    number: o.number ?? env.number,
+    timestamp: o.time ?? env.timestamp,
+    gasLimit: o.gasLimit ?? env.gasLimit,
+    coinbase: o.feeRecipient ?? env.coinbase,
+    prevRandao: o.prevRandao ?? env.prevRandao,
+  };
+}

@@ -1,9 +1,9 @@
-import { bigIntToBytes, setLengthLeft } from "@ethereumjs/util";
 import { LuxError } from "../../errors";
-import { MAX_SIMULATE_BLOCKS, type SimBlockOverrides, type SimBlockSpec } from "../../execution/simulateBlocks";
+import { MAX_SIMULATE_BLOCKS, type SimBlockSpec } from "../../execution/simulateBlocks";
 import type { SimCall, SimFees } from "../../execution/simulateCall";
-import { address, blockNumber, bool, data, member, quantity, type Param } from "../params";
+import { bool, data, member, quantity, type Param } from "../params";
 import { MAX_OVERRIDE_ACCOUNTS, MAX_OVERRIDE_SLOTS, stateOverrides } from "./overrideParams";
+import { UNSUPPORTED, at, bad, blockOverrides, objectAt, onlyFields, u64, type Obj } from "./blockOverrideParams";
 import { callRequest } from "./state";
 
 /** Most calls in one simulated block (geth's limit). */
@@ -21,84 +21,9 @@ export interface SimulatePayload {
   chainIds: { where: string; chainId: bigint }[];
 }
 
-type Obj = Record<string, unknown>;
-const MAX_U64 = 2n ** 64n - 1n;
-const WORD_BYTES = 32;
-
 const PAYLOAD_FIELDS = ["blockStateCalls", "validation", "traceTransfers", "returnFullTransactions"];
 const BLOCK_FIELDS = ["blockOverrides", "stateOverrides", "calls"];
-const OVERRIDE_FIELDS = ["number", "time", "gasLimit", "feeRecipient", "prevRandao", "baseFeePerGas"];
 const CALL_FIELDS = ["from", "to", "gas", "value", "input", "data", "nonce", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "accessList", "type", "chainId"];
-/** Fields of the spec this node does not simulate: refused by name rather than silently ignored. */
-const UNSUPPORTED: Record<string, string> = {
-  blobBaseFee: "blob gas is not simulated",
-  beaconRoot: "geth refuses it in eth_simulateV1 too",
-  withdrawals: "geth refuses it in eth_simulateV1 too",
-  difficulty: "a proof-of-stake block has none",
-  blobVersionedHashes: "blob transactions are not simulated",
-  maxFeePerBlobGas: "blob transactions are not simulated",
-  blobs: "blob transactions are not simulated",
-  commitments: "blob transactions are not simulated",
-  proofs: "blob transactions are not simulated",
-  authorizationList: "EIP-7702 transactions are not simulated",
-  movePrecompileToAddress: "precompiles cannot be moved on this node",
-};
-
-const bad = (where: string, why: string): never => {
-  throw new LuxError("INVALID_PARAMS", `invalid argument ${where}: ${why}`);
-};
-
-/** Runs a parser, prefixing its invalid-params message with where the value sits in the payload. */
-function at<T>(where: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof LuxError && err.code === "INVALID_PARAMS" && !err.message.startsWith(`invalid argument ${where}`)) {
-      throw new LuxError("INVALID_PARAMS", `${where}: ${err.message}`);
-    }
-    throw err;
-  }
-}
-
-function objectAt(where: string, v: unknown): Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : bad(where, "expected an object");
-}
-
-/** Refuses unknown and unsupported fields by name (a typo would otherwise simulate something else). */
-function onlyFields(where: string, o: Obj, known: string[]): void {
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || v === null || known.includes(k)) continue;
-    const key = k.slice(0, 40);
-    if (UNSUPPORTED[k] !== undefined) bad(`${where}.${key}`, `not supported (${UNSUPPORTED[k]})`);
-    bad(where, `unknown field ${key} (supported: ${known.join(", ")})`);
-  }
-}
-
-const u64 = (name: string): Param<bigint> => ({
-  name,
-  parse: (v) => {
-    const n = quantity(name).parse(v);
-    return n > MAX_U64 ? bad(name, "larger than 2^64 - 1") : n;
-  },
-});
-
-function blockOverrides(where: string, v: unknown): SimBlockOverrides {
-  if (v === undefined || v === null) return {};
-  const o = objectAt(where, v);
-  onlyFields(where, o, OVERRIDE_FIELDS);
-  return at(where, () => {
-    const randao = member(o, "prevRandao", quantity);
-    return {
-      number: member(o, "number", blockNumber),
-      time: member(o, "time", u64),
-      gasLimit: member(o, "gasLimit", u64),
-      feeRecipient: member(o, "feeRecipient", address),
-      // A 32-byte word (geth) or a quantity (viem): both read as a number up to 2^256.
-      prevRandao: randao === undefined ? undefined : setLengthLeft(bigIntToBytes(randao), WORD_BYTES),
-      baseFeePerGas: member(o, "baseFeePerGas", quantity),
-    };
-  });
-}
 
 /** The fee fields as geth's CallDefaults reads them: absent fees are zero; gasPrice excludes the 1559 pair. */
 function fees(where: string, o: Obj): SimFees {

@@ -10,7 +10,8 @@ import type { StateManagerInterface } from "@ethereumjs/common";
 import type { BlockRecord } from "../../chain/types";
 import type { BlockEnv } from "../../execution/types";
 import { pendingOn, pooledSimulationVm, requireBlock, simulationVm, stateAt } from "../resolve";
-import { stateOverrides } from "./overrideParams";
+import { callBlockOverrides, stateOverrides, withBlockOverrides } from "./overrideParams";
+import type { SimBlockOverrides } from "../../execution/simulateBlocks";
 import { method, type MethodSpec, type RequestScope, type RpcContext } from "../types";
 
 const STORAGE_SLOT_BYTES = 32;
@@ -67,10 +68,10 @@ async function overriddenVm(ctx: RpcContext, rec: BlockRecord, pending: boolean,
 }
 
 /** Runs `fn` on a simulation VM at `rec` (see overriddenVm) and releases it. */
-async function withSimulationVm<T>(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined, fn: (vm: VM, env: BlockEnv) => Promise<T>): Promise<T> {
+async function withSimulationVm<T>(ctx: RpcContext, rec: BlockRecord, pending: boolean, overrides: AccountOverride[] | undefined, fn: (vm: VM, env: BlockEnv) => Promise<T>, block?: SimBlockOverrides): Promise<T> {
   const sim = await overriddenVm(ctx, rec, pending, overrides);
   try {
-    return await fn(sim.vm, sim.env);
+    return await fn(sim.vm, withBlockOverrides(sim.env, block));
   } finally {
     sim.release();
   }
@@ -102,10 +103,10 @@ async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (s
  * eth_estimateGas: the gas `req` needs at `ref`. Without a block, for the next block (Hardhat's
  * default): a transaction sent now lands there, after the pool's (the pending block).
  */
-export async function estimate(ctx: RpcContext, req: CallRequest, ref: BlockRef | undefined, overrides: AccountOverride[] | undefined, scope: RequestScope): Promise<bigint> {
+export async function estimate(ctx: RpcContext, req: CallRequest, ref: BlockRef | undefined, overrides: AccountOverride[] | undefined, scope: RequestScope, block?: SimBlockOverrides): Promise<bigint> {
   const rec = await requireBlock(ctx, ref);
   return ctx.simulations.run(scope.signal, () =>
-    withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, (vm, env) => estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
+    withSimulationVm(ctx, rec, ref === undefined || isPending(ref), overrides, (vm, env) => estimateGas(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope)), block));
 }
 
 /** Account and contract state reads, eth_call and eth_estimateGas. */
@@ -152,15 +153,20 @@ export const stateMethods: Record<string, MethodSpec> = {
       const value = account ? await sm.getStorage(addr, key) : new Uint8Array(0);
       return bytesToHex(setLengthLeft(value, STORAGE_SLOT_BYTES));
     })),
-  eth_call: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
-    const req = callRequest(tx);
-    const rec = await requireBlock(ctx, ref);
-    return ctx.simulations.run(scope.signal, async () => {
-      return withSimulationVm(ctx, rec, isPending(ref), overrides, async (vm, env) => bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))));
-    });
-  }),
-  eth_estimateGas: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) =>
-    hexQ(await estimate(ctx, callRequest(tx), ref, overrides, scope))),
+  eth_call: method(
+    [object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides")), optional(callBlockOverrides("blockOverrides"))],
+    async (ctx, [tx, ref, overrides, block], _conn, scope) => {
+      const req = callRequest(tx);
+      const rec = await requireBlock(ctx, ref);
+      return ctx.simulations.run(scope.signal, async () => {
+        return withSimulationVm(ctx, rec, isPending(ref), overrides, async (vm, env) => bytesToHex(await call(vm, env, req, ctx.limits.gasCap, guardFor(ctx, scope))), block);
+      });
+    },
+  ),
+  eth_estimateGas: method(
+    [object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides")), optional(callBlockOverrides("blockOverrides"))],
+    async (ctx, [tx, ref, overrides, block], _conn, scope) => hexQ(await estimate(ctx, callRequest(tx), ref, overrides, scope, block)),
+  ),
   eth_createAccessList: method([object("transaction"), optional(blockRef("block")), optional(stateOverrides("stateOverrides"))], async (ctx, [tx, ref, overrides], _conn, scope) => {
     const req = callRequest(tx);
     const rec = await requireBlock(ctx, ref);
