@@ -108,6 +108,10 @@ const PARITY_ERRORS: Record<string, string> = {
   "static state change": "Mutable Call In Static Context",
 };
 
+/** geth's word for an EVM error (its flatCallTracer's default, as its callTracer's). */
+function gethError(evmError: string): string {
+  return evmError === "revert" ? "execution reverted" : evmError;
+}
 
 /** The error an entry reports for ethereumjs's exception message. */
 export function parityError(evmError: string): string {
@@ -128,11 +132,12 @@ function childAddress(parent: ParityTrace): number[] {
 }
 
 /**
- * Runs `run` (one transaction on `vm`) with the Parity tracer attached and returns its flat trace. The
+ * Runs `run` (one transaction on `vm`) with the Parity tracer attached and returns its flat trace, with
+ * OpenEthereum's error words (trace_*) or geth's (its flatCallTracer). The
  * `step` hook is needed twice: to learn which opcode opened the next message, and to see SELFDESTRUCT
  * (no message runs for it).
  */
-export async function parityTraceRun(vm: VM, run: () => Promise<RunTxResult>): Promise<ParityTraceRun> {
+export async function parityTraceRun(vm: VM, run: () => Promise<RunTxResult>, errors: "parity" | "geth" = "parity"): Promise<ParityTraceRun> {
   const events = vm.evm.events;
   if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
   const traces: ParityTrace[] = [];
@@ -181,7 +186,7 @@ export async function parityTraceRun(vm: VM, run: () => Promise<RunTxResult>): P
     const entry = frame.entry;
     if (!entry) return;
     const gasUsed = bigIntToHex(r.execResult.executionGasUsed);
-    if (ex) entry.error = parityError(ex.error);
+    if (ex) entry.error = errors === "parity" ? parityError(ex.error) : gethError(ex.error);
     if (ex && ex.error !== "revert") {
       entry.result = null;
     } else if (entry.type === "create") {

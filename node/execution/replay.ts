@@ -55,7 +55,7 @@ export async function vmBefore(chain: Chain, rec: BlockRecord, index: number): P
  * Re-executes every transaction of a mined block on its pre-state, in order, handing each run to
  * `each` (a tracer wraps it) and collecting what it returns; the state carries from one to the next.
  */
-export async function replayBlock<T>(chain: Chain, rec: BlockRecord, each: (vm: VM, tx: TypedTransaction, run: () => Promise<RunTxResult>) => Promise<T>): Promise<T[]> {
+export async function replayBlock<T>(chain: Chain, rec: BlockRecord, each: (vm: VM, tx: TypedTransaction, run: () => Promise<RunTxResult>, index: number) => Promise<T>): Promise<T[]> {
   const vm = await replayVm(chain, rec);
   const block = envBlock(vm.common, blockEnvOf(rec));
   const out: T[] = [];
@@ -67,7 +67,7 @@ export async function replayBlock<T>(chain: Chain, rec: BlockRecord, each: (vm: 
         const r = await runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
         gasUsed += r.totalGasSpent;
         return r;
-      }),
+      }, i),
     );
   }
   return out;

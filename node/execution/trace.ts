@@ -5,14 +5,17 @@ import type { RunTxResult, VM } from "@ethereumjs/vm";
 import { LuxError } from "../errors";
 import { revertReason } from "./call";
 import { FrameKinds, frameParties } from "./evmFrame";
+import { localize, parityTraceRun, type TxPlace } from "./parityTrace";
 import { PrestateTracer, type PrestateConfig } from "./prestateTracer";
 
 /** Tracer options of debug_traceTransaction / debug_traceCall (geth's names, plus Hardhat's disable* flags). */
 export interface TraceOptions {
-  /** "callTracer" for the call tree, "prestateTracer" for the touched state; absent for struct logs. */
+  /** One of geth's native tracers (TRACERS); absent for struct logs. */
   tracer?: string;
   /** callTracer: only the top call. */
   onlyTopCall?: boolean;
+  /** flatCallTracer: OpenEthereum's error words ("Reverted") instead of geth's ("execution reverted"). */
+  convertParityErrors?: boolean;
   /** prestateTracer's tracerConfig. */
   prestate?: PrestateConfig;
   /** Struct logs without the stack. */
@@ -28,7 +31,9 @@ export interface TraceOptions {
 /** Upper bound of struct logs kept, so a loop cannot exhaust memory. */
 export const MAX_STRUCT_LOGS = 100_000;
 const WORD = 32;
-const TRACERS = new Set(["callTracer", "prestateTracer"]);
+const TRACERS = new Set(["callTracer", "prestateTracer", "flatCallTracer", "4byteTracer", "noopTracer"]);
+const CALL_KINDS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
+const SELECTOR_BYTES = 4;
 
 type JsonObject = Record<string, unknown>;
 const hex32 = (v: bigint): string => bytesToUnprefixedHex(setLengthLeft(bigIntToBytes(v), WORD));
@@ -38,7 +43,7 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
   if (!o) return {};
   const tracer = o.tracer;
   if (tracer !== undefined && (typeof tracer !== "string" || !TRACERS.has(tracer))) {
-    throw new LuxError("INVALID_PARAMS", `invalid argument tracer: ${String(tracer)} is not supported (struct logs by default, "callTracer" or "prestateTracer")`);
+    throw new LuxError("INVALID_PARAMS", `invalid argument tracer: ${String(tracer)} is not supported (struct logs by default, or ${[...TRACERS].map((t) => `"${t}"`).join(", ")})`);
   }
   const rawCfg = o.tracerConfig;
   if (rawCfg !== undefined && rawCfg !== null && (typeof rawCfg !== "object" || Array.isArray(rawCfg))) {
@@ -64,6 +69,7 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
   return {
     tracer: tracer as string | undefined,
     onlyTopCall: tracer === "callTracer" ? flag(cfg.onlyTopCall, "tracerConfig.onlyTopCall") : undefined,
+    convertParityErrors: tracer === "flatCallTracer" ? flag(cfg.convertParityErrors, "tracerConfig.convertParityErrors") : undefined,
     prestate,
     disableStack: flag(o.disableStack, "disableStack"),
     disableMemory: flag(o.disableMemory, "disableMemory"),
@@ -76,13 +82,24 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
  * Runs `run` with a tracer on the VM's EVM events and returns geth's output: struct logs (one entry per
  * opcode: pc, op, gas, gasCost, depth, stack, memory, storage of the current contract), with
  * "callTracer" the tree of calls with value, gas, input, output and revert reason, with
- * "prestateTracer" the state the transaction touched (see PrestateTracer).
+ * "prestateTracer" the state the transaction touched (see PrestateTracer), with "flatCallTracer" the
+ * calls as a flat list (Parity's entries, placed in the block when `place` is given), with
+ * "4byteTracer" how often each selector was called with each calldata size, and with "noopTracer" {}.
  */
-export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction, coinbase?: Address): Promise<JsonObject> {
+export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction, coinbase?: Address, place?: TxPlace): Promise<unknown> {
   const events = vm.evm.events;
   if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
   if (opts.tracer === "callTracer") return callTrace(vm, opts, run, tx);
   if (opts.prestate) return new PrestateTracer(vm, opts.prestate, coinbase).trace(run);
+  if (opts.tracer === "flatCallTracer") {
+    const { traces } = await parityTraceRun(vm, run, opts.convertParityErrors === true ? "parity" : "geth");
+    return place ? localize(traces, place) : traces;
+  }
+  if (opts.tracer === "4byteTracer") return fourByteTrace(vm, run);
+  if (opts.tracer === "noopTracer") {
+    await run();
+    return {};
+  }
   const logs: JsonObject[] = [];
   const storage = new Map<string, Map<string, string>>();
   let pendingLoad: { address: string; key: string; depth: number } | undefined;
@@ -185,5 +202,34 @@ async function callTrace(vm: VM, opts: TraceOptions, run: () => Promise<RunTxRes
     events.off("step", onStep);
     events.off("beforeMessage", onBefore);
     events.off("afterMessage", onAfter);
+  }
+}
+
+/**
+ * geth's 4byteTracer: `{ "0x<selector>-<calldata bytes after it>": count }` over the message calls
+ * (the transaction's own and CALL, STATICCALL, DELEGATECALL, CALLCODE; not creations or precompiles)
+ * whose input holds a selector — counted as entered, whatever the call's outcome.
+ */
+async function fourByteTrace(vm: VM, run: () => Promise<RunTxResult>): Promise<JsonObject> {
+  const events = vm.evm.events;
+  if (!events) throw new LuxError("EXECUTION_FAILED", "this EVM exposes no events to trace");
+  const counts: Record<string, number> = {};
+  const kinds = new FrameKinds();
+  const onStep = (s: InterpreterStep): void => kinds.step(s.opcode.name);
+  const onBefore = (m: Message): void => {
+    const kind = kinds.of(m);
+    if (!CALL_KINDS.has(kind) || m.data.length < SELECTOR_BYTES) return;
+    if (m.to && vm.evm.getPrecompile?.(m.to) !== undefined) return;
+    const key = `${bytesToHex(m.data.subarray(0, SELECTOR_BYTES))}-${m.data.length - SELECTOR_BYTES}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+  events.on("step", onStep);
+  events.on("beforeMessage", onBefore);
+  try {
+    await run();
+    return counts;
+  } finally {
+    events.off("step", onStep);
+    events.off("beforeMessage", onBefore);
   }
 }

@@ -179,6 +179,33 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect(set.calls?.[0].calls?.[0]).to.include({ type: "STATICCALL" }).and.not.have.property("value");
   });
 
+  it("4byteTracer counts selectors and calldata sizes; flatCallTracer gives the calls flat, placed in the block; noopTracer {}", async () => {
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [9n]) }]);
+    const setSelector = new Interface(out.Callee.abi as string[]).getFunction("set")!.selector;
+    const goSelector = callerAbi.getFunction("go")!.selector;
+    const counts = await rpc<Record<string, number>>(url, "debug_traceTransaction", [hash, { tracer: "4byteTracer" }]);
+    // The transaction's go(uint256), Caller's set(uint256), and console.log's STATICCALL (its own selector, 3 words after it).
+    expect(counts[`${goSelector}-32`]).to.equal(1);
+    expect(counts[`${setSelector}-32`]).to.equal(1);
+    expect(Object.keys(counts)).to.have.length(3);
+    // flatCallTracer: the same entries as trace_transaction (Parity's), errors in geth's words unless converted.
+    const flat = await rpc<Array<Record<string, unknown>>>(url, "debug_traceTransaction", [hash, { tracer: "flatCallTracer" }]);
+    expect(flat).to.deep.equal(await rpc(url, "trace_transaction", [hash]));
+    expect(flat.map((t) => t.traceAddress)).to.deep.equal([[], [0], [0, 0]]);
+    expect(flat[0]).to.include({ transactionHash: hash, transactionPosition: 0 });
+    const failing = { from, to: caller, data: callerAbi.encodeFunctionData("fail") };
+    const geth = await rpc<Array<{ error?: string; blockHash?: string }>>(url, "debug_traceCall", [failing, "latest", { tracer: "flatCallTracer" }]);
+    expect(geth.map((t) => t.error)).to.deep.equal(["execution reverted", "execution reverted"]);
+    expect(geth[0].blockHash).to.equal(undefined);
+    const parity = await rpc<Array<{ error?: string }>>(url, "debug_traceCall", [failing, "latest", { tracer: "flatCallTracer", tracerConfig: { convertParityErrors: true } }]);
+    expect(parity.map((t) => t.error)).to.deep.equal(["Reverted", "Reverted"]);
+    expect(await rpc(url, "debug_traceTransaction", [hash, { tracer: "noopTracer" }])).to.deep.equal({});
+    // Per transaction of a block too.
+    const block = await rpc<{ number: string }>(url, "eth_getTransactionReceipt", [hash]).then((r) => (r as unknown as { blockNumber: string }).blockNumber);
+    const perTx = await rpc<Array<{ txHash: string; result: Record<string, number> }>>(url, "debug_traceBlockByNumber", [block, { tracer: "4byteTracer" }]);
+    expect(perTx).to.deep.equal([{ txHash: hash, result: counts }]);
+  });
+
   it("debug_traceCall traces a call that reverts deep inside, with the reason", async () => {
     const top = await rpc<Frame>(url, "debug_traceCall", [{ from, to: caller, data: callerAbi.encodeFunctionData("fail") }, "latest", { tracer: "callTracer" }]);
     expect(top.error).to.equal("execution reverted");
@@ -210,7 +237,8 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect((await bad("debug_traceBlockByNumber", ["pending"])).message).to.match(/not mined/);
     expect((await bad("debug_traceBlockByNumber", ["0xffffff"])).message).to.match(/not found/);
     expect((await bad("debug_traceBlockByNumber", ["earliest"])).message).to.equal("genesis is not traceable");
-    expect((await bad("debug_traceBlockByNumber", ["latest", { tracer: "4byteTracer" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceBlockByNumber", ["latest", { tracer: "muxTracer" }])).code).to.equal(-32602);
+    expect((await bad("debug_traceCall", [{ to: caller }, "latest", { tracer: "flatCallTracer", tracerConfig: { convertParityErrors: "yes" } }])).code).to.equal(-32602);
     expect((await bad("debug_traceBlockByHash", [`0x${"22".repeat(32)}`])).message).to.match(/not found/);
     expect((await bad("debug_traceBlockByHash", ["0x22"])).code).to.equal(-32602);
   });

@@ -13,6 +13,7 @@ import { requireBlock, simulationVm } from "../resolve";
 import type { TraceOptions } from "../../execution/trace";
 import { applyStateOverrides } from "../../execution/overrides";
 import { callBlockOverrides, stateOverrides, withBlockOverrides } from "./overrideParams";
+import { placeOf } from "./parityTrace";
 import { callRequest } from "./state";
 import { method, type MethodSpec, type RpcContext } from "../types";
 
@@ -21,14 +22,14 @@ async function traceBlock(ctx: RpcContext, rec: BlockRecord, opts: TraceOptions)
   // Genesis has no pre-state to replay on (geth refuses it the same way).
   if (rec.block.header.number === 0n) throw new LuxError("INVALID_PARAMS", "genesis is not traceable");
   const coinbase = rec.block.header.coinbase;
-  const traces = await replayBlock(ctx.chain, rec, async (vm, tx, run) => ({ txHash: bytesToHex(tx.hash()), result: await traceRun(vm, opts, run, tx, coinbase) }));
+  const traces = await replayBlock(ctx.chain, rec, async (vm, tx, run, i) => ({ txHash: bytesToHex(tx.hash()), result: await traceRun(vm, opts, run, tx, coinbase, placeOf(rec, tx, i)) }));
   return traces as Json;
 }
 
 /**
  * geth's tracing methods on dev nodes: a mined transaction is replayed on its block's pre-state (after
  * the transactions before it), a whole block transaction by transaction, a call is run like eth_call;
- * all with struct logs or the callTracer.
+ * all with struct logs or one of geth's native tracers (see traceRun).
  */
 export const debugMethods: Record<string, MethodSpec> = {
   debug_traceTransaction: method([hash("txHash"), optional(object("options"))], async (ctx, [h, o]) => {
@@ -38,7 +39,7 @@ export const debugMethods: Record<string, MethodSpec> = {
     if (!loc || !rec) throw new LuxError("RESOURCE_NOT_FOUND", "transaction not found (or not mined yet)");
     const { vm, env, tx, gasUsed } = await vmBefore(ctx.chain, rec, loc.index);
     const block = envBlock(vm.common, env);
-    return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx, env.coinbase)) as Json;
+    return (await traceRun(vm, opts, () => runTx(vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }), tx, env.coinbase, placeOf(rec, tx, loc.index))) as Json;
   }),
   debug_traceBlockByNumber: method([blockRef("block"), optional(object("options"))], async (ctx, [ref, o]) => {
     const opts = parseTraceOptions(o);

@@ -147,7 +147,7 @@ async function locate(ctx: RpcContext, h: Uint8Array): Promise<{ rec: BlockRecor
 }
 
 /** Where transaction `index` of a block sits, as its entries carry it. */
-function placeOf(rec: BlockRecord, tx: TypedTransaction, index: number): TxPlace {
+export function placeOf(rec: BlockRecord, tx: TypedTransaction, index: number): TxPlace {
   return { blockHash: bytesToHex(rec.hash), blockNumber: Number(rec.block.header.number), transactionHash: bytesToHex(tx.hash()), transactionPosition: index };
 }
 
