@@ -334,6 +334,17 @@ describe("node --dev: anvil's development methods", function () {
       expect(coinbase.message).to.match(/is its proposer/);
       expect((await errorOf("hardhat_setCoinbase", [holder])).code).to.equal(-32602);
       expect((await errorOf("anvil_setMinGasPrice", ["0x1"])).message).to.equal("anvil_setMinGasPrice is not supported when EIP-1559 is active");
+      for (const [m, params, why] of [
+        ["hardhat_setPrevRandao", [`0x${"12".repeat(32)}`], /RANDAO mix/],
+        ["anvil_setNextBlockPrevRandao", [`0x${"12".repeat(32)}`], /RANDAO mix/],
+        ["anvil_setChainId", [1], /--reset --chain-id/],
+        ["anvil_setRpcUrl", ["http://127.0.0.1:1"], /forking is not supported/],
+      ] as Array<[string, unknown[], RegExp]>) {
+        const err = await errorOf(m, params);
+        expect(err.code, m).to.equal(-32602);
+        expect(err.message, m).to.match(why);
+      }
+      expect(await rpc<string>(url, "eth_chainId")).to.equal(`0x${Number(meta.chainId).toString(16)}`);
       expect((await errorOf("hardhat_setMinGasPrice", ["0x1"])).message).to.equal("hardhat_setMinGasPrice is not supported when EIP-1559 is active");
     });
   });

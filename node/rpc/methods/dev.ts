@@ -181,6 +181,10 @@ const setTime = method([numberish("timestamp")], (ctx, [ts]) => Number(devOf(ctx
 const setCoinbase = method([address("address")], () => {
   throw new LuxError("INVALID_PARAMS", "the coinbase of a Luxtensor block is its proposer (the validator whose slot it is) and cannot be set; fees and tips go to it");
 });
+// PREVRANDAO is the block's RANDAO mix: the proposer's VRF reveal folded into its parent's, checked on import.
+const setPrevRandao = method([data("prevRandao")], () => {
+  throw new LuxError("INVALID_PARAMS", "PREVRANDAO of a Luxtensor block is its RANDAO mix (the proposer's VRF reveal folded into the parent's mix, checked by every node) and cannot be set; override it for a call with eth_call's block overrides or eth_simulateV1");
+});
 // Every block has an EIP-1559 base fee: a minimum gas price does not apply (anvil's and Hardhat's answer too).
 const setMinGasPrice = (name: string): MethodSpec => method([quantity("gasPrice")], () => {
   throw new LuxError("INVALID_PARAMS", `${name} is not supported when EIP-1559 is active`);
@@ -263,6 +267,14 @@ export const devMethods: Record<string, MethodSpec> = {
     setTokenWord(ctx, scope, token, allowanceCall(owner, spender), value, "allowance")),
   anvil_setCoinbase: setCoinbase,
   hardhat_setCoinbase: setCoinbase,
+  hardhat_setPrevRandao: setPrevRandao,
+  anvil_setNextBlockPrevRandao: setPrevRandao,
+  anvil_setChainId: method([numberish("chainId")], () => {
+    throw new LuxError("INVALID_PARAMS", "the chain id is fixed when the chain is created (it is stored with the data dir and signed into every transaction): start the node with --reset --chain-id <id> for another one");
+  }),
+  anvil_setRpcUrl: method([str("url")], () => {
+    throw new LuxError("INVALID_PARAMS", "forking is not supported (the devnet cannot fork another chain)");
+  }),
   anvil_setMinGasPrice: setMinGasPrice("anvil_setMinGasPrice"),
   hardhat_setMinGasPrice: setMinGasPrice("hardhat_setMinGasPrice"),
   evm_setNextBlockTimestamp: setNextTimestamp,
