@@ -16,6 +16,8 @@ export interface TraceOptions {
   onlyTopCall?: boolean;
   /** flatCallTracer: OpenEthereum's error words ("Reverted") instead of geth's ("execution reverted"). */
   convertParityErrors?: boolean;
+  /** muxTracer: the tracers it runs at once, each with its own options, by name. */
+  mux?: Record<string, TraceOptions>;
   /** prestateTracer's tracerConfig. */
   prestate?: PrestateConfig;
   /** Struct logs without the stack. */
@@ -31,7 +33,7 @@ export interface TraceOptions {
 /** Upper bound of struct logs kept, so a loop cannot exhaust memory. */
 export const MAX_STRUCT_LOGS = 100_000;
 const WORD = 32;
-const TRACERS = new Set(["callTracer", "prestateTracer", "flatCallTracer", "4byteTracer", "noopTracer"]);
+const TRACERS = new Set(["callTracer", "prestateTracer", "flatCallTracer", "4byteTracer", "noopTracer", "muxTracer"]);
 const CALL_KINDS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
 const SELECTOR_BYTES = 4;
 
@@ -66,8 +68,19 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
     // geth: diff mode's creation/deletion rules need the empty accounts pruned.
     if (prestate.diffMode && prestate.includeEmpty) throw new LuxError("INVALID_PARAMS", "invalid argument tracerConfig: cannot use diffMode with includeEmpty");
   }
+  let mux: Record<string, TraceOptions> | undefined;
+  if (tracer === "muxTracer") {
+    // geth's: `{ "<tracer>": <its tracerConfig>, … }`, native tracers only, each at most once (object keys).
+    mux = {};
+    for (const [name, sub] of Object.entries(cfg)) {
+      if (name === "muxTracer") throw new LuxError("INVALID_PARAMS", "invalid argument tracerConfig: a muxTracer cannot hold another muxTracer");
+      mux[name] = parseTraceOptions({ tracer: name, tracerConfig: sub ?? undefined });
+    }
+    if (Object.keys(mux).length === 0) throw new LuxError("INVALID_PARAMS", "invalid argument tracerConfig: a muxTracer needs at least one tracer, e.g. { \"callTracer\": {}, \"4byteTracer\": {} }");
+  }
   return {
     tracer: tracer as string | undefined,
+    mux,
     onlyTopCall: tracer === "callTracer" ? flag(cfg.onlyTopCall, "tracerConfig.onlyTopCall") : undefined,
     convertParityErrors: tracer === "flatCallTracer" ? flag(cfg.convertParityErrors, "tracerConfig.convertParityErrors") : undefined,
     prestate,
@@ -84,7 +97,8 @@ export function parseTraceOptions(o: Record<string, unknown> | undefined): Trace
  * "callTracer" the tree of calls with value, gas, input, output and revert reason, with
  * "prestateTracer" the state the transaction touched (see PrestateTracer), with "flatCallTracer" the
  * calls as a flat list (Parity's entries, placed in the block when `place` is given), with
- * "4byteTracer" how often each selector was called with each calldata size, and with "noopTracer" {}.
+ * "4byteTracer" how often each selector was called with each calldata size, with "noopTracer" {}, and
+ * with "muxTracer" several of them over the one run.
  */
 export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<RunTxResult>, tx?: TypedTransaction, coinbase?: Address, place?: TxPlace): Promise<unknown> {
   const events = vm.evm.events;
@@ -96,6 +110,7 @@ export async function traceRun(vm: VM, opts: TraceOptions, run: () => Promise<Ru
     return place ? localize(traces, place) : traces;
   }
   if (opts.tracer === "4byteTracer") return fourByteTrace(vm, run);
+  if (opts.mux) return muxTrace(vm, opts.mux, run, tx, coinbase, place);
   if (opts.tracer === "noopTracer") {
     await run();
     return {};
@@ -203,6 +218,26 @@ async function callTrace(vm: VM, opts: TraceOptions, run: () => Promise<RunTxRes
     events.off("beforeMessage", onBefore);
     events.off("afterMessage", onAfter);
   }
+}
+
+/**
+ * geth's muxTracer: each tracer attaches to the same single run (one wraps the next, the innermost runs
+ * the transaction once) and the answer holds each one's result under its name.
+ */
+async function muxTrace(vm: VM, tracers: Record<string, TraceOptions>, run: () => Promise<RunTxResult>, tx?: TypedTransaction, coinbase?: Address, place?: TxPlace): Promise<JsonObject> {
+  const results: JsonObject = {};
+  let ran: RunTxResult | undefined;
+  let inner = async (): Promise<RunTxResult> => (ran = await run());
+  for (const [name, opts] of Object.entries(tracers)) {
+    const next = inner;
+    inner = async () => {
+      results[name] = await traceRun(vm, opts, next, tx, coinbase, place);
+      if (!ran) throw new LuxError("EXECUTION_FAILED", "the traced run did not complete");
+      return ran;
+    };
+  }
+  await inner();
+  return results;
 }
 
 /**

@@ -179,7 +179,7 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     expect(set.calls?.[0].calls?.[0]).to.include({ type: "STATICCALL" }).and.not.have.property("value");
   });
 
-  it("4byteTracer counts selectors and calldata sizes; flatCallTracer gives the calls flat, placed in the block; noopTracer {}", async () => {
+  it("4byteTracer counts selectors and calldata sizes; flatCallTracer gives the calls flat, placed in the block; noopTracer {}; muxTracer runs several", async () => {
     const hash = await rpc<string>(url, "eth_sendTransaction", [{ from, to: caller, data: callerAbi.encodeFunctionData("go", [9n]) }]);
     const setSelector = new Interface(out.Callee.abi as string[]).getFunction("set")!.selector;
     const goSelector = callerAbi.getFunction("go")!.selector;
@@ -200,6 +200,17 @@ describe("node --dev: debug_trace*, console.log and reverted automine transactio
     const parity = await rpc<Array<{ error?: string }>>(url, "debug_traceCall", [failing, "latest", { tracer: "flatCallTracer", tracerConfig: { convertParityErrors: true } }]);
     expect(parity.map((t) => t.error)).to.deep.equal(["Reverted", "Reverted"]);
     expect(await rpc(url, "debug_traceTransaction", [hash, { tracer: "noopTracer" }])).to.deep.equal({});
+    // muxTracer: several at once over one run, each as it answers alone.
+    const mux = await rpc<Record<string, unknown>>(url, "debug_traceTransaction", [hash, { tracer: "muxTracer", tracerConfig: { callTracer: { onlyTopCall: true }, "4byteTracer": {}, prestateTracer: { diffMode: true }, flatCallTracer: null } }]);
+    expect(Object.keys(mux).sort()).to.deep.equal(["4byteTracer", "callTracer", "flatCallTracer", "prestateTracer"]);
+    expect(mux["4byteTracer"]).to.deep.equal(counts);
+    expect(mux.flatCallTracer).to.deep.equal(flat);
+    expect(mux.callTracer).to.deep.equal(await rpc(url, "debug_traceTransaction", [hash, { tracer: "callTracer", tracerConfig: { onlyTopCall: true } }]));
+    expect(mux.prestateTracer).to.deep.equal(await rpc(url, "debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
+    for (const cfg of [{}, { muxTracer: {} }, { structLogs: {} }, { callTracer: { onlyTopCall: "yes" } }]) {
+      const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method: "debug_traceTransaction", params: [hash, { tracer: "muxTracer", tracerConfig: cfg }] });
+      expect((json as { error: { code: number } }).error.code, JSON.stringify(cfg)).to.equal(-32602);
+    }
     // Per transaction of a block too.
     const block = await rpc<{ number: string }>(url, "eth_getTransactionReceipt", [hash]).then((r) => (r as unknown as { blockNumber: string }).blockNumber);
     const perTx = await rpc<Array<{ txHash: string; result: Record<string, number> }>>(url, "debug_traceBlockByNumber", [block, { tracer: "4byteTracer" }]);
