@@ -11,6 +11,12 @@ import { consoleLogger } from "./console";
 import { devTransaction, sendTransaction, type SendDeps, type SendRequest } from "./send";
 import type { DevOptions, DevProducer, Snapshot } from "./types";
 
+/** One transaction of anvil_reorg's new blocks: raw bytes, or a request to fill and sign. */
+export interface ReorgTx {
+  raw?: Uint8Array;
+  request?: SendRequest;
+}
+
 /** Largest hardhat_mine count accepted in one call (each block is real: sealed, stored, indexed). */
 export const MAX_MINE_COUNT = 1_000_000n;
 /** Smallest interval of evm_setIntervalMining, so a typo cannot spin the producer. */
@@ -44,6 +50,8 @@ export class DevMode {
   private resetPoint: Snapshot;
   private interval?: NodeJS.Timeout;
   private intervalMs = 0;
+  /** Whether blocks come every slot (the devnet's default) — off with interval mining. */
+  private slotTimer: boolean;
   /** Automine on (evm_setAutomine). */
   automine: boolean;
 
@@ -62,6 +70,7 @@ export class DevMode {
     chain.devHooks = this.clock;
     chain.observeMessages(consoleLogger(log, () => this.loggingEnabled));
     producer.setProduceOnTx(opts.automine);
+    this.slotTimer = opts.slotBlocks;
     producer.setSlotTimer(opts.slotBlocks);
     this.resetPoint = { ...this.capture(), pool: [] };
   }
@@ -92,6 +101,7 @@ export class DevMode {
   setIntervalMining(ms: number): void {
     if (ms !== 0 && ms < MIN_INTERVAL_MS) throw new LuxError("INVALID_PARAMS", `invalid argument interval: ${ms} ms is below the minimum of ${MIN_INTERVAL_MS} ms (0 turns interval mining off)`);
     this.stop();
+    this.slotTimer = false;
     this.producer.setSlotTimer(false);
     this.intervalMs = ms;
     if (ms === 0) return;
@@ -165,6 +175,7 @@ export class DevMode {
     this.stop();
     this.intervalMs = 0;
     this.automine = this.opts.automine;
+    this.slotTimer = this.opts.slotBlocks;
     this.producer.setSlotTimer(this.opts.slotBlocks);
     await this.restore(this.resetPoint, "hardhat_reset");
   }
@@ -176,23 +187,9 @@ export class DevMode {
    * returns to (genesis on a fresh --dev node; the devnet's deployment), which must stay on the chain.
    */
   async rollback(depth: bigint): Promise<void> {
-    const height = this.chain.head.block.header.number;
-    if (depth > height) {
-      throw new LuxError("INVALID_PARAMS", `Rollback depth must not exceed current chain height: current height ${height}, depth ${depth}`);
-    }
-    const number = height - depth;
-    const floor = (await this.chain.blockMeta(this.resetPoint.head))?.number ?? 0n;
-    if (number < floor) {
-      throw new LuxError("INVALID_PARAMS", `invalid argument depth: ${depth} goes below block ${floor}, where this run of the node started (hardhat_reset returns there); at most ${height - floor}`);
-    }
-    const hash = await this.chain.store.getCanonicalHash(number);
-    const target = hash && (await this.chain.loadBlock(hash));
-    if (!hash || !target) throw new LuxError("RESOURCE_NOT_FOUND", `block ${number} is not stored`);
-    for (const [id, snap] of [...this.snapshots]) {
-      const at = await this.chain.blockMeta(snap.head);
-      if (!at || at.number > number) this.snapshots.delete(id);
-    }
-    await this.restore({ ...this.capture(), head: hash, stateRoot: target.block.header.stateRoot }, "anvil_rollback");
+    const target = await this.ancestor(depth, "Rollback");
+    await this.forgetSnapshotsAbove(target.number);
+    await this.restore({ ...this.capture(), head: target.hash, stateRoot: target.stateRoot }, "anvil_rollback");
   }
 
   /** Rewinds the head to `snap`'s block and state and puts back its pool and dev clock. */
@@ -200,22 +197,96 @@ export class DevMode {
     // Stop the producer from building on the head being dropped: wait for its build, keep it from starting one.
     this.producer.setProduceOnTx(false);
     try {
-      await this.producer.idle();
-      this.pool.clear();
-      await this.chain.rewindTo(snap.head, snap.stateRoot);
-      this.clock.set(snap.time);
-      this.clock.nextBaseFee = snap.nextBaseFee;
-      this.clock.blockGasLimit = snap.blockGasLimit;
-      for (const t of snap.pool) {
-        try {
-          await this.pool.add(t.raw, t.sender);
-        } catch (err) {
-          this.log.warn(`${by}: pooled transaction not restored: ${errorMessage(err)}`);
-        }
-      }
+      await this.rewind(snap);
+      await this.readd(snap.pool, by);
     } finally {
       this.producer.setProduceOnTx(this.automine);
     }
+  }
+
+  /** The head, state and clock of `snap`, with an empty pool; the producer must be held. */
+  private async rewind(snap: Snapshot): Promise<void> {
+    await this.producer.idle();
+    this.pool.clear();
+    await this.chain.rewindTo(snap.head, snap.stateRoot);
+    this.clock.set(snap.time);
+    this.clock.nextBaseFee = snap.nextBaseFee;
+    this.clock.blockGasLimit = snap.blockGasLimit;
+  }
+
+  /** Puts pooled transactions back; one that no longer fits is logged and left out. */
+  private async readd(pool: Snapshot["pool"], by: string): Promise<void> {
+    for (const t of pool) {
+      try {
+        await this.pool.add(t.raw, t.sender);
+      } catch (err) {
+        this.log.warn(`${by}: pooled transaction not restored: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  /**
+   * anvil_reorg: the last `depth` blocks are replaced by `depth` new ones holding the given
+   * transactions (`blocks[i]` in the i-th new block, each a raw transaction or one to sign as
+   * eth_sendTransaction does); the old blocks' transactions are gone, as in anvil. Through the chain's
+   * reorg machinery: receipts and indexes follow, and filters and `logs` subscribers get the old
+   * blocks' logs as removed. The pool waits aside and comes back afterwards. A transaction that is not
+   * mined in its block (a nonce gap, too little balance) fails the request there, with the blocks
+   * before it in place.
+   */
+  async reorg(depth: bigint, blocks: ReorgTx[][], estimate: SendDeps["estimate"]): Promise<void> {
+    const target = await this.ancestor(depth, "Reorg");
+    const snap = this.capture();
+    await this.forgetSnapshotsAbove(target.number);
+    // Only this request builds blocks meanwhile: each new block holds exactly what it was given.
+    const interval = this.intervalMs;
+    this.stop();
+    this.producer.setSlotTimer(false);
+    this.producer.setProduceOnTx(false);
+    try {
+      await this.rewind({ ...snap, head: target.hash, stateRoot: target.stateRoot, pool: [] });
+      for (let i = 0; i < blocks.length; i++) {
+        const sent: PoolTx[] = [];
+        for (const t of blocks[i]) {
+          if (t.raw) sent.push(await this.pool.add(t.raw));
+          else if (t.request) sent.push(await sendTransaction({ chain: this.chain, pool: this.pool, estimate }, t.request, this.keys.get(t.request.from.toString().toLowerCase())));
+        }
+        const mined = await this.producer.mine();
+        const included = new Set<string>(mined.receipts.map((r) => bytesToHex(r.txHash)));
+        const missing = sent.find((t) => !included.has(t.hash));
+        if (missing) throw new LuxError("INVALID_PARAMS", `reorg transaction ${missing.hash} could not be mined in new block ${i} (#${mined.record.block.header.number}): nonce gap or too little balance; the blocks before it stay`);
+      }
+    } finally {
+      await this.readd(snap.pool, "anvil_reorg");
+      this.producer.setProduceOnTx(this.automine);
+      if (interval > 0) this.setIntervalMining(interval);
+      else this.producer.setSlotTimer(this.slotTimer);
+    }
+  }
+
+  /** Snapshots of blocks above `number` name blocks that are gone: evm_revert answers false for them. */
+  private async forgetSnapshotsAbove(number: bigint): Promise<void> {
+    for (const [id, snap] of [...this.snapshots]) {
+      const at = await this.chain.blockMeta(snap.head);
+      if (!at || at.number > number) this.snapshots.delete(id);
+    }
+  }
+
+  /** The canonical block `depth` below the head, never below where this run started (`hardhat_reset`'s block). */
+  private async ancestor(depth: bigint, what: string): Promise<{ hash: Uint8Array; number: bigint; stateRoot: Uint8Array }> {
+    const height = this.chain.head.block.header.number;
+    if (depth > height) {
+      throw new LuxError("INVALID_PARAMS", `${what} depth must not exceed current chain height: current height ${height}, depth ${depth}`);
+    }
+    const number = height - depth;
+    const floor = (await this.chain.blockMeta(this.resetPoint.head))?.number ?? 0n;
+    if (number < floor) {
+      throw new LuxError("INVALID_PARAMS", `invalid argument depth: ${depth} goes below block ${floor}, where this run of the node started (hardhat_reset returns there); at most ${height - floor}`);
+    }
+    const hash = await this.chain.store.getCanonicalHash(number);
+    const rec = hash && (await this.chain.loadBlock(hash));
+    if (!hash || !rec) throw new LuxError("RESOURCE_NOT_FOUND", `block ${number} is not stored`);
+    return { hash, number, stateRoot: rec.block.header.stateRoot };
   }
 
   /** evm_setBlockGasLimit: the gas limit of every next block (and of what the pool admits). */

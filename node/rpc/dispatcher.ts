@@ -85,10 +85,12 @@ export class RpcDispatcher implements RpcHandler {
     const rid = (hasId ? id : null) as RpcId;
     if (r.jsonrpc !== "2.0") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: jsonrpc must be \"2.0\"");
     if (typeof r.method !== "string") return errorResponse(rid, RpcCode.INVALID_REQUEST, "invalid request: method must be a string");
-    if (r.params !== undefined && !Array.isArray(r.params)) {
+    const byObject = r.params !== null && typeof r.params === "object" && !Array.isArray(r.params) && this.methods.get(r.method)?.objectParams === true;
+    if (r.params !== undefined && !Array.isArray(r.params) && !byObject) {
       return hasId ? errorResponse(rid, RpcCode.INVALID_PARAMS, "invalid params: expected an array") : undefined;
     }
-    const result = await this.invoke(r.method, (r.params as unknown[] | undefined) ?? [], conn, scope, aborted);
+    const params = byObject ? [r.params] : ((r.params as unknown[] | undefined) ?? []);
+    const result = await this.invoke(r.method, params, conn, scope, aborted);
     // A notification gets no answer, not even an error (JSON-RPC 2.0 §4.1).
     if (!hasId) return undefined;
     return "error" in result ? { jsonrpc: "2.0", id: rid, error: result.error } : { jsonrpc: "2.0", id: rid, result: result.result };

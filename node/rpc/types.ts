@@ -76,6 +76,8 @@ export interface MethodSpec {
    * the request time-out (--rpc-timeout) does not cut them; a client disconnect still ends the wait.
    */
   untimed?: true;
+  /** The params may also be one object, not an array (anvil_reorg's, as alloy sends it): it is the first argument. */
+  objectParams?: true;
 }
 
 /** The same method, exempt from the request time-out (see `MethodSpec.untimed`). */

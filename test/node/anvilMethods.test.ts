@@ -39,6 +39,10 @@ contract Proxy {
     }
   }
 }
+contract Emitter {
+  event Ping(uint256 n);
+  function ping(uint256 n) external { emit Ping(n); }
+}
 contract Computed {
   function balanceOf(address) external view returns (uint256) { return block.number * 1000; }
   function allowance(address, address) external pure returns (uint256) { return 7; }
@@ -257,6 +261,76 @@ describe("node --dev: anvil's development methods", function () {
       expect((await errorOf("anvil_rollback", ["one"])).code).to.equal(-32602);
       expect((await errorOf("anvil_rollback", [-1])).code).to.equal(-32602);
       expect((await head()).hash).to.equal(before.hash);
+    });
+  });
+
+  describe("anvil_reorg", () => {
+    interface Log { blockNumber: string; blockHash: string; data: string; removed: boolean; transactionHash: string }
+    const compiled = compileSolidity({ "T.sol": SOURCE });
+    const emitterAbi = new Interface(compiled.Emitter.abi as InterfaceAbi);
+    const ping = (n: number): string => emitterAbi.encodeFunctionData("ping", [n]);
+    const from = new Wallet(k0).address;
+
+    it("replaces the last blocks with new ones holding the given transactions; filters see the old logs removed", async () => {
+      const emitter = await new ContractFactory(compiled.Emitter.abi as InterfaceAbi, compiled.Emitter.bytecode, new Wallet(k0, provider)).deploy();
+      await emitter.waitForDeployment();
+      const to = await emitter.getAddress();
+      const filter = await rpc<string>(url, "eth_newFilter", [{ address: to }]);
+      const old1 = await rpc<string>(url, "eth_sendTransaction", [{ from, to, data: ping(1) }]);
+      const old2 = await rpc<string>(url, "eth_sendTransaction", [{ from, to, data: ping(2) }]);
+      expect((await rpc<Log[]>(url, "eth_getFilterChanges", [filter])).map((l) => BigInt(l.data))).to.deep.equal([1n, 2n]);
+      const top = await head();
+      const height = BigInt(top.number);
+      // A raw transaction signed for the common ancestor's state, and a request the node signs.
+      const signer = new Wallet(k1, provider);
+      const nonce = Number(await rpc<string>(url, "eth_getTransactionCount", [signer.address, `0x${(height - 2n).toString(16)}`]));
+      const fee = await provider.getFeeData();
+      const raw = await signer.signTransaction({ to, data: ping(4), nonce, gasLimit: 100_000n, maxFeePerGas: fee.maxFeePerGas!, maxPriorityFeePerGas: fee.maxPriorityFeePerGas!, chainId: Number((await provider.getNetwork()).chainId), type: 2 });
+      // alloy sends the options object itself as params.
+      const { json } = await rawRpc(url, { jsonrpc: "2.0", id: 1, method: "anvil_reorg", params: { depth: 2, tx_block_pairs: [[{ from, to, data: ping(3) }, 1], [raw, 0]] } });
+      expect((json as { result: unknown }).result).to.equal(null);
+      const now = await head();
+      expect(BigInt(now.number)).to.equal(height);
+      expect(now.hash).to.not.equal(top.hash);
+      expect(await rpc(url, "eth_getTransactionReceipt", [old1])).to.equal(null);
+      expect(await rpc(url, "eth_getTransactionReceipt", [old2])).to.equal(null);
+      const logs = await rpc<Log[]>(url, "eth_getLogs", [{ address: to, fromBlock: `0x${(height - 1n).toString(16)}` }]);
+      expect(logs.map((l) => [BigInt(l.data), BigInt(l.blockNumber)])).to.deep.equal([[4n, height - 1n], [3n, height]]);
+      // The filter reports the old logs as removed (newest block first), then the new ones.
+      const changes = await rpc<Log[]>(url, "eth_getFilterChanges", [filter]);
+      expect(changes.map((l) => [BigInt(l.data), l.removed])).to.deep.equal([[2n, true], [1n, true], [4n, false], [3n, false]]);
+      // The array form works too; with no transactions the new blocks are empty.
+      const before = await head();
+      expect(await rpc(url, "anvil_reorg", [{ depth: 1 }])).to.equal(null);
+      const after = await head();
+      expect(after.number).to.equal(before.number);
+      expect(after.hash).to.not.equal(before.hash);
+      expect(after.transactions).to.deep.equal([]);
+    });
+
+    it("refuses what cannot be done, and a transaction that cannot be mined stops it with the blocks before in place", async () => {
+      const top = await head();
+      const height = Number(top.number);
+      const cases: Array<[unknown, RegExp]> = [
+        [{ depth: height + 1 }, /Reorg depth must not exceed current chain height/],
+        [{ depth: 2, tx_block_pairs: [[{ from, to: holder }, 2]] }, /must not exceed \(depth-1\) 1/],
+        [{ depth: 1, blocks: [] }, /unknown field blocks/],
+        [{ depth: "two" }, /depth/],
+        [{ depth: 1, tx_block_pairs: [["0x1234"]] }, /expected \[transaction, block index\]/],
+        [{ depth: 1, tx_block_pairs: {} }, /expected an array/],
+        [[], /missing value|expected an object/],
+      ];
+      for (const [o, why] of cases) {
+        const params = Array.isArray(o) ? o : [o];
+        const err = await errorOf("anvil_reorg", params);
+        expect(err.code, JSON.stringify(o)).to.equal(-32602);
+        expect(err.message, JSON.stringify(o)).to.match(why);
+      }
+      expect((await head()).hash).to.equal(top.hash);
+      // A nonce far ahead: never mined in its block.
+      const gap = await errorOf("anvil_reorg", [{ depth: 1, tx_block_pairs: [[{ from, to: holder, value: "0x1", nonce: "0xffff" }, 0]] }]);
+      expect(gap.message).to.match(/could not be mined in new block 0/);
+      expect(Number((await head()).number)).to.equal(height);
     });
   });
 

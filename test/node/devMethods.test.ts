@@ -396,7 +396,7 @@ describe("a validator of a real network (no --dev) has no development methods", 
       "anvil_autoImpersonateAccount", "anvil_dropAllTransactions", "anvil_removePoolTransactions", "hardhat_setLoggingEnabled", "anvil_setLoggingEnabled",
       "evm_setTime", "anvil_setTime", "evm_mine_detailed", "anvil_mine_detailed", "anvil_setBlockTimestampInterval", "anvil_removeBlockTimestampInterval",
       "anvil_rollback", "eth_sendUnsignedTransaction", "anvil_dealERC20", "anvil_setERC20Allowance", "anvil_setCoinbase", "anvil_setMinGasPrice",
-      "anvil_metadata", "anvil_nodeInfo", "eth_sendTransactionSync", "hardhat_setPrevRandao", "anvil_setChainId", "anvil_setRpcUrl",
+      "anvil_metadata", "anvil_nodeInfo", "eth_sendTransactionSync", "hardhat_setPrevRandao", "anvil_setChainId", "anvil_setRpcUrl", "anvil_reorg",
     ];
     for (const m of methods) {
       const err = await rpcError(node.url, m, []);

@@ -1,5 +1,5 @@
 import { Account, bigIntToBytes, bytesToHex, setLengthLeft, type Address } from "@ethereumjs/util";
-import type { DevMode } from "../../dev/devMode";
+import type { DevMode, ReorgTx } from "../../dev/devMode";
 import { parseSendRequest } from "../../dev/send";
 import { parseTypedData, signPersonalMessage, signTypedData, type TypedData } from "../../dev/sign";
 import { LuxError } from "../../errors";
@@ -210,6 +210,48 @@ async function setTokenWord(ctx: RpcContext, scope: RequestScope, token: Address
 const dealErc20 = method([address("address"), address("token"), amount("balance")], (ctx, [owner, token, value], _conn, scope) =>
   setTokenWord(ctx, scope, token, balanceOfCall(owner), value, "balance"));
 
+/** anvil's ReorgOptions: `{ depth, tx_block_pairs: [[raw tx | transaction request, new block index], …] }`. */
+interface ReorgOptions {
+  depth: bigint;
+  pairs: Array<[unknown, bigint]>;
+}
+const REORG_KEYS = new Set(["depth", "tx_block_pairs"]);
+const reorgOptions = (name: string): Param<ReorgOptions> => ({
+  name,
+  parse: (v) => {
+    const o = object(name).parse(v);
+    for (const k of Object.keys(o)) {
+      if (!REORG_KEYS.has(k)) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}: unknown field ${k} (expected depth and tx_block_pairs)`);
+    }
+    const depth = numberish(`${name}.depth`).parse(o.depth);
+    const raw = o.tx_block_pairs ?? [];
+    if (!Array.isArray(raw)) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}.tx_block_pairs: expected an array of [transaction, block index] pairs`);
+    const pairs = raw.map((p, i): [unknown, bigint] => {
+      if (!Array.isArray(p) || p.length !== 2) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}.tx_block_pairs[${i}]: expected [transaction, block index]`);
+      const index = numberish(`${name}.tx_block_pairs[${i}][1]`).parse(p[1]);
+      if (index >= depth) {
+        throw new LuxError("INVALID_PARAMS", `Block number for reorg tx will exceed the reorged chain height. Block number ${index} must not exceed (depth-1) ${depth - 1n}`);
+      }
+      return [p[0], index];
+    });
+    return { depth, pairs };
+  },
+});
+
+/** The new blocks' transactions, by block: raw bytes as sent, requests from the first dev account unless they name one. */
+function reorgBlocks(ctx: RpcContext, o: ReorgOptions): ReorgTx[][] {
+  const height = ctx.chain.head.block.header.number;
+  if (o.depth > height) throw new LuxError("INVALID_PARAMS", `Reorg depth must not exceed current chain height: current height ${height}, depth ${o.depth}`);
+  const blocks: ReorgTx[][] = Array.from({ length: Number(o.depth) }, () => []);
+  const dev = devOf(ctx);
+  o.pairs.forEach(([tx, index], i) => {
+    const where = `options.tx_block_pairs[${i}][0]`;
+    if (typeof tx === "string") blocks[Number(index)].push({ raw: data(where).parse(tx) });
+    else blocks[Number(index)].push({ request: parseSendRequest({ from: dev.accounts()[0], ...object(where).parse(tx) }, ctx.config.chainId) });
+  });
+  return blocks;
+}
+
 // What hardhat-ethers asks to tell a Hardhat network (it then polls for events every 50 ms, not 500).
 const metadata = method([], (ctx): Json => ({
   clientVersion: ctx.clientVersion,
@@ -255,6 +297,15 @@ export const devMethods: Record<string, MethodSpec> = {
     return null;
   }),
   anvil_removeBlockTimestampInterval: method([], (ctx) => devOf(ctx).clock.removeInterval()),
+  // Rewinding and mining `depth` blocks take as long as they are many: no request time-out.
+  anvil_reorg: {
+    ...untimed(method([reorgOptions("options")], async (ctx, [o], _conn, scope) => {
+      const blocks = reorgBlocks(ctx, o);
+      await devOf(ctx).reorg(o.depth, blocks, (req) => estimate(ctx, req, undefined, undefined, scope));
+      return null;
+    })),
+    objectParams: true,
+  },
   // Rewinding over many blocks takes as long as they are many: no request time-out.
   anvil_rollback: untimed(method([optional(numberish("depth"))], async (ctx, [depth]) => {
     await devOf(ctx).rollback(depth ?? 1n);
