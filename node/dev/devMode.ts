@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createTxFromRLP } from "@ethereumjs/tx";
 import { hexToBytes, privateToAddress, bytesToHex, type Address } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain";
 import type { NewHead } from "../chain/types";
@@ -236,6 +237,21 @@ export class DevMode {
    */
   async reorg(depth: bigint, blocks: ReorgTx[][], estimate: SendDeps["estimate"]): Promise<void> {
     const target = await this.ancestor(depth, "Reorg");
+    // What can be checked before the chain changes is: signed bytes that decode with a sender, and requests this node may sign.
+    blocks.forEach((txs, i) => txs.forEach((t) => {
+      if (t.raw) {
+        try {
+          createTxFromRLP(t.raw, { common: this.chain.common }).getSenderAddress();
+        } catch (err) {
+          throw new LuxError("INVALID_PARAMS", `invalid argument options: a transaction of new block ${i} is not a signed transaction: ${errorMessage(err)}`);
+        }
+      } else if (t.request) {
+        const from = t.request.from.toString().toLowerCase();
+        if (!this.keys.has(from) && !this.isImpersonated(from)) {
+          throw new LuxError("INVALID_PARAMS", `unknown account ${t.request.from.toString()} in new block ${i}: not an unlocked dev account and not impersonated`);
+        }
+      }
+    }));
     const snap = this.capture();
     await this.forgetSnapshotsAbove(target.number);
     // Only this request builds blocks meanwhile: each new block holds exactly what it was given.

@@ -319,6 +319,8 @@ describe("node --dev: anvil's development methods", function () {
         [{ depth: 1, tx_block_pairs: [["0x1234"]] }, /expected \[transaction, block index\]/],
         [{ depth: 1, tx_block_pairs: {} }, /expected an array/],
         [[], /missing value|expected an object/],
+        [{ depth: 1, tx_block_pairs: [["0x02c0", 0]] }, /not a signed transaction/],
+        [{ depth: 1, tx_block_pairs: [[{ from: holder, to: from }, 0]] }, /not an unlocked dev account and not impersonated/],
       ];
       for (const [o, why] of cases) {
         const params = Array.isArray(o) ? o : [o];
