@@ -129,7 +129,7 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(m),
 };
 
-async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promise<ChainConfig> {
+async function loadConfig(store: LevelChainStore, requested: ChainConfig, log: Logger): Promise<ChainConfig> {
   const stored = await store.getMeta(CONFIG_META);
   if (!stored) {
     await store.putMeta(CONFIG_META, utf8ToBytes(JSON.stringify(chainConfigToJson(requested))));
@@ -138,6 +138,11 @@ async function loadConfig(store: LevelChainStore, requested: ChainConfig): Promi
   const config = chainConfigFromJson(JSON.parse(bytesToUtf8(stored)) as Record<string, unknown>);
   if (config.chainId !== requested.chainId) {
     throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
+  }
+  // Genesis settings belong to the chain the data dir holds: asking for others changes nothing but is said.
+  const genesisJson = (c: ChainConfig): string => `${JSON.stringify(chainConfigToJson(c).alloc)} ${c.gasLimit}`;
+  if (genesisJson(config) !== genesisJson(requested)) {
+    log.warn(`data dir holds a chain with other genesis accounts or gas limit (${config.alloc.length} accounts, gas limit ${config.gasLimit}): --accounts, --balance and --gas-limit apply to a new chain (--reset starts one)`);
   }
   // On a network the slot time fixes every block's timestamp: it is part of the chain. In dev mode it is
   // only the production cadence (blocks may run ahead of the clock anyway), so a restart may change it.
@@ -156,7 +161,7 @@ export async function createNode(opts: NodeOptions): Promise<LuxNode> {
   await store.open();
   try {
     validateSlotClock(opts.chain);
-    const config = await loadConfig(store, opts.chain);
+    const config = await loadConfig(store, opts.chain, log);
     validateSlotClock(config);
     const chain = await Chain.open({ config, store, log });
     const signerKeys = new Map<string, Uint8Array>();

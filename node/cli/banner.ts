@@ -1,6 +1,6 @@
 import { formatEther } from "ethers";
 import type { LuxNode } from "../node";
-import { DEV_DERIVATION_PATH, DEV_MNEMONIC, devAccounts } from "../config";
+import { DEV_ACCOUNT_COUNT, DEV_DERIVATION_PATH, DEV_MNEMONIC, devAccounts } from "../config";
 import type { EpochInfo } from "../consensus/types";
 import { DASHBOARD_PATH } from "../rpc/static";
 
@@ -24,12 +24,12 @@ export interface DevnetInfo {
   dashboardUrl?: string;
 }
 
-/** Collects the startup information of a running devnet node. */
-export async function devnetInfo(node: LuxNode, epoch: EpochInfo, dashboard = false): Promise<DevnetInfo> {
+/** Collects the startup information of a running devnet node (`accounts`: how many dev accounts it unlocks). */
+export async function devnetInfo(node: LuxNode, epoch: EpochInfo, dashboard = false, accounts = DEV_ACCOUNT_COUNT): Promise<DevnetInfo> {
   const sm = await node.chain.headState();
   const { createAddressFromString } = await import("@ethereumjs/util");
-  const accounts = await Promise.all(
-    devAccounts().map(async (a) => ({
+  const unlocked = await Promise.all(
+    devAccounts(accounts).map(async (a) => ({
       address: a.address,
       privateKey: a.privateKey,
       balance: ((await sm.getAccount(createAddressFromString(a.address)))?.balance ?? 0n).toString(),
@@ -45,7 +45,7 @@ export async function devnetInfo(node: LuxNode, epoch: EpochInfo, dashboard = fa
     slotsPerEpoch: node.config.slotsPerEpoch,
     mnemonic: DEV_MNEMONIC,
     derivationPath: `${DEV_DERIVATION_PATH}/{index}`,
-    accounts,
+    accounts: unlocked,
     validators: epoch.validators.map((v) => ({ address: v.address, signer: v.signer, stake: v.stake.toString() })),
     validatorSource: epoch.source,
     stakingContract: node.config.stakingContract,

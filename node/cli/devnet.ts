@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     log: { ...log, info: (m) => (m.startsWith("block #") && !showBlocks ? undefined : log.info(m)) },
   });
   const duty = await node.chain.engine.duty(node.chain.parentInfo(), node.chain.head.slot + 1n);
-  const info = await devnetInfo(node, duty.epoch, flags.dashboard);
+  const info = await devnetInfo(node, duty.epoch, flags.dashboard, flags.accounts);
   if (flags.json) process.stdout.write(`${JSON.stringify({ event: "started", ...info })}\n`);
   else if (!flags.quiet) process.stdout.write(bannerText(info));
   else process.stdout.write(`Listening on ${flags.host}:${node.port}\n`);

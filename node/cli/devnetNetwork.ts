@@ -41,6 +41,8 @@ export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: 
     "--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", NODE_ENTRY,
     "--host", f.host, "--port", String(rpcPort), "--data-dir", path.join(f.dataDir, `node-${i}`),
     "--chain-id", f.chainId, "--slot-time", String(f.slotTime),
+    // The same genesis on every validator: accounts, balances and gas limit are in its hash.
+    "--accounts", String(f.accounts), "--balance", f.balance, "--gas-limit", f.gasLimit.toString(),
     "--validator-key", devAccounts()[i].privateKey,
     // All N propose from block 1; the deploy then stakes the same N in StakingManager, whose set takes over.
     "--genesis-validators", String(f.validators),
@@ -99,6 +101,8 @@ export async function startValidators(f: CliFlags, log: Logger, showBlocks: () =
   const n = f.validators;
   const accounts = devAccounts();
   if (n < 2 || n > accounts.length) throw new LuxError("P2P_CONFIG", `--validators must be 1..${accounts.length}, got ${n}`);
+  // Each validator pays for its own registration from its dev account.
+  if (f.accounts < n) throw new LuxError("P2P_CONFIG", `--accounts ${f.accounts} funds fewer dev accounts than the ${n} validators need (each registers from its own); use --accounts ${n} or more`);
   fs.mkdirSync(f.dataDir, { recursive: true });
   const p2pPorts: number[] = [];
   for (let i = 0; i < n; i++) p2pPorts.push(f.p2pPort === 0 ? await freePort() : f.p2pPort + i);

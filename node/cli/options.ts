@@ -1,7 +1,8 @@
 import os from "node:os";
 import path from "node:path";
-import { Command, Option } from "commander";
-import { DEFAULT_CHAIN_ID, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { formatUnits, parseUnits } from "ethers";
+import { DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT, DEFAULT_SLOT_TIME_MS, DEV_ACCOUNT_COUNT, DEV_BALANCE, GENESIS_VALIDATOR_STAKE, devAccounts, devChainConfig, type ChainConfig } from "../config";
 import type { NodeOptions } from "../types";
 import type { DashboardOptions } from "../rpc/static";
 import { addNetworkOptions, applyConfigFile, readNetworkFlags, type NetworkFlags } from "./networkOptions";
@@ -41,11 +42,41 @@ export interface CliFlags extends NetworkFlags {
   rewardsDir?: string;
   /** RPC limits given on the command line. */
   limits: Partial<RpcLimits>;
+  /** A new chain's funded, unlocked dev accounts (the test mnemonic's first n). */
+  accounts: number;
+  /** A new chain's genesis balance of each dev account, in LUX as given (decimal). */
+  balance: string;
+  /** A new chain's block gas limit. */
+  gasLimit: bigint;
 }
+
+/** Most dev accounts `--accounts` may fund (each is derived and listed by eth_accounts). */
+export const MAX_DEV_ACCOUNTS = 1000;
+const MIN_GAS_LIMIT = 21_000n;
+const MAX_GAS_LIMIT = 2n ** 63n - 1n;
 
 const int = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a non-negative integer: ${v}`);
+  return n;
+};
+
+const accountCount = (v: string): number => {
+  const n = int(v);
+  if (n < 1 || n > MAX_DEV_ACCOUNTS) throw new InvalidArgumentError(`not between 1 and ${MAX_DEV_ACCOUNTS}: ${v}`);
+  return n;
+};
+
+// LUX as a decimal (anvil's --balance takes ether): "10000", "0.5"; parsed to wei when the chain is made.
+const luxAmount = (v: string): string => {
+  if (!/^\d{1,30}(\.\d{1,18})?$/.test(v)) throw new InvalidArgumentError(`not an amount of LUX (a decimal with at most 18 places): ${v}`);
+  return v;
+};
+
+const gasLimit = (v: string): bigint => {
+  if (!/^\d{1,19}$/.test(v)) throw new InvalidArgumentError(`not a gas limit: ${v}`);
+  const n = BigInt(v);
+  if (n < MIN_GAS_LIMIT || n > MAX_GAS_LIMIT) throw new InvalidArgumentError(`not between ${MIN_GAS_LIMIT} and ${MAX_GAS_LIMIT}: ${v}`);
   return n;
 };
 
@@ -62,6 +93,9 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--data-dir <dir>", "LevelDB data directory").default(".devnet"))
     .addOption(new Option("--reset", "delete the data directory and start a new chain").default(false))
     .addOption(new Option("--slot-time <ms>", "slot time in milliseconds").default(DEFAULT_SLOT_TIME_MS).argParser(int))
+    .addOption(new Option("--accounts <n>", `funded, unlocked dev accounts of a new chain (the test mnemonic's first n, as anvil's --accounts)`).default(DEV_ACCOUNT_COUNT).argParser(accountCount))
+    .addOption(new Option("--balance <lux>", "genesis balance of each dev account of a new chain, in LUX (as anvil's --balance)").default(formatUnits(DEV_BALANCE, 18).replace(/\.0$/, "")).argParser(luxAmount))
+    .addOption(new Option("--gas-limit <n>", "block gas limit of a new chain").default(DEFAULT_GAS_LIMIT.toString()).argParser(gasLimit))
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
     .addOption(new Option("--no-produce-on-tx", "dev mode: wait for the next slot instead of building as soon as transactions wait"))
@@ -135,6 +169,9 @@ export function readFlags(cmd: Command): CliFlags {
     dashboard: o.dashboard ?? false,
     rewardsDir: o.rewardsDir,
     limits: readLimitFlags(cmd),
+    accounts: o.accounts ?? DEV_ACCOUNT_COUNT,
+    balance: o.balance ?? formatUnits(DEV_BALANCE, 18),
+    gasLimit: BigInt(o.gasLimit ?? DEFAULT_GAS_LIMIT),
   };
 }
 
@@ -168,7 +205,10 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
   if (f.txpoolMax !== undefined) txpool.maxTotal = f.txpoolMax;
   return {
     dataDir: f.dataDir,
-    chain: devChainConfig({ chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, ...genesisValidatorsOf(f.genesisValidators) }),
+    chain: devChainConfig({
+      chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, gasLimit: f.gasLimit, ...genesisValidatorsOf(f.genesisValidators),
+      alloc: devAccounts(f.accounts).map((a) => ({ address: a.address, balance: parseUnits(f.balance, 18) })),
+    }),
     allowImportBlock: f.allowImportBlock,
     host: f.host,
     port: f.port,
@@ -176,7 +216,7 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
     produce: f.produce,
     produceOnTx: f.produceOnTx,
     automine: f.automine || f.dev,
-    dev: devnet || f.dev ? { accounts: devAccounts().map((a) => a.privateKey), automine: f.automine || f.dev, slotBlocks: devnet && !f.onDemand } : undefined,
+    dev: devnet || f.dev ? { accounts: devAccounts(f.accounts).map((a) => a.privateKey), automine: f.automine || f.dev, slotBlocks: devnet && !f.onDemand } : undefined,
     follow: f.follow,
     // `node --dev` mines like Hardhat's automine: every transaction at once, no batching gap.
     blockBatchMs: f.dev ? 0 : f.blockBatchMs,

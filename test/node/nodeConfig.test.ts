@@ -8,7 +8,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { LuxError } from "../../node/errors";
 import { buildCommand, readFlags } from "../../node/cli/options";
-import { NODE_V8_FLAGS, ROOT, tempDataDir } from "./helpers";
+import { devAccounts } from "../../node/config";
+import { NODE_V8_FLAGS, ROOT, rawRpc, rpc, startNode, tempDataDir } from "./helpers";
 
 const ENTRY = path.join(ROOT, "node/cli/node.ts");
 
@@ -92,5 +93,77 @@ describe("node: a bad --config file stops the node with a clear error", function
     expect(r.code, r.out).to.equal(1);
     expect(r.out).to.include(`fatal: config file ${r.file}: setting "slotTime" (--slot-time <ms>) not a non-negative integer: fast`);
     expect(r.out).to.not.match(/Listening on/);
+  });
+});
+
+describe("node: a new chain's dev accounts, balances and gas limit (--accounts, --balance, --gas-limit)", function () {
+  this.timeout(120_000);
+
+  /** Runs the node CLI with `args` until it exits; resolves with its exit code and output. */
+  function runNode(args: string[]): Promise<{ code: number | null; out: string }> {
+    const dir = tempDataDir("flags");
+    return new Promise((resolve, reject) => {
+      const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", ENTRY, "--port", "0", "--data-dir", dir, ...args], {
+        cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      proc.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      const timer = setTimeout(() => {
+        proc.kill("SIGKILL");
+        reject(new Error(`the node did not stop within 60 s:\n${out}`));
+      }, 60_000);
+      proc.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+  }
+
+  it("funds and unlocks the first n dev accounts with the balance given, under the gas limit given", async () => {
+    const node = await startNode({ args: ["--quiet", "--dev", "--accounts", "3", "--balance", "1.5", "--gas-limit", "12000000"] });
+    try {
+      const accounts = await rpc<string[]>(node.url, "eth_accounts");
+      expect(accounts).to.deep.equal(devAccounts(3).map((a) => a.address.toLowerCase()));
+      for (const a of accounts) expect(BigInt(await rpc<string>(node.url, "eth_getBalance", [a, "latest"]))).to.equal(1_500_000_000_000_000_000n);
+      // The fourth dev account is neither funded nor unlocked.
+      const fourth = devAccounts(4)[3].address;
+      expect(BigInt(await rpc<string>(node.url, "eth_getBalance", [fourth, "latest"]))).to.equal(0n);
+      const sent = await rawRpc(node.url, { jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from: fourth, to: fourth }] });
+      expect((sent.json as { error: { message: string } }).error.message).to.match(/not an unlocked dev account/);
+      const genesis = await rpc<{ gasLimit: string }>(node.url, "eth_getBlockByNumber", ["0x0", false]);
+      expect(BigInt(genesis.gasLimit)).to.equal(12_000_000n);
+      // A transaction above it is refused by the pool.
+      const big = await rawRpc(node.url, { jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from: accounts[0], to: fourth, gas: "0xb71b01" }] });
+      expect((big.json as { error: { message: string } }).error.message).to.match(/gas limit/i);
+    } finally {
+      await node.stop();
+    }
+    // Restarted on the same data dir with other values: the chain stays as it was made, and the node says so.
+    const again = await startNode({ dataDir: node.dataDir, args: ["--dev", "--accounts", "5", "--gas-limit", "15000000"] });
+    try {
+      expect(BigInt((await rpc<{ gasLimit: string }>(again.url, "eth_getBlockByNumber", ["0x0", false])).gasLimit)).to.equal(12_000_000n);
+      expect(again.output()).to.match(/--accounts, --balance and --gas-limit apply to a new chain/);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it("refuses bad values at once with the reason, starting nothing", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--accounts", "0"], /--accounts <n>.*not between 1 and 1000: 0/s],
+      [["--accounts", "1001"], /not between 1 and 1000/],
+      [["--balance", "-1"], /--balance <lux>.*not an amount of LUX/s],
+      [["--balance", "1e5"], /not an amount of LUX/],
+      [["--balance", `0.${"1".repeat(19)}`], /not an amount of LUX/],
+      [["--gas-limit", "20999"], /--gas-limit <n>.*not between 21000/s],
+      [["--gas-limit", "lots"], /not a gas limit/],
+    ];
+    for (const [args, why] of cases) {
+      const r = await runNode(["--dev", ...args]);
+      expect(r.code, args.join(" ")).to.equal(1);
+      expect(r.out, args.join(" ")).to.match(why);
+      expect(r.out).to.not.match(/Listening on/);
+    }
   });
 });
