@@ -140,9 +140,9 @@ async function loadConfig(store: LevelChainStore, requested: ChainConfig, log: L
     throw new LuxError("STORAGE_CORRUPT", `data dir was created for chain id ${config.chainId}, not ${requested.chainId} (use --reset to start over)`);
   }
   // Genesis settings belong to the chain the data dir holds: asking for others changes nothing but is said.
-  const genesisJson = (c: ChainConfig): string => `${JSON.stringify(chainConfigToJson(c).alloc)} ${c.gasLimit}`;
+  const genesisJson = (c: ChainConfig): string => `${JSON.stringify(chainConfigToJson(c).alloc)} ${c.gasLimit} ${c.maxCodeSize}`;
   if (genesisJson(config) !== genesisJson(requested)) {
-    log.warn(`data dir holds a chain with other genesis accounts or gas limit (${config.alloc.length} accounts, gas limit ${config.gasLimit}): --accounts, --balance and --gas-limit apply to a new chain (--reset starts one)`);
+    log.warn(`data dir holds a chain with other genesis accounts, gas limit or code size limit (${config.alloc.length} accounts, gas limit ${config.gasLimit}, code size limit ${config.maxCodeSize ?? "EIP-170's"}): --accounts, --balance, --gas-limit and the code size flags apply to a new chain (--reset starts one)`);
   }
   // On a network the slot time fixes every block's timestamp: it is part of the chain. In dev mode it is
   // only the production cadence (blocks may run ahead of the clock anyway), so a restart may change it.

@@ -7,6 +7,15 @@ import type { LuxStateManager } from "../execution/stateManager";
 /** Extra data of every block (≤ 32 bytes on a proof-of-stake header). */
 export const EXTRA_DATA = utf8ToBytes("luxtensor");
 
+/**
+ * The genesis block's extra data: the chain's name, and the rules a chain may set that no header field
+ * holds (a code size limit), so two nodes with different rules have different genesis blocks and
+ * refuse each other at the handshake.
+ */
+export function genesisExtraData(config: ChainConfig): Uint8Array {
+  return config.maxCodeSize === undefined ? EXTRA_DATA : utf8ToBytes(`luxtensor;maxCode=${config.maxCodeSize}`);
+}
+
 /** Writes the genesis alloc into an empty state and returns the genesis block. */
 export async function buildGenesis(config: ChainConfig, common: Common, sm: LuxStateManager): Promise<Block> {
   await sm.checkpoint();
@@ -26,7 +35,7 @@ export async function buildGenesis(config: ChainConfig, common: Common, sm: LuxS
       timestamp: config.genesisTimestamp,
       gasLimit: config.gasLimit,
       baseFeePerGas: config.initialBaseFee,
-      extraData: EXTRA_DATA,
+      extraData: genesisExtraData(config),
       stateRoot,
     },
     { common },

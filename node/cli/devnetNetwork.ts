@@ -43,6 +43,7 @@ export function validatorArgs(f: CliFlags, i: number, rpcPort: number, p2pPort: 
     "--chain-id", f.chainId, "--slot-time", String(f.slotTime),
     // The same genesis on every validator: accounts, balances and gas limit are in its hash.
     "--accounts", String(f.accounts), "--balance", f.balance, "--gas-limit", f.gasLimit.toString(),
+    ...(f.codeSizeLimit === undefined ? [] : ["--code-size-limit", String(f.codeSizeLimit)]),
     "--validator-key", devAccounts()[i].privateKey,
     // All N propose from block 1; the deploy then stakes the same N in StakingManager, whose set takes over.
     "--genesis-validators", String(f.validators),

@@ -48,7 +48,12 @@ export interface CliFlags extends NetworkFlags {
   balance: string;
   /** A new chain's block gas limit. */
   gasLimit: bigint;
+  /** A new chain's largest contract code in bytes (absent: EIP-170's). */
+  codeSizeLimit?: number;
 }
+
+/** What --disable-code-size-limit sets: more than any block's gas could deploy (200 gas a byte). */
+export const UNLIMITED_CODE_SIZE = 2 ** 32 - 1;
 
 /** Most dev accounts `--accounts` may fund (each is derived and listed by eth_accounts). */
 export const MAX_DEV_ACCOUNTS = 1000;
@@ -71,6 +76,12 @@ const accountCount = (v: string): number => {
 const luxAmount = (v: string): string => {
   if (!/^\d{1,30}(\.\d{1,18})?$/.test(v)) throw new InvalidArgumentError(`not an amount of LUX (a decimal with at most 18 places): ${v}`);
   return v;
+};
+
+const codeSize = (v: string): number => {
+  const n = Number(v);
+  if (!/^\d{1,10}$/.test(v) || n < 1 || n > UNLIMITED_CODE_SIZE) throw new InvalidArgumentError(`not a size in bytes between 1 and ${UNLIMITED_CODE_SIZE}: ${v}`);
+  return n;
 };
 
 const gasLimit = (v: string): bigint => {
@@ -96,6 +107,8 @@ export function buildCommand(name: string, description: string, withDeploy: bool
     .addOption(new Option("--accounts <n>", `funded, unlocked dev accounts of a new chain (the test mnemonic's first n, as anvil's --accounts)`).default(DEV_ACCOUNT_COUNT).argParser(accountCount))
     .addOption(new Option("--balance <lux>", "genesis balance of each dev account of a new chain, in LUX (as anvil's --balance)").default(formatUnits(DEV_BALANCE, 18).replace(/\.0$/, "")).argParser(luxAmount))
     .addOption(new Option("--gas-limit <n>", "block gas limit of a new chain").default(DEFAULT_GAS_LIMIT.toString()).argParser(gasLimit))
+    .addOption(new Option("--code-size-limit <bytes>", "largest contract code of a new chain (default EIP-170's 24576; init code may be twice it)").argParser(codeSize).conflicts("disableCodeSizeLimit"))
+    .addOption(new Option("--disable-code-size-limit", "no contract code size limit on a new chain (Hardhat's allowUnlimitedContractSize)").default(false))
     .addOption(new Option("--no-produce", "do not produce blocks (follower: import only)"))
     .addOption(new Option("--follow <url>", "follow another node's RPC: import and re-validate its blocks"))
     .addOption(new Option("--no-produce-on-tx", "dev mode: wait for the next slot instead of building as soon as transactions wait"))
@@ -172,6 +185,7 @@ export function readFlags(cmd: Command): CliFlags {
     accounts: o.accounts ?? DEV_ACCOUNT_COUNT,
     balance: o.balance ?? formatUnits(DEV_BALANCE, 18),
     gasLimit: BigInt(o.gasLimit ?? DEFAULT_GAS_LIMIT),
+    codeSizeLimit: (o as { disableCodeSizeLimit?: boolean }).disableCodeSizeLimit ? UNLIMITED_CODE_SIZE : o.codeSizeLimit,
   };
 }
 
@@ -208,6 +222,7 @@ export function nodeOptions(f: CliFlags, devnet = false): NodeOptions {
     chain: devChainConfig({
       chainId: BigInt(f.chainId), slotTimeMs: f.slotTime, devMode: f.devMode, gasLimit: f.gasLimit, ...genesisValidatorsOf(f.genesisValidators),
       alloc: devAccounts(f.accounts).map((a) => ({ address: a.address, balance: parseUnits(f.balance, 18) })),
+      ...(f.codeSizeLimit === undefined ? {} : { maxCodeSize: f.codeSizeLimit }),
     }),
     allowImportBlock: f.allowImportBlock,
     host: f.host,

@@ -82,6 +82,8 @@ export function createChainCommon(config: ChainConfig): Common {
     { hardfork: config.hardfork, customCrypto: loadNativeCrypto().customCrypto },
   );
   for (const params of [paramsTx, paramsBlock, paramsVM, paramsEVM]) common.updateParams(params);
+  // The chain's code size limit replaces EIP-170's (in Spurious Dragon's meta EIP, 607); EIP-3860's init code limit stays twice it.
+  if (config.maxCodeSize !== undefined) common.updateParams({ 607: { maxCodeSize: config.maxCodeSize }, 3860: { maxInitCodeSize: 2 * config.maxCodeSize } });
   Object.defineProperty(common, "updateParams", { value: () => {}, enumerable: true, writable: true });
   return common;
 }

@@ -52,4 +52,9 @@ export interface ChainConfig {
   genesisValidators: GenesisValidator[];
   /** Funded accounts of the genesis state. */
   alloc: GenesisAccount[];
+  /**
+   * Largest contract code in bytes (EIP-170's 24,576 when absent; init code may be twice as large, as
+   * EIP-3860 puts it). A rule of the chain: the genesis block commits to it (see `genesisExtraData`).
+   */
+  maxCodeSize?: number;
 }

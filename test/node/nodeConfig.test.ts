@@ -143,9 +143,39 @@ describe("node: a new chain's dev accounts, balances and gas limit (--accounts, 
     const again = await startNode({ dataDir: node.dataDir, args: ["--dev", "--accounts", "5", "--gas-limit", "15000000"] });
     try {
       expect(BigInt((await rpc<{ gasLimit: string }>(again.url, "eth_getBlockByNumber", ["0x0", false])).gasLimit)).to.equal(12_000_000n);
-      expect(again.output()).to.match(/--accounts, --balance and --gas-limit apply to a new chain/);
+      expect(again.output()).to.match(/--accounts, --balance, --gas-limit and the code size flags apply to a new chain/);
     } finally {
       await again.stop();
+    }
+  });
+
+  it("--code-size-limit and --disable-code-size-limit set the chain's contract size limit, which its genesis commits to", async () => {
+    // Init code that returns `size` zero bytes: a contract of that size.
+    const initOf = (size: number): string => `0x61${size.toString(16).padStart(4, "0")}6000f3`;
+    const from = devAccounts(1)[0].address;
+    const deploy = async (url: string, size: number): Promise<{ status: string; code: number }> => {
+      // A mined transaction that failed is answered with an error naming its hash (as hardhat node does).
+      const sent = (await rawRpc(url, { jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from, data: initOf(size), gas: "0xe4e1c0" }] })).json as { result?: string; error?: { data?: { txHash: string } } };
+      const hash = sent.result ?? sent.error?.data?.txHash;
+      const r = await rpc<{ status: string; contractAddress: string | null }>(url, "eth_getTransactionReceipt", [hash]);
+      const code = r.contractAddress ? await rpc<string>(url, "eth_getCode", [r.contractAddress, "latest"]) : "0x";
+      return { status: r.status, code: (code.length - 2) / 2 };
+    };
+    const plain = await startNode({ args: ["--quiet", "--dev"] });
+    const raised = await startNode({ args: ["--quiet", "--dev", "--code-size-limit", "40000"] });
+    const unlimited = await startNode({ args: ["--quiet", "--dev", "--disable-code-size-limit"] });
+    try {
+      expect(await deploy(plain.url, 24_576)).to.deep.equal({ status: "0x1", code: 24_576 });
+      expect(await deploy(plain.url, 24_577)).to.deep.equal({ status: "0x0", code: 0 });
+      expect(await deploy(raised.url, 40_000)).to.deep.equal({ status: "0x1", code: 40_000 });
+      expect(await deploy(raised.url, 40_001)).to.deep.equal({ status: "0x0", code: 0 });
+      expect(await deploy(unlimited.url, 65_000)).to.deep.equal({ status: "0x1", code: 65_000 });
+      // Different rules, different chains: the genesis blocks differ.
+      const genesis = async (url: string): Promise<string> => (await rpc<{ hash: string }>(url, "eth_getBlockByNumber", ["0x0", false])).hash;
+      const hashes = new Set([await genesis(plain.url), await genesis(raised.url), await genesis(unlimited.url)]);
+      expect(hashes.size).to.equal(3);
+    } finally {
+      await Promise.all([plain.stop(), raised.stop(), unlimited.stop()]);
     }
   });
 
@@ -158,12 +188,17 @@ describe("node: a new chain's dev accounts, balances and gas limit (--accounts, 
       [["--balance", `0.${"1".repeat(19)}`], /not an amount of LUX/],
       [["--gas-limit", "20999"], /--gas-limit <n>.*not between 21000/s],
       [["--gas-limit", "lots"], /not a gas limit/],
+      [["--code-size-limit", "0"], /--code-size-limit <bytes>.*not a size in bytes/s],
+      [["--code-size-limit", "100", "--disable-code-size-limit"], /cannot be used with/],
     ];
     for (const [args, why] of cases) {
-      const r = await runNode(["--dev", ...args]);
-      expect(r.code, args.join(" ")).to.equal(1);
-      expect(r.out, args.join(" ")).to.match(why);
-      expect(r.out).to.not.match(/Listening on/);
+      const cmd = buildCommand("luxtensor-node", "test", false).exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+      expect(() => cmd.parse(["node", "node.ts", ...args]), args.join(" ")).to.throw(why);
     }
+    // The process itself: exit 1 with the reason, nothing started.
+    const r = await runNode(["--dev", "--accounts", "0"]);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.match(/option '--accounts <n>' argument '0' is invalid\. not between 1 and 1000: 0/);
+    expect(r.out).to.not.match(/Listening on/);
   });
 });
