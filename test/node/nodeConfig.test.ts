@@ -13,13 +13,11 @@ import { NODE_V8_FLAGS, ROOT, rawRpc, rpc, startNode, tempDataDir } from "./help
 
 const ENTRY = path.join(ROOT, "node/cli/node.ts");
 
-/** Runs the node CLI with a config file holding `content`; resolves with its exit code and output. */
-function runWithConfig(content: string): Promise<{ code: number | null; out: string; file: string }> {
-  const dir = tempDataDir("cfg");
-  const file = path.join(dir, "node.json");
-  fs.writeFileSync(file, content);
+/** Runs the node CLI with `args` (a fresh data dir of its own) until it exits; resolves with its exit code and output. */
+function runNode(args: string[]): Promise<{ code: number | null; out: string }> {
+  const dir = tempDataDir("cli");
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", ENTRY, "--port", "0", "--data-dir", path.join(dir, "data"), "--config", file], {
+    const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", ENTRY, "--port", "0", "--data-dir", dir, ...args], {
       cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -31,9 +29,16 @@ function runWithConfig(content: string): Promise<{ code: number | null; out: str
     }, 120_000);
     proc.once("exit", (code) => {
       clearTimeout(timer);
-      resolve({ code, out, file });
+      resolve({ code, out });
     });
   });
+}
+
+/** Runs the node CLI with a config file holding `content`; resolves with its exit code and output. */
+async function runWithConfig(content: string): Promise<{ code: number | null; out: string; file: string }> {
+  const file = path.join(tempDataDir("cfg"), "node.json");
+  fs.writeFileSync(file, content);
+  return { ...(await runNode(["--config", file])), file };
 }
 
 /** Parses `--config <file with content>` plus `extra` flags the way `npm run node` does; returns the error. */
@@ -98,27 +103,6 @@ describe("node: a bad --config file stops the node with a clear error", function
 
 describe("node: a new chain's dev accounts, balances and gas limit (--accounts, --balance, --gas-limit)", function () {
   this.timeout(120_000);
-
-  /** Runs the node CLI with `args` until it exits; resolves with its exit code and output. */
-  function runNode(args: string[]): Promise<{ code: number | null; out: string }> {
-    const dir = tempDataDir("flags");
-    return new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", ENTRY, "--port", "0", "--data-dir", dir, ...args], {
-        cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      proc.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      const timer = setTimeout(() => {
-        proc.kill("SIGKILL");
-        reject(new Error(`the node did not stop within 60 s:\n${out}`));
-      }, 60_000);
-      proc.once("exit", (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
-  }
 
   it("funds and unlocks the first n dev accounts with the balance given, under the gas limit given", async () => {
     const node = await startNode({ args: ["--quiet", "--dev", "--accounts", "3", "--balance", "1.5", "--gas-limit", "12000000"] });
