@@ -154,7 +154,7 @@ export function buildCommand(name: string, description: string, withDeploy: bool
 /** Reads the flags after parsing. */
 export function readFlags(cmd: Command): CliFlags {
   applyConfigFile(cmd);
-  const o = cmd.opts() as Partial<CliFlags>;
+  const o = cmd.opts() as Partial<CliFlags> & { disableCodeSizeLimit?: boolean };
   return {
     ...readNetworkFlags(cmd),
     port: o.port ?? DEFAULT_PORT,
@@ -185,7 +185,7 @@ export function readFlags(cmd: Command): CliFlags {
     accounts: o.accounts ?? DEV_ACCOUNT_COUNT,
     balance: o.balance ?? formatUnits(DEV_BALANCE, 18),
     gasLimit: BigInt(o.gasLimit ?? DEFAULT_GAS_LIMIT),
-    codeSizeLimit: (o as { disableCodeSizeLimit?: boolean }).disableCodeSizeLimit ? UNLIMITED_CODE_SIZE : o.codeSizeLimit,
+    codeSizeLimit: o.disableCodeSizeLimit ? UNLIMITED_CODE_SIZE : o.codeSizeLimit,
   };
 }
 

@@ -12,10 +12,11 @@ import { consoleLogger } from "./console";
 import { devTransaction, sendTransaction, type SendDeps, type SendRequest } from "./send";
 import type { DevOptions, DevProducer, Snapshot } from "./types";
 
-/** One transaction of anvil_reorg's new blocks: raw bytes, or a request to fill and sign. */
+/** One transaction of anvil_reorg's new blocks: raw bytes, or a request to fill and sign; `block` is its new block's index. */
 export interface ReorgTx {
   raw?: Uint8Array;
   request?: SendRequest;
+  block: number;
 }
 
 /** Largest hardhat_mine count accepted in one call (each block is real: sealed, stored, indexed). */
@@ -228,17 +229,22 @@ export class DevMode {
 
   /**
    * anvil_reorg: the last `depth` blocks are replaced by `depth` new ones holding the given
-   * transactions (`blocks[i]` in the i-th new block, each a raw transaction or one to sign as
+   * transactions (each in the new block its index names, a raw transaction or one to sign as
    * eth_sendTransaction does); the old blocks' transactions are gone, as in anvil. Through the chain's
    * reorg machinery: receipts and indexes follow, and filters and `logs` subscribers get the old
    * blocks' logs as removed. The pool waits aside and comes back afterwards. A transaction that is not
    * mined in its block (a nonce gap, too little balance) fails the request there, with the blocks
    * before it in place.
    */
-  async reorg(depth: bigint, blocks: ReorgTx[][], estimate: SendDeps["estimate"]): Promise<void> {
+  async reorg(depth: bigint, txs: ReorgTx[], estimate: SendDeps["estimate"]): Promise<void> {
     const target = await this.ancestor(depth, "Reorg");
+    const blocks: ReorgTx[][] = Array.from({ length: Number(depth) }, () => []);
+    for (const t of txs) {
+      if (t.block >= blocks.length) throw new LuxError("INVALID_PARAMS", `Block number for reorg tx will exceed the reorged chain height. Block number ${t.block} must not exceed (depth-1) ${depth - 1n}`);
+      blocks[t.block].push(t);
+    }
     // What can be checked before the chain changes is: signed bytes that decode with a sender, and requests this node may sign.
-    blocks.forEach((txs, i) => txs.forEach((t) => {
+    blocks.forEach((inBlock, i) => inBlock.forEach((t) => {
       if (t.raw) {
         try {
           createTxFromRLP(t.raw, { common: this.chain.common }).getSenderAddress();

@@ -402,9 +402,12 @@ describe("node --dev: anvil's development methods", function () {
       expect(meta).to.deep.equal(await rpc(url, "hardhat_metadata"));
       const h = await head();
       expect(meta).to.include({ latestBlockHash: h.hash, latestBlockNumber: Number(h.number), chainId: Number(await rpc<string>(url, "eth_chainId")) });
-      const info = await rpc<{ currentBlockNumber: string; currentBlockHash: string; hardFork: string; environment: { chainId: number; gasLimit: number } }>(url, "anvil_nodeInfo");
+      const info = await rpc<{ currentBlockNumber: string; currentBlockHash: string; hardFork: string; environment: { chainId: number; gasLimit: number; baseFee: string; gasPrice: string } }>(url, "anvil_nodeInfo");
       expect(info).to.include({ currentBlockNumber: h.number, currentBlockHash: h.hash, hardFork: "prague" });
       expect(info.environment.chainId).to.equal(meta.chainId);
+      // Wei as exact quantities: the next block's base fee, and eth_gasPrice.
+      expect(info.environment.baseFee).to.equal((await rpc<{ baseFeePerGas: string }>(url, "eth_getBlockByNumber", ["pending", false])).baseFeePerGas);
+      expect(info.environment.gasPrice).to.equal(await rpc<string>(url, "eth_gasPrice"));
       const coinbase = await errorOf("anvil_setCoinbase", [holder]);
       expect(coinbase.code).to.equal(-32602);
       expect(coinbase.message).to.match(/is its proposer/);

@@ -1,6 +1,6 @@
 import { Account, bigIntToBytes, bytesToHex, setLengthLeft, type Address } from "@ethereumjs/util";
 import type { DevMode, ReorgTx } from "../../dev/devMode";
-import { parseSendRequest } from "../../dev/send";
+import { parseSendRequest, type SendDeps } from "../../dev/send";
 import { parseTypedData, signPersonalMessage, signTypedData, type TypedData } from "../../dev/sign";
 import { LuxError } from "../../errors";
 import type { LuxStateManager } from "../../execution/stateManager";
@@ -55,6 +55,11 @@ const reset = untimed(method([optional(object("options"))], async (ctx, [options
   await devOf(ctx).reset();
   return true;
 }));
+
+/** How the dev send methods fill a missing gas limit: as eth_estimateGas without a block (on the pending block). */
+function estimatorFor(ctx: RpcContext, scope: RequestScope): SendDeps["estimate"] {
+  return (req) => estimate(ctx, req, undefined, undefined, scope);
+}
 
 function devOf(ctx: RpcContext): DevMode {
   // Only registered on dev nodes; this guards a wiring mistake.
@@ -228,28 +233,21 @@ const reorgOptions = (name: string): Param<ReorgOptions> => ({
     if (!Array.isArray(raw)) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}.tx_block_pairs: expected an array of [transaction, block index] pairs`);
     const pairs = raw.map((p, i): [unknown, bigint] => {
       if (!Array.isArray(p) || p.length !== 2) throw new LuxError("INVALID_PARAMS", `invalid argument ${name}.tx_block_pairs[${i}]: expected [transaction, block index]`);
-      const index = numberish(`${name}.tx_block_pairs[${i}][1]`).parse(p[1]);
-      if (index >= depth) {
-        throw new LuxError("INVALID_PARAMS", `Block number for reorg tx will exceed the reorged chain height. Block number ${index} must not exceed (depth-1) ${depth - 1n}`);
-      }
-      return [p[0], index];
+      return [p[0], numberish(`${name}.tx_block_pairs[${i}][1]`).parse(p[1])];
     });
     return { depth, pairs };
   },
 });
 
-/** The new blocks' transactions, by block: raw bytes as sent, requests from the first dev account unless they name one. */
-function reorgBlocks(ctx: RpcContext, o: ReorgOptions): ReorgTx[][] {
-  const height = ctx.chain.head.block.header.number;
-  if (o.depth > height) throw new LuxError("INVALID_PARAMS", `Reorg depth must not exceed current chain height: current height ${height}, depth ${o.depth}`);
-  const blocks: ReorgTx[][] = Array.from({ length: Number(o.depth) }, () => []);
+/** The new blocks' transactions with their block index: raw bytes as sent, requests from the first dev account unless they name one. */
+function reorgTxs(ctx: RpcContext, o: ReorgOptions): ReorgTx[] {
   const dev = devOf(ctx);
-  o.pairs.forEach(([tx, index], i) => {
+  return o.pairs.map(([tx, index], i) => {
     const where = `options.tx_block_pairs[${i}][0]`;
-    if (typeof tx === "string") blocks[Number(index)].push({ raw: data(where).parse(tx) });
-    else blocks[Number(index)].push({ request: parseSendRequest({ from: dev.accounts()[0], ...object(where).parse(tx) }, ctx.config.chainId) });
+    const block = Number(index);
+    if (typeof tx === "string") return { raw: data(where).parse(tx), block };
+    return { request: parseSendRequest({ from: dev.accounts()[0], ...object(where).parse(tx) }, ctx.config.chainId), block };
   });
-  return blocks;
 }
 
 // What hardhat-ethers asks to tell a Hardhat network (it then polls for events every 50 ms, not 500).
@@ -300,8 +298,7 @@ export const devMethods: Record<string, MethodSpec> = {
   // Rewinding and mining `depth` blocks take as long as they are many: no request time-out.
   anvil_reorg: {
     ...untimed(method([reorgOptions("options")], async (ctx, [o], _conn, scope) => {
-      const blocks = reorgBlocks(ctx, o);
-      await devOf(ctx).reorg(o.depth, blocks, (req) => estimate(ctx, req, undefined, undefined, scope));
+      await devOf(ctx).reorg(o.depth, reorgTxs(ctx, o), estimatorFor(ctx, scope));
       return null;
     })),
     objectParams: true,
@@ -383,13 +380,15 @@ export const devMethods: Record<string, MethodSpec> = {
   anvil_metadata: metadata,
   anvil_nodeInfo: method([], (ctx): Json => {
     const h = ctx.chain.head.block.header;
+    const baseFee = ctx.chain.nextBaseFee();
     return {
       currentBlockNumber: hexQ(h.number),
       currentBlockTimestamp: Number(h.timestamp),
       currentBlockHash: bytesToHex(ctx.chain.head.hash),
       hardFork: ctx.chain.common.hardfork(),
       transactionOrder: "fees",
-      environment: { baseFee: Number(ctx.chain.nextBaseFee()), chainId: Number(ctx.config.chainId), gasLimit: Number(h.gasLimit), gasPrice: Number(ctx.chain.nextBaseFee() + SUGGESTED_TIP) },
+      // Wei as quantities: exact whatever their size.
+      environment: { baseFee: hexQ(baseFee), chainId: Number(ctx.config.chainId), gasLimit: Number(h.gasLimit), gasPrice: hexQ(baseFee + SUGGESTED_TIP) },
       forkConfig: {},
     };
   }),
@@ -403,23 +402,23 @@ export const devMethods: Record<string, MethodSpec> = {
   ),
   eth_signTypedData_v4: method([address("address"), typedData("typedData")], (ctx, [addr, typed]) => signTypedData(devOf(ctx).signingKey(addr), typed)),
   eth_signTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
-    const raw = await devOf(ctx).signTransaction(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    const raw = await devOf(ctx).signTransaction(parseSendRequest(o, ctx.config.chainId), estimatorFor(ctx, scope));
     return bytesToHex(raw);
   }),
   // anvil's: any `from`, no key and no impersonation needed, for this one transaction.
   eth_sendUnsignedTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
-    const t = await devOf(ctx).sendUnsigned(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    const t = await devOf(ctx).sendUnsigned(parseSendRequest(o, ctx.config.chainId), estimatorFor(ctx, scope));
     await ctx.awaitMined?.(t);
     return t.hash;
   }),
   // anvil's synchronous form (EIP-7966's shape): the receipt once mined.
   eth_sendTransactionSync: untimed(method([object("transaction"), optional(syncTimeout("timeout"))], async (ctx, [o, ms], _conn, scope) => {
-    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), estimatorFor(ctx, scope));
     return receiptWhenMined(ctx, t, syncWaitMs(ms), scope);
   })),
   eth_sendTransaction: method([object("transaction")], async (ctx, [o], _conn, scope) => {
     // A missing gas limit is estimated as eth_estimateGas without a block would: on the pending block.
-    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), (req) => estimate(ctx, req, undefined, undefined, scope));
+    const t = await devOf(ctx).send(parseSendRequest(o, ctx.config.chainId), estimatorFor(ctx, scope));
     await ctx.awaitMined?.(t);
     return t.hash;
   }),

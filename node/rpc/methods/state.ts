@@ -86,13 +86,17 @@ function trieAccountJson(a: Account | undefined): Json {
   };
 }
 
-/** The state a read names; at "pending", the pending block's (head + executable pool transactions). */
-async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (sm: StateReader) => Promise<T>): Promise<T> {
+/**
+ * The state a read names; at "pending", the pending block's (head + executable pool transactions).
+ * `storageRoots`: the pending writes are flushed first (in memory), so accounts carry their storage roots.
+ */
+async function readState<T>(ctx: RpcContext, ref: BlockRef | undefined, read: (sm: StateReader) => Promise<T>, storageRoots = false): Promise<T> {
   const rec = await requireBlock(ctx, ref);
   const pb = pendingOn(ctx, rec, isPending(ref));
   if (!pb) return read(await stateAt(ctx, rec));
   const lent = await pb.acquire();
   try {
+    if (storageRoots) await lent.vm.stateManager.getStateRoot();
     return await read(lent.vm.stateManager);
   } finally {
     lent.release();
@@ -125,19 +129,8 @@ export const stateMethods: Record<string, MethodSpec> = {
     },
   ),
   // The account as the state trie holds it (reth, anvil); an absent one reads as empty.
-  eth_getAccount: method([address("address"), optional(blockRef("block"))], async (ctx, [addr, ref]) => {
-    const rec = await requireBlock(ctx, ref);
-    const pb = pendingOn(ctx, rec, isPending(ref));
-    if (!pb) return trieAccountJson(await (await stateAt(ctx, rec)).getAccount(addr));
-    const lent = await pb.acquire();
-    try {
-      // The pending transactions' storage writes reach the account's storage root when flushed (in memory).
-      await lent.vm.stateManager.getStateRoot();
-      return trieAccountJson(await lent.vm.stateManager.getAccount(addr));
-    } finally {
-      lent.release();
-    }
-  }),
+  eth_getAccount: method([address("address"), optional(blockRef("block"))], (ctx, [addr, ref]) =>
+    readState(ctx, ref, async (sm) => trieAccountJson(await sm.getAccount(addr)), true)),
   // anvil's: balance, nonce and code in one request.
   eth_getAccountInfo: method([address("address"), optional(blockRef("block"))], (ctx, [addr, ref]) =>
     readState(ctx, ref, async (sm) => {
