@@ -62,6 +62,7 @@ export type LuxErrorCode =
   | "TX_SYNC_TIMEOUT"
   // storage
   | "STORAGE_CORRUPT"
+  | "STORAGE_LOCKED"
   // peer-to-peer
   | "INVALID_MESSAGE"
   | "PEER_ERROR"

@@ -1,4 +1,5 @@
 import { ClassicLevel } from "classic-level";
+import { LuxError } from "../errors";
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToBytes, bytesToBigInt, utf8ToBytes } from "@ethereumjs/util";
 import { logCandidates, logIndexOps, type LogIndexQuery } from "./logIndex";
@@ -29,7 +30,7 @@ export class LevelChainStore implements ChainStore {
   private backfill?: Promise<void>;
   private closing = false;
 
-  constructor(dir: string) {
+  constructor(private readonly dir: string) {
     this.db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
     // Trie reads are synchronous: LevelDB serves hot nodes from its cache and the thread-pool hop of an
     // async get costs more than the read itself.
@@ -37,7 +38,15 @@ export class LevelChainStore implements ChainStore {
   }
 
   async open(): Promise<void> {
-    await this.db.open();
+    try {
+      await this.db.open();
+    } catch (err) {
+      // LevelDB's own words ("Database failed to open") do not say that another node holds the directory.
+      if ((err as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED") {
+        throw new LuxError("STORAGE_LOCKED", `data dir ${this.dir} is in use by another running node (LevelDB lock held): stop that node, or give this one another --data-dir`, { cause: err });
+      }
+      throw err;
+    }
     await this.openLogIndex();
   }
 

@@ -13,9 +13,8 @@ import { NODE_V8_FLAGS, ROOT, rawRpc, rpc, startNode, tempDataDir } from "./help
 
 const ENTRY = path.join(ROOT, "node/cli/node.ts");
 
-/** Runs the node CLI with `args` (a fresh data dir of its own) until it exits; resolves with its exit code and output. */
-function runNode(args: string[]): Promise<{ code: number | null; out: string }> {
-  const dir = tempDataDir("cli");
+/** Runs the node CLI with `args` (on `dir`, a fresh data dir by default) until it exits; resolves with its exit code and output. */
+function runNode(args: string[], dir = tempDataDir("cli")): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [...NODE_V8_FLAGS, "-r", "ts-node/register/transpile-only", ENTRY, "--port", "0", "--data-dir", dir, ...args], {
       cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"],
@@ -160,6 +159,18 @@ describe("node: a new chain's dev accounts, balances and gas limit (--accounts, 
       expect(hashes.size).to.equal(3);
     } finally {
       await Promise.all([plain.stop(), raised.stop(), unlimited.stop()]);
+    }
+  });
+
+  it("a second node on a data dir in use exits 1 saying so, and the first keeps running", async () => {
+    const first = await startNode({ args: ["--quiet", "--dev"] });
+    try {
+      const r = await runNode(["--dev"], first.dataDir);
+      expect(r.code).to.equal(1);
+      expect(r.out).to.include(`fatal: data dir ${first.dataDir} is in use by another running node (LevelDB lock held)`);
+      expect(await rpc<string>(first.url, "eth_blockNumber")).to.match(/^0x/);
+    } finally {
+      await first.stop();
     }
   });
 
